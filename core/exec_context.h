@@ -1,0 +1,44 @@
+#pragma once
+// How to run a computation: threads, cancellation, memory budget, progress. These are run
+// options, never saved with a pipeline and never part of a layer's parameters.
+
+#include "tensor.h"
+
+#include <cstdint>
+#include <functional>
+#include <stop_token>
+#include <string>
+
+namespace layerscope {
+
+// Half of physical RAM (the default memory budget).
+int64_t defaultMemoryBudget();
+
+struct ExecContext {
+    int threads = 0;                          // 0: all hardware threads
+    int64_t memoryBudgetBytes = defaultMemoryBudget();
+    std::stop_token stop;                     // cancellation, checked between layers and inside kernels
+    // Fraction 0..1 of the current layer done; called from the computing thread.
+    std::function<void(double)> progress;
+
+    int effectiveThreads() const;
+    bool cancelled() const { return stop.stop_requested(); }
+    // Throws CancelledError when cancellation was requested.
+    void throwIfCancelled() const;
+    void reportProgress(double fraction) const
+    {
+        if (progress)
+            progress(fraction);
+    }
+};
+
+// Throws MemoryBudgetError naming the layer, what is allocated, the shape and the bytes when a
+// float32 tensor of `shape` (plus `extraBytes` of scratch) would exceed the budget.
+void guardAllocation(const ExecContext& context, const std::string& className,
+                     const std::string& layerName, const std::string& what, const Shape& shape,
+                     int64_t extraBytes = 0);
+
+// "1.50 GiB" style.
+std::string formatBytes(int64_t bytes);
+
+} // namespace layerscope

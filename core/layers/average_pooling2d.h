@@ -1,0 +1,59 @@
+#pragma once
+// AveragePooling2D (Keras 3, TF backend; SEMANTICS.md §1).
+//   out[b, oy, ox, c] = (Σ in-bounds x[b, oy·sh − top + i, ox·sw − left + j, c]) / (in-bounds count)
+// Shape per spatial axis: valid ⌊(n − k) / s⌋ + 1 (an output ≤ 0 is an error), same ⌈n / s⌉ with
+// TF's padding split (extra row/column at the bottom/right). Padding is excluded from the average:
+// a SAME border window divides by the number of real pixels, as TF's CPU kernel does. The sum runs
+// in row-major window order and is divided once, which is bit-exact with TF's CPU kernel.
+// Fields:
+//   poolSize   (kh, kw), each > 0, required
+//   strides    (sh, sw), nullopt = poolSize; each must be > 0 (Keras lets 0 through construction,
+//              TF cannot run it; we reject it in shape inference)
+//   padding    valid (default) | same, case-insensitive
+//   dataFormat channels_last (default) | channels_first (run as NHWC between two transposes)
+
+#include "../layer.h"
+#include "../layout.h"
+
+#include <array>
+#include <optional>
+
+namespace layerscope {
+
+struct AveragePooling2DParams {
+    std::array<int64_t, 2> poolSize{2, 2};
+    std::optional<std::array<int64_t, 2>> strides;
+    Padding padding = Padding::Valid;
+    DataFormat dataFormat = DataFormat::ChannelsLast;
+
+    std::array<int64_t, 2> effectiveStrides() const { return strides.value_or(poolSize); }
+    bool operator==(const AveragePooling2DParams&) const = default;
+};
+
+class AveragePooling2D final : public Layer {
+public:
+    static constexpr const char* kClassName = "AveragePooling2D";
+    explicit AveragePooling2D(std::string name, AveragePooling2DParams params = {})
+        : Layer(std::move(name)), m_params(params) {}
+    static std::unique_ptr<AveragePooling2D> fromJson(const nlohmann::json& layerObject);
+
+    const AveragePooling2DParams& params() const { return m_params; }
+    void setParams(const AveragePooling2DParams& params) { m_params = params; }
+
+    std::string className() const override { return kClassName; }
+    LayerShape inferShape(const Shape& input) const override;
+    Tensor forward(const Tensor& input, const ExecContext& context) const override;
+    std::string summary() const override;
+    nlohmann::json config() const override;
+    std::unique_ptr<Layer> clone() const override { return std::make_unique<AveragePooling2D>(*this); }
+
+private:
+    AveragePooling2DParams m_params;
+};
+
+// The NHWC kernel, exposed for the reference-loop tests and the benchmark.
+void averagePoolNhwc(const Tensor& input, Tensor& output, std::array<int64_t, 2> pool,
+                     std::array<int64_t, 2> strides, std::array<int64_t, 2> padBefore,
+                     const ExecContext& context);
+
+} // namespace layerscope

@@ -1,0 +1,50 @@
+#pragma once
+// Data-parallel loops for the kernels, on OpenMP (the same runtime Eigen's GEMM uses, so the two
+// share one thread pool). Cancellation is checked once per chunk; an exception cannot leave an
+// OpenMP region, so a cancelled loop stops handing out chunks and throws after the region.
+
+#include "errors.h"
+#include "exec_context.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
+
+namespace layerscope {
+
+// Calls body(begin, end) on disjoint chunks covering [0, count). `grain` is the smallest chunk.
+template <typename Body>
+void parallelChunks(int64_t count, int64_t grain, const ExecContext& context, Body&& body)
+{
+    if (count <= 0)
+        return;
+    const int threads = context.effectiveThreads();
+    grain = std::max<int64_t>(1, grain);
+    // Several chunks per thread balance uneven work and give cancellation regular check points.
+    int64_t chunks = std::min<int64_t>((count + grain - 1) / grain, int64_t{threads} * 8);
+    chunks = std::max<int64_t>(1, chunks);
+    const int64_t chunkSize = (count + chunks - 1) / chunks;
+    chunks = (count + chunkSize - 1) / chunkSize;
+    std::atomic<bool> stopped{false};
+    std::atomic<int64_t> done{0};
+    const int teamSize = static_cast<int>(std::min<int64_t>(threads, chunks));
+#pragma omp parallel for schedule(dynamic, 1) num_threads(teamSize) if (teamSize > 1)
+    for (int64_t chunk = 0; chunk < chunks; ++chunk) {
+        if (stopped.load(std::memory_order_relaxed))
+            continue;
+        if (context.cancelled()) {
+            stopped = true;
+            continue;
+        }
+        const int64_t begin = chunk * chunkSize;
+        const int64_t end = std::min(count, begin + chunkSize);
+        body(begin, end);
+        const int64_t finished = ++done;
+        if (context.progress && (finished * 8 % chunks) < 8)
+            context.reportProgress(static_cast<double>(finished) / static_cast<double>(chunks));
+    }
+    if (stopped)
+        throw CancelledError();
+}
+
+} // namespace layerscope

@@ -1,0 +1,117 @@
+#include "shape_math.h"
+
+#include <algorithm>
+#include <sstream>
+
+namespace layerscope {
+
+std::string paddingName(Padding padding)
+{
+    return padding == Padding::Valid ? "valid" : "same";
+}
+
+static int64_t floorDiv(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    if ((a % b != 0) && ((a < 0) != (b < 0)))
+        --q;
+    return q;
+}
+
+// Minus sign as U+2212 so explanations read as mathematics, not code.
+static std::string minus(int64_t value)
+{
+    return value < 0 ? "−" + std::to_string(-value) : std::to_string(value);
+}
+
+WindowAxis windowAxis(const std::string& axis, int64_t n, int64_t k, int64_t s, int64_t d,
+                      Padding padding)
+{
+    WindowAxis result;
+    const int64_t ek = d * (k - 1) + 1;
+    AxisExplanation& e = result.explanation;
+    e.axis = axis;
+    e.input = n;
+    std::ostringstream arithmetic;
+    if (padding == Padding::Valid) {
+        result.output = floorDiv(n - ek, s) + 1;
+        if (d == 1) {
+            e.rule = "valid: ⌊(n − k) / s⌋ + 1";
+            arithmetic << "⌊(" << n << " − " << k << ") / " << s << "⌋ + 1 = " << minus(result.output);
+        } else {
+            e.rule = "valid: ⌊(n − (d·(k − 1) + 1)) / s⌋ + 1";
+            arithmetic << "ek = " << d << "·(" << k << " − 1) + 1 = " << ek << "; ⌊(" << n << " − "
+                       << ek << ") / " << s << "⌋ + 1 = " << minus(result.output);
+        }
+    } else {
+        result.output = (n + s - 1) / s;
+        const int64_t total = std::max<int64_t>(0, (result.output - 1) * s + ek - n);
+        result.padBefore = total / 2;
+        result.padAfter = total - result.padBefore;
+        e.rule = "same: ⌈n / s⌉; padding max(0, (out − 1)·s + k − n), extra at bottom/right";
+        arithmetic << "⌈" << n << " / " << s << "⌉ = " << result.output;
+        if (d != 1)
+            arithmetic << "; ek = " << d << "·(" << k << " − 1) + 1 = " << ek;
+        arithmetic << "; padding max(0, (" << result.output << " − 1)·" << s << " + " << ek << " − "
+                   << n << ") = " << total;
+        const bool rows = axis == "height";
+        arithmetic << " → " << result.padBefore << (rows ? " top / " : " left / ") << result.padAfter
+                   << (rows ? " bottom" : " right");
+    }
+    e.output = result.output;
+    e.padBefore = result.padBefore;
+    e.padAfter = result.padAfter;
+    e.arithmetic = arithmetic.str();
+    return result;
+}
+
+AxisExplanation copiedAxis(const std::string& axis, int64_t n)
+{
+    AxisExplanation e;
+    e.axis = axis;
+    e.rule = "copied";
+    e.arithmetic = std::to_string(n);
+    e.input = e.output = n;
+    return e;
+}
+
+AxisExplanation scaledAxis(const std::string& axis, int64_t n, int64_t factor,
+                           const std::string& factorName)
+{
+    AxisExplanation e;
+    e.axis = axis;
+    e.rule = "n · " + factorName;
+    e.arithmetic = std::to_string(n) + " · " + std::to_string(factor) + " = " + std::to_string(n * factor);
+    e.input = n;
+    e.output = n * factor;
+    return e;
+}
+
+AxisExplanation setAxis(const std::string& axis, int64_t n, int64_t value,
+                        const std::string& parameterName)
+{
+    AxisExplanation e;
+    e.axis = axis;
+    e.rule = parameterName;
+    e.arithmetic = std::to_string(n) + " → " + parameterName + " = " + minus(value);
+    e.input = n;
+    e.output = value;
+    return e;
+}
+
+std::string tupleString(const std::vector<int64_t>& values)
+{
+    std::ostringstream out;
+    out << '(';
+    for (size_t i = 0; i < values.size(); ++i) {
+        if (i)
+            out << ", ";
+        out << values[i];
+    }
+    if (values.size() == 1)
+        out << ',';
+    out << ')';
+    return out.str();
+}
+
+} // namespace layerscope

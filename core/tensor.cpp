@@ -1,0 +1,151 @@
+#include "tensor.h"
+
+#include <cassert>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <new>
+#include <sstream>
+#include <stdexcept>
+
+namespace layerscope {
+
+std::string shapeToString(const Shape& shape, const std::string& separator)
+{
+    std::ostringstream out;
+    for (size_t i = 0; i < shape.size(); ++i) {
+        if (i)
+            out << separator;
+        out << shape[i];
+    }
+    return out.str();
+}
+
+std::string shapeToTuple(const Shape& shape)
+{
+    std::ostringstream out;
+    out << '(';
+    for (size_t i = 0; i < shape.size(); ++i) {
+        if (i)
+            out << ", ";
+        out << shape[i];
+    }
+    if (shape.size() == 1)
+        out << ',';
+    out << ')';
+    return out.str();
+}
+
+int64_t elementCount(const Shape& shape)
+{
+    int64_t count = 1;
+    for (int64_t d : shape) {
+        if (d < 0)
+            throw std::invalid_argument("negative dimension in shape " + shapeToString(shape));
+        if (d != 0 && count > (int64_t{1} << 62) / d)
+            throw std::overflow_error("shape " + shapeToString(shape) + " has too many elements");
+        count *= d;
+    }
+    return count;
+}
+
+void Tensor::AlignedDelete::operator()(float* p) const { std::free(p); }
+
+std::unique_ptr<float[], Tensor::AlignedDelete> Tensor::allocate(int64_t count)
+{
+    if (count == 0)
+        return {};
+    // 64-byte alignment keeps AVX-512 loads on whole cache lines.
+    const size_t bytes = ((static_cast<size_t>(count) * sizeof(float) + 63) / 64) * 64;
+    void* p = std::aligned_alloc(64, bytes);
+    if (!p)
+        throw std::bad_alloc();
+    return std::unique_ptr<float[], AlignedDelete>(static_cast<float*>(p));
+}
+
+Tensor::Tensor(Shape shape)
+    : m_shape(std::move(shape)), m_size(elementCount(m_shape)), m_data(allocate(m_size))
+{
+    if (m_size)
+        std::memset(m_data.get(), 0, static_cast<size_t>(m_size) * sizeof(float));
+}
+
+Tensor::Tensor(Shape shape, std::vector<float> values)
+    : m_shape(std::move(shape)), m_size(elementCount(m_shape)), m_data(allocate(m_size))
+{
+    if (static_cast<int64_t>(values.size()) != m_size)
+        throw std::invalid_argument("tensor of shape " + shapeToString(m_shape) + " needs "
+                                    + std::to_string(m_size) + " values, got "
+                                    + std::to_string(values.size()));
+    if (m_size)
+        std::memcpy(m_data.get(), values.data(), static_cast<size_t>(m_size) * sizeof(float));
+}
+
+Tensor Tensor::uninitialized(Shape shape)
+{
+    Tensor t;
+    t.m_shape = std::move(shape);
+    t.m_size = elementCount(t.m_shape);
+    t.m_data = allocate(t.m_size);
+    return t;
+}
+
+Tensor::Tensor(const Tensor& other)
+    : m_shape(other.m_shape), m_size(other.m_size), m_data(allocate(other.m_size))
+{
+    if (m_size)
+        std::memcpy(m_data.get(), other.m_data.get(), static_cast<size_t>(m_size) * sizeof(float));
+}
+
+Tensor& Tensor::operator=(const Tensor& other)
+{
+    if (this != &other) {
+        Tensor copy(other);
+        *this = std::move(copy);
+    }
+    return *this;
+}
+
+float Tensor::at(int64_t b, int64_t y, int64_t x, int64_t c) const
+{
+    assert(rank() == 4);
+    return m_data[static_cast<size_t>(((b * m_shape[1] + y) * m_shape[2] + x) * m_shape[3] + c)];
+}
+
+float& Tensor::at(int64_t b, int64_t y, int64_t x, int64_t c)
+{
+    assert(rank() == 4);
+    return m_data[static_cast<size_t>(((b * m_shape[1] + y) * m_shape[2] + x) * m_shape[3] + c)];
+}
+
+Tensor Tensor::reshaped(Shape shape) const&
+{
+    Tensor copy(*this);
+    return std::move(copy).reshaped(std::move(shape));
+}
+
+Tensor Tensor::reshaped(Shape shape) &&
+{
+    if (elementCount(shape) != m_size)
+        throw std::invalid_argument("cannot reshape " + shapeToString(m_shape) + " to "
+                                    + shapeToString(shape));
+    m_shape = std::move(shape);
+    return std::move(*this);
+}
+
+std::vector<float> Tensor::toVector() const
+{
+    return std::vector<float>(m_data.get(), m_data.get() + m_size);
+}
+
+bool Tensor::operator==(const Tensor& other) const
+{
+    if (m_shape != other.m_shape)
+        return false;
+    for (int64_t i = 0; i < m_size; ++i)
+        if (m_data[static_cast<size_t>(i)] != other.m_data[static_cast<size_t>(i)])
+            return false;
+    return true;
+}
+
+} // namespace layerscope
