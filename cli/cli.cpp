@@ -211,21 +211,18 @@ std::string shapeTable(const Pipeline& pipeline, const ChainShapes& chain)
     return out.str();
 }
 
-Tensor inputFor(const Options& options)
-{
-    if (options.values.count("input"))
-        return loadInputFile(options.get("input"));
-    throw UsageError("missing required option --input");
-}
-
 int commandShapes(const Options& options)
 {
-    const Pipeline pipeline = loadPipelineFile(options.get("pipeline"));
+    // Usage problems first (exit 2), then files (exit 1).
+    const std::string pipelinePath = options.get("pipeline");
     Shape input;
     if (options.values.count("input-shape"))
         input = parseShape(options.get("input-shape"));
-    else
-        input = inputFor(options).shape();
+    else if (!options.values.count("input"))
+        throw UsageError("give --input IN or --input-shape 1,32,32,3");
+    const Pipeline pipeline = loadPipelineFile(pipelinePath);
+    if (input.empty())
+        input = loadInputFile(options.get("input")).shape();
     const ChainShapes chain = inferChain(pipeline, input);
     if (options.has("json")) {
         json layers = json::array();
@@ -275,9 +272,11 @@ std::vector<std::pair<std::string, std::string>> renderText(const RenderOptions&
 
 int commandRun(const Options& options)
 {
-    const Pipeline pipeline = loadPipelineFile(options.get("pipeline"));
-    const Tensor input = inputFor(options);
+    const std::string pipelinePath = options.get("pipeline");
+    const std::string inputPath = options.get("input");
     const ExecContext context = contextFrom(options);
+    const Pipeline pipeline = loadPipelineFile(pipelinePath);
+    const Tensor input = loadInputFile(inputPath);
     if (!options.values.count("output") && !options.values.count("outputs-dir"))
         std::cerr << "note: no --output or --outputs-dir given; printing shapes only\n";
     const std::vector<Tensor> outputs = runPipeline(pipeline, input, context);
@@ -321,10 +320,11 @@ Tensor benchInput(const Shape& shape)
 
 int commandBench(const Options& options)
 {
-    const Pipeline pipeline = loadPipelineFile(options.get("pipeline"));
+    const std::string pipelinePath = options.get("pipeline");
     const Shape shape = parseShape(options.get("input-shape"));
     const int repeat = parseCount(options, "repeat", 10, 1);
     ExecContext context = contextFrom(options);
+    const Pipeline pipeline = loadPipelineFile(pipelinePath);
     const Tensor input = benchInput(shape);
     // Warm-up: also produces each layer's input.
     const std::vector<Tensor> outputs = runPipeline(pipeline, input, context);

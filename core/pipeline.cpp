@@ -125,7 +125,7 @@ Pipeline parsePipelineJson(const std::string& text)
             pipeline.declaredInputShape = readDeclaredShape(config["batch_input_shape"]);
         const LayerFactory* factory = findLayerFactory(cls);
         if (!factory)
-            throw PipelineFormatError(where + ": unknown layer class '" + cls + "'; supported: InputLayer, "
+            throw PipelineFormatError("unknown layer class '" + cls + "' (" + where + "); supported: InputLayer, "
                                       + supportedLayerClasses());
         if (!config.contains("name") || !config.at("name").is_string())
             config["name"] = pipeline.uniqueLayerName(factory->nameStem);
