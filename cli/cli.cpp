@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include "core/codegen/keras_code.h"
 #include "core/default_pipeline.h"
 #include "core/io/atomic_file.h"
 #include "core/io/image_io.h"
@@ -38,6 +39,7 @@ Usage:
   layerscope shapes  --pipeline P.json (--input IN | --input-shape 1,32,32,3) [--json]
   layerscope bench   --pipeline P.json --input-shape 1,1024,1024,3 [--repeat N] [--threads T] [--json]
   layerscope demo    [--image IMG] [--output-dir DIR]
+  layerscope export-keras --pipeline P.json [--input IN | --input-shape 1,32,32,3] [--output SCRIPT.py]
 Common options: --threads T, --max-memory SIZE (e.g. 4G, 512M; default half of RAM), --help.
 Exit status: 0 success, 1 invalid pipeline/input/layer error, 2 usage error.
 )";
@@ -58,6 +60,13 @@ Times each layer alone (its input already computed) over N runs after one warm-u
 the median and minimum milliseconds per layer and the total of the medians. The input is seeded
 uniform noise in 0..255. --json prints {"threads", "layers": [{"name", "class_name",
 "output_shape", "median_ms", "min_ms"}], "total_median_ms"}.
+)"},
+    {"export-keras", R"(Usage: layerscope export-keras --pipeline P.json [--input IN | --input-shape 1,32,32,3] [--output SCRIPT.py]
+Writes a runnable Keras 3 Python script that builds the same Sequential model (Tile as a small layer
+around keras.ops.tile), sets every Conv2D's weights to LayerScope's values, loads IN the same way
+(keras.utils.load_img + img_to_array, or np.load), runs it and prints every layer's output shape.
+The input (or --input-shape, default 1,32,32,3) fixes the input channels and so the default
+Conv2D weights. Without --output the script goes to stdout.
 )"},
     {"demo", R"(Usage: layerscope demo [--image IMG] [--output-dir DIR]
 Renders the default pipeline on IMG (default: the bundled sample) into DIR (default
@@ -362,6 +371,27 @@ int commandBench(const Options& options)
     return 0;
 }
 
+int commandExportKeras(const Options& options)
+{
+    const std::string pipelinePath = options.get("pipeline");
+    KerasCodeOptions code;
+    if (options.values.count("input-shape"))
+        code.inputShape = parseShape(options.get("input-shape"));
+    const Pipeline pipeline = loadPipelineFile(pipelinePath);
+    if (options.values.count("input")) {
+        code.inputPath = options.get("input");
+        code.inputShape = loadInputFile(code.inputPath).shape();
+    }
+    const std::string script = generateKerasCode(pipeline, code);
+    if (options.values.count("output")) {
+        writeTextAtomically(options.get("output"), script);
+        std::cout << "wrote " << options.get("output") << "\n";
+    } else {
+        std::cout << script;
+    }
+    return 0;
+}
+
 int commandDemo(const Options& options)
 {
     const fs::path image = options.values.count("image") ? fs::path(options.get("image")) : bundledSampleImage();
@@ -391,6 +421,8 @@ int dispatch(int argc, char** argv)
         return commandShapes(parseOptions(argc, argv, {"pipeline", "input", "input-shape", "max-memory", "threads"}, {"json"}));
     if (command == "bench")
         return commandBench(parseOptions(argc, argv, {"pipeline", "input-shape", "repeat", "threads", "max-memory"}, {"json"}));
+    if (command == "export-keras")
+        return commandExportKeras(parseOptions(argc, argv, {"pipeline", "input", "input-shape", "output"}, {}));
     if (command == "demo")
         return commandDemo(parseOptions(argc, argv, {"image", "output-dir"}, {}));
     throw UsageError("unknown command '" + command + "'");

@@ -5,7 +5,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   qt6-base-dev qt6-base-dev-tools libgl1-mesa-dev
   libeigen3-dev libopencv-dev nlohmann-json3-dev
-  xvfb xauth
+  xvfb xauth python3
 )
 missing=()
 for p in "${packages[@]}"; do

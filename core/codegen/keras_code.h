@@ -13,7 +13,8 @@ namespace layerscope {
 
 struct KerasCodeOptions {
     std::string inputPath;      // image or .npy the script loads (may be replaced on its command line)
-    int64_t inputChannels = 3;  // for image colour mode (1 grayscale, 3 rgb, 4 rgba) and default weights
+    Shape inputShape{1, 32, 32, 3}; // NHWC (or the first layer's layout); gives the image colour mode
+                                    // (1 grayscale, 3 rgb, 4 rgba) and each Conv2D's input channels
 };
 
 std::string generateKerasCode(const Pipeline& pipeline, const KerasCodeOptions& options);
