@@ -1,0 +1,98 @@
+#include "up_sampling2d.h"
+
+#include "../config_parse.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace layerscope {
+
+static std::string lowercase(std::string text)
+{
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return text;
+}
+
+std::unique_ptr<UpSampling2D> UpSampling2D::fromJson(const nlohmann::json& object)
+{
+    const nlohmann::json& config = object.at("config");
+    UpSampling2DParams p;
+    p.size = readPair(config, "size", std::array<int64_t, 2>{2, 2});
+    p.dataFormat = parseDataFormat(config.value("data_format", nlohmann::json()));
+    p.interpolation = lowercase(readString(config, "interpolation", "nearest"));
+    return std::make_unique<UpSampling2D>(readString(config, "name", "up_sampling2d"), p);
+}
+
+nlohmann::json UpSampling2D::config() const
+{
+    return {{"name", name()},
+            {"trainable", true},
+            {"dtype", "float32"},
+            {"size", {m_params.size[0], m_params.size[1]}},
+            {"data_format", dataFormatName(m_params.dataFormat)},
+            {"interpolation", m_params.interpolation}};
+}
+
+std::string UpSampling2D::summary() const
+{
+    const auto& s = m_params.size;
+    std::string text = "×" + (s[0] == s[1] ? std::to_string(s[0])
+                                           : std::to_string(s[0]) + "×" + std::to_string(s[1]))
+                     + " " + m_params.interpolation;
+    if (m_params.dataFormat == DataFormat::ChannelsFirst)
+        text += " / NCHW";
+    return text;
+}
+
+LayerShape UpSampling2D::inferShape(const Shape& input) const
+{
+    requireRank4(input);
+    if (auto message = checkPositivePair(m_params.size, "size"); !message.empty())
+        throw error(message);
+    if (!m_params.interpolationMode())
+        throw error(interpolationErrorMessage(m_params.interpolation));
+    const Shape nhwc = m_params.dataFormat == DataFormat::ChannelsFirst ? nchwToNhwc(input) : input;
+    if (nhwc[1] <= 0 || nhwc[2] <= 0 || nhwc[3] <= 0)
+        throw error("input image must be of non-zero size. Received: " + shapeToTuple(input));
+    LayerShape result;
+    const AxisExplanation rows = scaledAxis("height", nhwc[1], m_params.size[0], "size[0]");
+    const AxisExplanation cols = scaledAxis("width", nhwc[2], m_params.size[1], "size[1]");
+    const Shape outNhwc{nhwc[0], rows.output, cols.output, nhwc[3]};
+    result.output = m_params.dataFormat == DataFormat::ChannelsFirst ? nhwcToNchw(outNhwc) : outNhwc;
+    result.axes = axesInFormat({copiedAxis("batch", nhwc[0]), rows, cols, copiedAxis("channels", nhwc[3])},
+                               m_params.dataFormat);
+    return result;
+}
+
+Tensor UpSampling2D::forward(const Tensor& input, const ExecContext& context) const
+{
+    const LayerShape shape = inferShape(input.shape());
+    const Interpolation mode = *m_params.interpolationMode();
+    const bool nchw = m_params.dataFormat == DataFormat::ChannelsFirst;
+    const Shape outNhwc = nchw ? nchwToNhwc(shape.output) : shape.output;
+    const int64_t f = static_cast<int64_t>(sizeof(float));
+    const Shape inNhwc = nchw ? nchwToNhwc(input.shape()) : input.shape();
+    int64_t scratch = nchw ? input.byteSize() + elementCount(outNhwc) * f : 0;
+    if (mode != Interpolation::Nearest) {
+        ImageView dims;
+        dims.batch = inNhwc[0];
+        dims.height = inNhwc[1];
+        dims.width = inNhwc[2];
+        dims.channels = inNhwc[3];
+        scratch += resizeScratchBytes(dims, outNhwc[1], outNhwc[2], mode, /*antialias=*/false,
+                                      context.effectiveThreads());
+    }
+    guard(context, shape.output, scratch);
+    context.throwIfCancelled();
+    const Tensor converted = nchw ? nchwToNhwc(input) : Tensor();
+    const Tensor& nhwc = nchw ? converted : input;
+    Tensor output = Tensor::uninitialized(outNhwc);
+    if (mode == Interpolation::Nearest)
+        repeatNearest(nhwc, output, m_params.size, context);
+    else
+        resizeImages(ImageView::of(nhwc), output, mode, /*antialias=*/false, context);
+    return nchw ? nhwcToNchw(output) : output;
+}
+
+} // namespace layerscope
