@@ -92,7 +92,9 @@ Tensor UpSampling2D::forward(const Tensor& input, const ExecContext& context) co
         repeatNearest(nhwc, output, m_params.size, context);
     else
         resizeImages(ImageView::of(nhwc), output, mode, /*antialias=*/false, context);
-    return nchw ? nhwcToNchw(output) : output;
+    if (nchw)
+        return nhwcToNchw(output);
+    return output;
 }
 
 } // namespace layerscope

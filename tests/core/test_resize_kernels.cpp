@@ -518,6 +518,23 @@ private slots:
             }
     }
 
+    void largeOutputsStream()
+    {
+        // Outputs of 16 MiB and more take the non-temporal store paths; an odd channel count puts
+        // rows off the 32-byte alignment so the scalar head and tail run too.
+        const ExecContext context = testContext(2);
+        const Tensor in = randomTensor({1, 330, 290, 11}, 9);
+        UpSampling2DParams p;
+        p.interpolation = "bilinear";
+        const Tensor bilinear = UpSampling2D("up", p).forward(in, context);
+        QVERIFY(bilinear.byteSize() >= (int64_t{16} << 20));
+        std::string diff = compareTensors(bilinear, refBilinear(in, 660, 580), 0, 0);
+        QVERIFY2(diff.empty(), diff.c_str());
+        p.interpolation = "nearest";
+        diff = compareTensors(UpSampling2D("up", p).forward(in, context), refRepeat(in, 2, 2), 0, 0);
+        QVERIFY2(diff.empty(), diff.c_str());
+    }
+
     void documentedExamples()
     {
         const ExecContext context = testContext();
