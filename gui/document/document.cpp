@@ -1,0 +1,118 @@
+#include "document.h"
+
+#include "document/layer_json.h"
+#include "engine/input_source.h"
+
+namespace layerscope::gui {
+
+Document::Document(QObject* parent) : QObject(parent)
+{
+    connect(&m_undoStack, &QUndoStack::cleanChanged, this,
+            [this](bool clean) { emit modifiedChanged(!clean); });
+    updateChain();
+}
+
+nlohmann::json Document::layerJson(int index) const
+{
+    return layerToJson(layer(index));
+}
+
+void Document::setFileName(const QString& fileName)
+{
+    if (m_fileName == fileName)
+        return;
+    m_fileName = fileName;
+    emit fileNameChanged(fileName);
+}
+
+void Document::insertLayer(int index, std::unique_ptr<Layer> layer, bool bypassed)
+{
+    index = qBound(0, index, layerCount());
+    m_pipeline.layers.insert(m_pipeline.layers.begin() + index, std::move(layer));
+    m_bypassed.insert(m_bypassed.begin() + index, bypassed);
+    updateChain();
+    emit layerInserted(index);
+    emit contentChanged();
+}
+
+std::unique_ptr<Layer> Document::takeLayer(int index)
+{
+    std::unique_ptr<Layer> layer = std::move(m_pipeline.layers.at(static_cast<size_t>(index)));
+    m_pipeline.layers.erase(m_pipeline.layers.begin() + index);
+    m_bypassed.erase(m_bypassed.begin() + index);
+    updateChain();
+    emit layerRemoved(index);
+    emit contentChanged();
+    return layer;
+}
+
+void Document::moveLayer(int from, int to)
+{
+    if (from == to || from < 0 || to < 0 || from >= layerCount() || to >= layerCount())
+        return;
+    auto layer = std::move(m_pipeline.layers[static_cast<size_t>(from)]);
+    const bool bypassed = m_bypassed[static_cast<size_t>(from)];
+    m_pipeline.layers.erase(m_pipeline.layers.begin() + from);
+    m_bypassed.erase(m_bypassed.begin() + from);
+    m_pipeline.layers.insert(m_pipeline.layers.begin() + to, std::move(layer));
+    m_bypassed.insert(m_bypassed.begin() + to, bypassed);
+    updateChain();
+    emit layerMoved(from, to);
+    emit contentChanged();
+}
+
+void Document::replaceLayer(int index, std::unique_ptr<Layer> layer)
+{
+    m_pipeline.layers.at(static_cast<size_t>(index)) = std::move(layer);
+    updateChain();
+    emit layerChanged(index);
+    emit contentChanged();
+}
+
+void Document::setBypassed(int index, bool bypassed)
+{
+    if (m_bypassed.at(static_cast<size_t>(index)) == bypassed)
+        return;
+    m_bypassed[static_cast<size_t>(index)] = bypassed;
+    updateChain();
+    emit layerChanged(index);
+    emit contentChanged();
+}
+
+void Document::setInput(const InputSpec& spec)
+{
+    m_inputSpec = spec;
+    try {
+        m_input = std::make_shared<const Tensor>(buildInputTensor(spec));
+        m_inputError.clear();
+    } catch (const std::exception& error) {
+        m_input.reset();
+        m_inputError = QString::fromStdString(error.what());
+    }
+    ++m_inputRevision;
+    updateChain();
+    emit inputChanged();
+    emit contentChanged();
+}
+
+void Document::resetPipeline(Pipeline pipeline, std::vector<bool> bypassed)
+{
+    bypassed.resize(pipeline.layers.size(), false);
+    m_pipeline = std::move(pipeline);
+    m_bypassed = std::move(bypassed);
+    m_undoStack.clear();
+    updateChain();
+    emit pipelineReset();
+    emit contentChanged();
+}
+
+void Document::updateChain()
+{
+    std::vector<const Layer*> layers;
+    for (const auto& layer : m_pipeline.layers)
+        layers.push_back(layer.get());
+    const Shape* input = m_input ? &m_input->shape() : nullptr;
+    m_chain = computeShapeChain(layers, m_bypassed, input);
+}
+
+} // namespace layerscope::gui

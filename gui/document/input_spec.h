@@ -1,0 +1,42 @@
+#pragma once
+// What the pipeline's input is: a file (image or .npy) or a synthetic tensor, plus how it is
+// converted (colour mode, value scale). A value: copied into undo commands, compared, saved in
+// the autosave. Building the tensor from it is the engine's job (engine/input_source.h).
+
+#include <QJsonObject>
+#include <QString>
+
+namespace layerscope::gui {
+
+enum class InputSourceKind { File, Synthetic };
+enum class SyntheticKind { Arange, Zeros, Ones, Random, Checkerboard, Gradient };
+enum class ColorMode { AsLoaded, Rgb, Grayscale, Rgba };
+enum class ValueScale { Range255, Range01 };
+
+struct InputSpec {
+    InputSourceKind kind = InputSourceKind::Synthetic;
+    QString path;
+    SyntheticKind synthetic = SyntheticKind::Arange;
+    int batch = 1;
+    int height = 3;
+    int width = 3;
+    int channels = 1;
+    quint32 seed = 42;
+    ColorMode colorMode = ColorMode::AsLoaded;
+    ValueScale scale = ValueScale::Range255;
+
+    bool operator==(const InputSpec&) const = default;
+
+    static InputSpec file(const QString& path);
+    static InputSpec arange(int batch, int height, int width, int channels);
+
+    QJsonObject toJson() const;
+    static InputSpec fromJson(const QJsonObject& object);
+    // "chelsea.png" or "arange 1×3×3×1".
+    QString describe() const;
+};
+
+QString syntheticKindName(SyntheticKind kind);
+QString colorModeName(ColorMode mode);
+
+} // namespace layerscope::gui

@@ -1,0 +1,291 @@
+#include "pipeline_runner.h"
+
+#include "document/document.h"
+#include "document/layer_json.h"
+
+#include "core/errors.h"
+
+#include <QMetaObject>
+#include <QTimer>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <chrono>
+
+namespace layerscope::gui {
+
+struct PipelineRunner::Request {
+    quint64 generation = 0;
+    Pipeline pipeline;
+    std::vector<bool> bypassed;
+    std::shared_ptr<const Tensor> start; // input of layer `first`
+    int first = 0;
+    int64_t memoryBudget = 0;
+    std::stop_token stop;
+};
+
+QString layerStatusName(LayerStatus status)
+{
+    switch (status) {
+    case LayerStatus::Pending: return QStringLiteral("pending");
+    case LayerStatus::Computing: return QStringLiteral("computing");
+    case LayerStatus::Ok: return QStringLiteral("ok");
+    case LayerStatus::Error: return QStringLiteral("error");
+    case LayerStatus::Blocked: return QStringLiteral("blocked");
+    }
+    return {};
+}
+
+PipelineRunner::PipelineRunner(Document* document, QObject* parent)
+    : QObject(parent), m_document(document), m_memoryBudget(defaultMemoryBudget())
+{
+}
+
+PipelineRunner::~PipelineRunner()
+{
+    if (m_stop)
+        m_stop->request_stop();
+    waitForIdle();
+}
+
+void PipelineRunner::waitForIdle()
+{
+    for (QFuture<void>& future : m_futures)
+        future.waitForFinished();
+    m_futures.clear();
+}
+
+std::shared_ptr<const Tensor> PipelineRunner::output(int index) const
+{
+    if (index < 0)
+        return m_document->input();
+    if (index >= layerCount())
+        return nullptr;
+    return m_info[static_cast<size_t>(index)].output;
+}
+
+void PipelineRunner::schedule()
+{
+    if (m_scheduled)
+        return;
+    m_scheduled = true;
+    QTimer::singleShot(0, this, [this] {
+        if (m_scheduled)
+            run();
+    });
+}
+
+void PipelineRunner::cancel()
+{
+    if (m_stop)
+        m_stop->request_stop();
+    ++m_generation; // results of the cancelled run are dropped
+    for (LayerRunInfo& info : m_info)
+        if (info.status == LayerStatus::Computing || (info.status == LayerStatus::Pending && !info.output))
+            info.status = LayerStatus::Pending;
+    for (int i = 0; i < layerCount(); ++i)
+        emit layerStatusChanged(i);
+    setBusy(false);
+}
+
+void PipelineRunner::run()
+{
+    m_scheduled = false;
+    if (m_stop)
+        m_stop->request_stop();
+    // Forget finished futures.
+    std::erase_if(m_futures, [](const QFuture<void>& f) { return f.isFinished(); });
+
+    const Document& doc = *m_document;
+    const int n = doc.layerCount();
+    const quint64 generation = ++m_generation;
+
+    // Cache keys: the input revision, then every layer's JSON and bypass flag so far.
+    std::vector<std::string> keys(static_cast<size_t>(n));
+    std::string key = "input:" + std::to_string(doc.inputRevision());
+    for (int i = 0; i < n; ++i) {
+        key += '\n';
+        key += doc.isBypassed(i) ? "bypass:" : "";
+        key += doc.layerJson(i).dump();
+        keys[static_cast<size_t>(i)] = key;
+    }
+
+    std::vector<LayerRunInfo> info(static_cast<size_t>(n));
+    std::vector<std::string> kept(static_cast<size_t>(n));
+    int first = 0;
+    // Outputs are kept by key: for each new layer, the old layer computed under the same key.
+    for (int i = 0; i < n; ++i) {
+        bool found = false;
+        for (size_t j = 0; j < m_keys.size(); ++j) {
+            if (m_keys[j] == keys[static_cast<size_t>(i)] && m_info[j].output) {
+                info[static_cast<size_t>(i)] = m_info[j];
+                kept[static_cast<size_t>(i)] = keys[static_cast<size_t>(i)];
+                found = true;
+                break;
+            }
+        }
+        if (!found)
+            break;
+        first = i + 1;
+    }
+    m_info = std::move(info);
+    m_keys = std::move(kept);
+    m_pendingKeys = keys;
+    m_lastStart = first;
+
+    const ShapeChain& chain = doc.shapeChain();
+    for (int i = first; i < n; ++i) {
+        LayerRunInfo& li = m_info[static_cast<size_t>(i)];
+        if (!doc.input()) {
+            li.status = LayerStatus::Blocked;
+            li.message = doc.inputError();
+        } else if (chain.layers[static_cast<size_t>(i)].blocked) {
+            li.status = LayerStatus::Blocked;
+        } else if (!chain.layers[static_cast<size_t>(i)].ok) {
+            li.status = LayerStatus::Error;
+            li.message = chain.layers[static_cast<size_t>(i)].error;
+        } else {
+            li.status = LayerStatus::Pending;
+        }
+    }
+    for (int i = 0; i < n; ++i)
+        emit layerStatusChanged(i);
+
+    const bool anyToRun = first < n && doc.input()
+        && m_info[static_cast<size_t>(first)].status == LayerStatus::Pending;
+    if (!anyToRun) {
+        setBusy(false);
+        emit finished(generation);
+        return;
+    }
+
+    auto request = std::make_shared<Request>();
+    request->generation = generation;
+    request->pipeline = doc.pipeline();
+    request->bypassed = doc.bypassFlags();
+    request->start = first == 0 ? doc.input() : m_info[static_cast<size_t>(first - 1)].output;
+    request->first = first;
+    request->memoryBudget = m_memoryBudget;
+    m_stop = std::make_shared<std::stop_source>();
+    request->stop = m_stop->get_token();
+    setBusy(true);
+    m_futures.push_back(QtConcurrent::run(&PipelineRunner::work, this, request));
+}
+
+void PipelineRunner::work(PipelineRunner* runner, std::shared_ptr<Request> request)
+{
+    const quint64 gen = request->generation;
+    ExecContext context;
+    context.stop = request->stop;
+    context.memoryBudgetBytes = request->memoryBudget;
+    std::shared_ptr<const Tensor> current = request->start;
+    int currentLayer = request->first;
+    auto lastProgress = std::chrono::steady_clock::now();
+    context.progress = [&](double fraction) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now - lastProgress < std::chrono::milliseconds(50))
+            return;
+        lastProgress = now;
+        const int index = currentLayer;
+        QMetaObject::invokeMethod(runner, [runner, gen, index, fraction] {
+            runner->onProgress(gen, index, fraction);
+        }, Qt::QueuedConnection);
+    };
+    const int n = static_cast<int>(request->pipeline.layers.size());
+    for (int i = request->first; i < n; ++i) {
+        if (request->stop.stop_requested())
+            return;
+        currentLayer = i;
+        QMetaObject::invokeMethod(runner, [runner, gen, i] { runner->onLayerStarted(gen, i); },
+                                  Qt::QueuedConnection);
+        std::shared_ptr<const Tensor> out;
+        double ms = 0.0;
+        if (request->bypassed[static_cast<size_t>(i)]) {
+            out = current;
+        } else {
+            const Layer& layer = *request->pipeline.layers[static_cast<size_t>(i)];
+            try {
+                layer.inferShape(current->shape());
+                const auto t0 = std::chrono::steady_clock::now();
+                Tensor result = layer.forward(*current, context);
+                ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+                out = std::make_shared<const Tensor>(std::move(result));
+            } catch (const CancelledError&) {
+                return;
+            } catch (const std::exception& error) {
+                const QString message = QString::fromStdString(error.what());
+                QMetaObject::invokeMethod(runner, [runner, gen, i, message] {
+                    runner->onLayerFailed(gen, i, message);
+                    runner->onFinished(gen);
+                }, Qt::QueuedConnection);
+                return;
+            }
+        }
+        QMetaObject::invokeMethod(runner, [runner, gen, i, out, ms] {
+            runner->onLayerDone(gen, i, out, ms);
+        }, Qt::QueuedConnection);
+        current = out;
+    }
+    if (request->stop.stop_requested())
+        return;
+    QMetaObject::invokeMethod(runner, [runner, gen] { runner->onFinished(gen); },
+                              Qt::QueuedConnection);
+}
+
+void PipelineRunner::onLayerStarted(quint64 generation, int index)
+{
+    if (generation != m_generation || index >= layerCount())
+        return;
+    m_info[static_cast<size_t>(index)].status = LayerStatus::Computing;
+    emit layerStatusChanged(index);
+}
+
+void PipelineRunner::onLayerDone(quint64 generation, int index, std::shared_ptr<const Tensor> output,
+                                 double ms)
+{
+    if (generation != m_generation || index >= layerCount())
+        return;
+    LayerRunInfo& li = m_info[static_cast<size_t>(index)];
+    li.status = LayerStatus::Ok;
+    li.message.clear();
+    li.milliseconds = ms;
+    li.output = std::move(output);
+    m_keys[static_cast<size_t>(index)] = m_pendingKeys[static_cast<size_t>(index)];
+    emit layerStatusChanged(index);
+}
+
+void PipelineRunner::onLayerFailed(quint64 generation, int index, const QString& message)
+{
+    if (generation != m_generation || index >= layerCount())
+        return;
+    m_info[static_cast<size_t>(index)].status = LayerStatus::Error;
+    m_info[static_cast<size_t>(index)].message = message;
+    emit layerStatusChanged(index);
+    for (int i = index + 1; i < layerCount(); ++i) {
+        m_info[static_cast<size_t>(i)].status = LayerStatus::Blocked;
+        emit layerStatusChanged(i);
+    }
+}
+
+void PipelineRunner::onProgress(quint64 generation, int index, double fraction)
+{
+    if (generation == m_generation)
+        emit progressChanged(index, fraction);
+}
+
+void PipelineRunner::onFinished(quint64 generation)
+{
+    if (generation != m_generation)
+        return;
+    setBusy(false);
+    emit finished(generation);
+}
+
+void PipelineRunner::setBusy(bool busy)
+{
+    if (m_busy == busy)
+        return;
+    m_busy = busy;
+    emit busyChanged(busy);
+}
+
+} // namespace layerscope::gui

@@ -1,0 +1,92 @@
+#pragma once
+// Runs the document's pipeline on a worker thread, the way Qt's mandelbrot example renders:
+// a request is a value (a copied Pipeline, the bypass flags, the input as shared_ptr, the cached
+// output it starts from) handed to QtConcurrent; the worker checks a std::stop_token between and
+// inside layers; every result comes back immutable (shared_ptr<const Tensor>) tagged with the
+// generation of its request, and anything but the newest generation is dropped.
+// Only the layers from the first changed one onwards are recomputed: each layer's output is
+// cached under a key made of the input revision and the JSON of that layer and all before it.
+
+#include "core/pipeline.h"
+
+#include <QElapsedTimer>
+#include <QFuture>
+#include <QObject>
+#include <QString>
+
+#include <memory>
+#include <stop_token>
+#include <vector>
+
+namespace layerscope::gui {
+
+class Document;
+
+enum class LayerStatus { Pending, Computing, Ok, Error, Blocked };
+
+struct LayerRunInfo {
+    LayerStatus status = LayerStatus::Pending;
+    QString message;
+    double milliseconds = -1.0;
+    std::shared_ptr<const Tensor> output;
+};
+
+class PipelineRunner : public QObject {
+    Q_OBJECT
+public:
+    explicit PipelineRunner(Document* document, QObject* parent = nullptr);
+    ~PipelineRunner() override;
+
+    // Starts a run for the document's current state (cancelling any older one).
+    void run();
+    // Coalesces: runs once when control returns to the event loop.
+    void schedule();
+    void cancel();
+    // Blocks until no worker is running (tests, shutdown).
+    void waitForIdle();
+
+    bool isBusy() const { return m_busy; }
+    quint64 generation() const { return m_generation; }
+    // The first layer recomputed by the latest run (layerCount when nothing had to run).
+    int lastStart() const { return m_lastStart; }
+    int layerCount() const { return static_cast<int>(m_info.size()); }
+    const LayerRunInfo& info(int index) const { return m_info.at(static_cast<size_t>(index)); }
+    // Output of layer `index`; index -1 is the input. Null while unknown.
+    std::shared_ptr<const Tensor> output(int index) const;
+
+    int64_t memoryBudgetBytes() const { return m_memoryBudget; }
+    void setMemoryBudgetBytes(int64_t bytes) { m_memoryBudget = bytes; }
+
+signals:
+    void layerStatusChanged(int index);
+    void progressChanged(int index, double fraction);
+    void busyChanged(bool busy);
+    // The newest run completed (successfully or with a layer error); not emitted when cancelled.
+    void finished(quint64 generation);
+
+private:
+    struct Request;
+    static void work(PipelineRunner* runner, std::shared_ptr<Request> request);
+    void onLayerStarted(quint64 generation, int index);
+    void onLayerDone(quint64 generation, int index, std::shared_ptr<const Tensor> output, double ms);
+    void onLayerFailed(quint64 generation, int index, const QString& message);
+    void onProgress(quint64 generation, int index, double fraction);
+    void onFinished(quint64 generation);
+    void setBusy(bool busy);
+
+    Document* m_document;
+    quint64 m_generation = 0;
+    bool m_busy = false;
+    bool m_scheduled = false;
+    int m_lastStart = 0;
+    int64_t m_memoryBudget;
+    std::vector<LayerRunInfo> m_info;
+    std::vector<std::string> m_keys;      // key each m_info[i].output was computed under
+    std::vector<std::string> m_pendingKeys;
+    std::shared_ptr<std::stop_source> m_stop;
+    std::vector<QFuture<void>> m_futures;
+};
+
+QString layerStatusName(LayerStatus status);
+
+} // namespace layerscope::gui

@@ -1,0 +1,478 @@
+#include "feature_map_view.h"
+
+#include "engine/tensor_image.h"
+
+#include <QKeyEvent>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QScrollBar>
+#include <QWheelEvent>
+
+#include <cmath>
+
+namespace layerscope::gui {
+
+namespace {
+constexpr int kGap = 10;
+constexpr int kLabel = 16;
+constexpr int kMargin = 8;
+constexpr double kMinZoom = 1.0 / 32.0;
+constexpr double kMaxZoom = 256.0;
+constexpr double kNumbersZoom = 34.0; // cell size (px) from which values are written in cells
+}
+
+FeatureMapView::FeatureMapView(QWidget* parent) : QAbstractScrollArea(parent)
+{
+    setMouseTracking(true);
+    viewport()->setMouseTracking(true);
+    setFocusPolicy(Qt::StrongFocus);
+    viewport()->setBackgroundRole(QPalette::Dark);
+    setToolTip(tr("Wheel: zoom · drag: pan · click a tile: open the channel large · Esc: all channels"));
+}
+
+void FeatureMapView::setTensor(std::shared_ptr<const Tensor> tensor, const QString& title)
+{
+    const bool sameShape = tensor && m_tensor && tensor->shape() == m_tensor->shape();
+    m_tensor = std::move(tensor);
+    m_title = title;
+    m_message.clear();
+    m_cache.clear();
+    m_ranges.clear();
+    if (!sameShape) {
+        const TensorGeometry g = m_tensor ? tensorGeometry(*m_tensor) : TensorGeometry{};
+        if (m_solo >= g.channels)
+            m_solo = -1;
+        if (!canComposite())
+            m_composite = false;
+        m_fitPending = true;
+    }
+    if (m_fitPending && m_tensor && viewport()->width() > 0)
+        zoomToFit();
+    updateScrollBars();
+    viewport()->update();
+}
+
+void FeatureMapView::setOptions(const RenderOptions& options)
+{
+    if (options == m_options)
+        return;
+    m_options = options;
+    m_cache.clear();
+    m_ranges.clear();
+    viewport()->update();
+}
+
+void FeatureMapView::setMessage(const QString& message)
+{
+    m_message = message;
+    viewport()->update();
+}
+
+bool FeatureMapView::canComposite() const
+{
+    if (!m_tensor)
+        return false;
+    const TensorGeometry g = tensorGeometry(*m_tensor);
+    return g.valid && (g.channels == 3 || g.channels == 4);
+}
+
+void FeatureMapView::setSoloChannel(int channel)
+{
+    if (m_tensor && channel >= tensorGeometry(*m_tensor).channels)
+        channel = -1;
+    if (channel == m_solo)
+        return;
+    m_solo = channel;
+    if (channel >= 0)
+        m_composite = false;
+    zoomToFit();
+    emit soloChannelChanged(channel);
+}
+
+void FeatureMapView::setComposite(bool composite)
+{
+    composite = composite && canComposite();
+    if (composite == m_composite)
+        return;
+    m_composite = composite;
+    if (composite)
+        m_solo = -1;
+    zoomToFit();
+}
+
+void FeatureMapView::setShowNumbers(bool show)
+{
+    m_showNumbers = show;
+    viewport()->update();
+}
+
+int FeatureMapView::tileCount() const
+{
+    if (!m_tensor || !tensorGeometry(*m_tensor).valid)
+        return 0;
+    if (m_composite || m_solo >= 0)
+        return 1;
+    return static_cast<int>(tensorGeometry(*m_tensor).channels);
+}
+
+int FeatureMapView::channelOfSlot(int slot) const
+{
+    if (m_composite)
+        return -2;
+    if (m_solo >= 0)
+        return m_solo;
+    return slot;
+}
+
+QSize FeatureMapView::tileImageSize() const
+{
+    if (!m_tensor)
+        return {};
+    const TensorGeometry g = tensorGeometry(*m_tensor);
+    return QSize(std::max(1, static_cast<int>(std::lround(g.width * m_zoom))),
+                 std::max(1, static_cast<int>(std::lround(g.height * m_zoom))));
+}
+
+int FeatureMapView::columns() const
+{
+    const int n = tileCount();
+    if (n <= 1)
+        return 1;
+    const int tileW = tileImageSize().width() + kGap;
+    const int available = viewport()->width() - 2 * kMargin + kGap;
+    return std::clamp(available / std::max(1, tileW), 1, n);
+}
+
+QRect FeatureMapView::tileRect(int slot) const
+{
+    const int cols = columns();
+    const QSize s = tileImageSize();
+    const int row = slot / cols, col = slot % cols;
+    return QRect(kMargin + col * (s.width() + kGap), kMargin + row * (s.height() + kGap + kLabel) + kLabel,
+                 s.width(), s.height());
+}
+
+QSize FeatureMapView::contentSize() const
+{
+    const int n = tileCount();
+    if (n == 0)
+        return {};
+    const int cols = columns();
+    const int rows = (n + cols - 1) / cols;
+    const QSize s = tileImageSize();
+    return QSize(2 * kMargin + cols * s.width() + (cols - 1) * kGap,
+                 2 * kMargin + rows * (s.height() + kLabel) + (rows - 1) * kGap);
+}
+
+void FeatureMapView::updateScrollBars()
+{
+    const QSize content = contentSize();
+    const QSize view = viewport()->size();
+    horizontalScrollBar()->setRange(0, std::max(0, content.width() - view.width()));
+    verticalScrollBar()->setRange(0, std::max(0, content.height() - view.height()));
+    horizontalScrollBar()->setPageStep(view.width());
+    verticalScrollBar()->setPageStep(view.height());
+    horizontalScrollBar()->setSingleStep(20);
+    verticalScrollBar()->setSingleStep(20);
+}
+
+void FeatureMapView::setZoom(double zoom, QPoint anchor)
+{
+    zoom = std::clamp(zoom, kMinZoom, kMaxZoom);
+    if (anchor.x() < 0)
+        anchor = QPoint(viewport()->width() / 2, viewport()->height() / 2);
+    const double old = m_zoom;
+    const QPointF contentAnchor(anchor.x() + horizontalScrollBar()->value(),
+                                anchor.y() + verticalScrollBar()->value());
+    m_zoom = zoom;
+    m_fitPending = false;
+    updateScrollBars();
+    const double ratio = zoom / old;
+    horizontalScrollBar()->setValue(static_cast<int>(contentAnchor.x() * ratio - anchor.x()));
+    verticalScrollBar()->setValue(static_cast<int>(contentAnchor.y() * ratio - anchor.y()));
+    viewport()->update();
+    emit zoomChanged(m_zoom);
+}
+
+void FeatureMapView::zoomIn()
+{
+    setZoom(m_zoom * 1.25);
+}
+
+void FeatureMapView::zoomOut()
+{
+    setZoom(m_zoom / 1.25);
+}
+
+void FeatureMapView::zoomToFit()
+{
+    if (!m_tensor) {
+        m_fitPending = true;
+        return;
+    }
+    const TensorGeometry g = tensorGeometry(*m_tensor);
+    if (!g.valid || g.width == 0 || g.height == 0)
+        return;
+    const int n = tileCount();
+    const double w = std::max(50, viewport()->width() - 2 * kMargin);
+    const double h = std::max(50, viewport()->height() - 2 * kMargin);
+    double best = kMinZoom;
+    // The largest zoom at which all tiles fit (up to 64 tiles; beyond, fit 8 columns and scroll).
+    for (int cols = 1; cols <= std::max(1, n); ++cols) {
+        const int rows = (n + cols - 1) / cols;
+        const double zw = (w - (cols - 1) * kGap) / (cols * double(g.width));
+        const double zh = n > 64 ? 1e9 : (h - rows * kLabel - (rows - 1) * kGap) / (rows * double(g.height));
+        double z = std::min(zw, zh);
+        if (n > 64 && cols < 8)
+            continue;
+        best = std::max(best, z);
+        if (n > 64)
+            break;
+    }
+    // Snap to a whole number of screen pixels per cell when magnifying, so cells stay square.
+    if (best >= 1.0)
+        best = std::floor(best);
+    best = std::min(best, 96.0);
+    m_zoom = std::clamp(best, kMinZoom, kMaxZoom);
+    m_fitPending = false;
+    updateScrollBars();
+    horizontalScrollBar()->setValue(0);
+    verticalScrollBar()->setValue(0);
+    viewport()->update();
+    emit zoomChanged(m_zoom);
+}
+
+const QImage& FeatureMapView::image(int channel)
+{
+    auto it = m_cache.find(channel);
+    if (it != m_cache.end())
+        return *it;
+    QImage img = channel == -2 ? compositeImage(*m_tensor, m_options)
+                               : channelImage(*m_tensor, channel, m_options);
+    return *m_cache.insert(channel, img);
+}
+
+QString FeatureMapView::cellText(int channel, int y, int x) const
+{
+    if (!m_tensor)
+        return {};
+    const TensorGeometry g = tensorGeometry(*m_tensor);
+    if (channel < 0 || channel >= g.channels || y < 0 || y >= g.height || x < 0 || x >= g.width)
+        return {};
+    const int b = std::clamp<int>(m_options.batchIndex, 0, static_cast<int>(g.batch) - 1);
+    return formatValue(tensorValue(*m_tensor, b, y, x, channel));
+}
+
+void FeatureMapView::paintEvent(QPaintEvent*)
+{
+    QPainter p(viewport());
+    p.fillRect(viewport()->rect(), palette().color(QPalette::Dark));
+    if (!m_message.isEmpty() || !m_tensor) {
+        p.setPen(palette().color(QPalette::BrightText));
+        p.drawText(viewport()->rect().adjusted(20, 20, -20, -20), Qt::AlignCenter | Qt::TextWordWrap,
+                   m_message.isEmpty() ? tr("No output yet") : m_message);
+        return;
+    }
+    const TensorGeometry g = tensorGeometry(*m_tensor);
+    if (!g.valid) {
+        p.setPen(palette().color(QPalette::BrightText));
+        p.drawText(viewport()->rect(), Qt::AlignCenter,
+                   tr("A rank-%1 tensor cannot be shown as feature maps").arg(m_tensor->rank()));
+        return;
+    }
+    const QPoint offset(horizontalScrollBar()->value(), verticalScrollBar()->value());
+    const QRect visible(offset, viewport()->size());
+    p.translate(-offset);
+    p.setRenderHint(QPainter::SmoothPixmapTransform, false);
+    const int n = tileCount();
+    const int cols = columns();
+    const QSize s = tileImageSize();
+    const int rowHeight = s.height() + kGap + kLabel;
+    const int firstRow = std::max(0, (visible.top() - kMargin) / rowHeight);
+    const int lastRow = (visible.bottom() - kMargin) / rowHeight;
+    QFont small = font();
+    small.setPointSizeF(std::max(7.0, small.pointSizeF() * 0.85));
+    p.setFont(small);
+    const int b = std::clamp<int>(m_options.batchIndex, 0, static_cast<int>(g.batch) - 1);
+    for (int row = firstRow; row <= lastRow; ++row) {
+        for (int col = 0; col < cols; ++col) {
+            const int slot = row * cols + col;
+            if (slot >= n)
+                break;
+            const QRect r = tileRect(slot);
+            if (!r.adjusted(0, -kLabel, 0, 0).intersects(visible))
+                continue;
+            const int channel = channelOfSlot(slot);
+            const QImage& img = image(channel);
+            // Draw only the visible part of the tile: the source rectangle in cells.
+            const QRect part = r.intersected(visible);
+            if (!part.isEmpty() && !img.isNull()) {
+                const double sx = double(img.width()) / r.width(), sy = double(img.height()) / r.height();
+                const QRectF source((part.left() - r.left()) * sx, (part.top() - r.top()) * sy,
+                                    part.width() * sx, part.height() * sy);
+                p.drawImage(QRectF(part), img, source);
+            }
+            // Label: index and range.
+            QString label;
+            if (channel == -2) {
+                label = tr("RGB composite");
+            } else {
+                if (!m_ranges.contains(channel))
+                    m_ranges.insert(channel, channelRange(*m_tensor, b, channel));
+                const ValueRange range = m_ranges.value(channel);
+                label = QStringLiteral("#%1  %2 … %3").arg(channel).arg(formatValue(range.min), formatValue(range.max));
+                if (range.nonFinite > 0)
+                    label += tr("  ⚠ %1 NaN/Inf").arg(range.nonFinite);
+                if (m_ranges.value(channel).nonFinite > 0)
+                    p.setPen(QColor(255, 90, 200));
+                else
+                    p.setPen(palette().color(QPalette::BrightText));
+            }
+            p.setPen(channel >= 0 && m_ranges.value(channel).nonFinite > 0 ? QColor(255, 90, 200)
+                                                                           : palette().color(QPalette::BrightText));
+            p.drawText(QRect(r.left(), r.top() - kLabel, std::max(r.width(), 160), kLabel),
+                       Qt::AlignLeft | Qt::AlignVCenter, p.fontMetrics().elidedText(label, Qt::ElideRight, std::max(r.width(), 60)));
+            // Numbers in cells when they are large enough.
+            if (m_showNumbers && m_zoom >= kNumbersZoom && channel >= 0) {
+                const int x0 = std::max(0, static_cast<int>((part.left() - r.left()) / m_zoom));
+                const int y0 = std::max(0, static_cast<int>((part.top() - r.top()) / m_zoom));
+                const int x1 = std::min<int>(static_cast<int>(g.width) - 1, static_cast<int>((part.right() - r.left()) / m_zoom));
+                const int y1 = std::min<int>(static_cast<int>(g.height) - 1, static_cast<int>((part.bottom() - r.top()) / m_zoom));
+                QFont numbers = small;
+                numbers.setPixelSize(std::clamp(static_cast<int>(m_zoom / 4), 8, 18));
+                p.setFont(numbers);
+                for (int y = y0; y <= y1; ++y)
+                    for (int x = x0; x <= x1; ++x) {
+                        const QRect cell(r.left() + static_cast<int>(x * m_zoom), r.top() + static_cast<int>(y * m_zoom),
+                                         static_cast<int>(m_zoom), static_cast<int>(m_zoom));
+                        const QColor under = img.pixelColor(std::min(img.width() - 1, x), std::min(img.height() - 1, y));
+                        p.setPen(under.lightness() > 128 ? Qt::black : Qt::white);
+                        p.drawText(cell, Qt::AlignCenter, formatValue(tensorValue(*m_tensor, b, y, x, channel)));
+                    }
+                p.setFont(small);
+            }
+        }
+    }
+}
+
+void FeatureMapView::resizeEvent(QResizeEvent* event)
+{
+    QAbstractScrollArea::resizeEvent(event);
+    if (m_fitPending && m_tensor)
+        zoomToFit();
+    updateScrollBars();
+}
+
+void FeatureMapView::wheelEvent(QWheelEvent* event)
+{
+    if (event->modifiers() & Qt::ShiftModifier) {
+        QAbstractScrollArea::wheelEvent(event);
+        return;
+    }
+    const double steps = event->angleDelta().y() / 120.0;
+    if (steps == 0)
+        return;
+    setZoom(m_zoom * std::pow(1.25, steps), event->position().toPoint());
+    event->accept();
+}
+
+bool FeatureMapView::hitTest(QPoint pos, int* channel, int* y, int* x) const
+{
+    if (!m_tensor)
+        return false;
+    const TensorGeometry g = tensorGeometry(*m_tensor);
+    if (!g.valid)
+        return false;
+    const QPoint content = pos + QPoint(horizontalScrollBar()->value(), verticalScrollBar()->value());
+    const int cols = columns();
+    const QSize s = tileImageSize();
+    const int col = (content.x() - kMargin) / (s.width() + kGap);
+    const int row = (content.y() - kMargin) / (s.height() + kGap + kLabel);
+    if (content.x() < kMargin || content.y() < kMargin || col >= cols)
+        return false;
+    const int slot = row * cols + col;
+    if (slot >= tileCount())
+        return false;
+    const QRect r = tileRect(slot);
+    if (!r.contains(content))
+        return false;
+    *channel = channelOfSlot(slot);
+    *x = std::min<int>(static_cast<int>(g.width) - 1, static_cast<int>((content.x() - r.left()) / m_zoom));
+    *y = std::min<int>(static_cast<int>(g.height) - 1, static_cast<int>((content.y() - r.top()) / m_zoom));
+    return true;
+}
+
+void FeatureMapView::mousePressEvent(QMouseEvent* event)
+{
+    m_pressPos = event->position().toPoint();
+    m_lastDrag = m_pressPos;
+    m_dragging = false;
+    event->accept();
+}
+
+void FeatureMapView::mouseMoveEvent(QMouseEvent* event)
+{
+    const QPoint pos = event->position().toPoint();
+    if (event->buttons() & (Qt::LeftButton | Qt::MiddleButton)) {
+        if ((pos - m_pressPos).manhattanLength() > 4)
+            m_dragging = true;
+        if (m_dragging) {
+            viewport()->setCursor(Qt::ClosedHandCursor);
+            const QPoint delta = pos - m_lastDrag;
+            horizontalScrollBar()->setValue(horizontalScrollBar()->value() - delta.x());
+            verticalScrollBar()->setValue(verticalScrollBar()->value() - delta.y());
+        }
+        m_lastDrag = pos;
+    }
+    int c, y, x;
+    if (hitTest(pos, &c, &y, &x)) {
+        const TensorGeometry g = tensorGeometry(*m_tensor);
+        const int b = std::clamp<int>(m_options.batchIndex, 0, static_cast<int>(g.batch) - 1);
+        QString text;
+        if (c == -2) {
+            QStringList values;
+            for (int ch = 0; ch < g.channels; ++ch)
+                values << formatValue(tensorValue(*m_tensor, b, y, x, ch));
+            text = QStringLiteral("(b, y, x) = (%1, %2, %3)   RGB%4 = (%5)")
+                       .arg(b).arg(y).arg(x).arg(g.channels == 4 ? "A" : "").arg(values.join(", "));
+        } else {
+            text = QStringLiteral("(b, y, x, c) = (%1, %2, %3, %4) = %5")
+                       .arg(b).arg(y).arg(x).arg(c).arg(formatValue(tensorValue(*m_tensor, b, y, x, c)));
+        }
+        emit hovered(text);
+    } else {
+        emit hovered(QString());
+    }
+}
+
+void FeatureMapView::mouseReleaseEvent(QMouseEvent* event)
+{
+    viewport()->unsetCursor();
+    if (!m_dragging && event->button() == Qt::LeftButton) {
+        int c, y, x;
+        if (hitTest(event->position().toPoint(), &c, &y, &x) && c >= 0) {
+            emit channelActivated(c);
+            if (m_solo < 0)
+                setSoloChannel(c);
+        }
+    }
+    m_dragging = false;
+}
+
+void FeatureMapView::keyPressEvent(QKeyEvent* event)
+{
+    if (event->key() == Qt::Key_Escape && (m_solo >= 0 || m_composite)) {
+        m_composite = false;
+        setSoloChannel(-1);
+        zoomToFit();
+        return;
+    }
+    QAbstractScrollArea::keyPressEvent(event);
+}
+
+QImage FeatureMapView::grabView()
+{
+    return viewport()->grab().toImage();
+}
+
+} // namespace layerscope::gui

@@ -1,0 +1,351 @@
+#include "layer_properties_panel.h"
+
+#include "commands/change_layer_command.h"
+#include "document/conv_weights.h"
+#include "document/document.h"
+#include "document/layer_json.h"
+#include "widgets/field_schema.h"
+#include "widgets/kernel_editor.h"
+#include "widgets/pair_editor.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSignalBlocker>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace layerscope::gui {
+
+namespace {
+
+std::array<int, 2> jsonPair(const nlohmann::json& v, std::array<int, 2> fallback)
+{
+    if (v.is_number_integer())
+        return {v.get<int>(), v.get<int>()};
+    if (v.is_array() && v.size() == 2 && v[0].is_number() && v[1].is_number())
+        return {v[0].get<int>(), v[1].get<int>()};
+    return fallback;
+}
+
+} // namespace
+
+LayerPropertiesPanel::LayerPropertiesPanel(Document* document, QWidget* parent)
+    : QWidget(parent), m_document(document)
+{
+    m_layout = new QVBoxLayout(this);
+    m_title = new QLabel(this);
+    QFont f = m_title->font();
+    f.setBold(true);
+    m_title->setFont(f);
+    m_layout->addWidget(m_title);
+    m_error = new QLabel(this);
+    m_error->setWordWrap(true);
+    m_error->setStyleSheet("QLabel { color: #c0392b; }");
+    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_error->hide();
+    m_layout->addWidget(m_error);
+    m_layout->addStretch(1);
+
+    connect(document, &Document::layerChanged, this, [this](int index) {
+        if (index == m_index)
+            refreshValues();
+    });
+    connect(document, &Document::contentChanged, this, [this] {
+        if (m_index >= m_document->layerCount()) {
+            setLayerIndex(-1);
+            return;
+        }
+        if (m_index >= 0 && m_document->layer(m_index).className() != m_className)
+            rebuild();
+        else
+            refreshValues();
+    });
+    rebuild();
+}
+
+void LayerPropertiesPanel::setLayerIndex(int index)
+{
+    if (index >= m_document->layerCount())
+        index = -1;
+    m_index = index;
+    m_localError.clear();
+    rebuild();
+}
+
+QString LayerPropertiesPanel::errorText() const
+{
+    return m_error->isVisible() || !m_error->text().isEmpty() ? m_error->text() : QString();
+}
+
+void LayerPropertiesPanel::showError(const QString& message)
+{
+    m_error->setText(message);
+    m_error->setVisible(!message.isEmpty());
+}
+
+void LayerPropertiesPanel::rebuild()
+{
+    m_refreshers.clear();
+    if (m_form) {
+        m_layout->removeWidget(m_form);
+        m_form->deleteLater();
+        m_form = nullptr;
+    }
+    m_kernelEditor = nullptr;
+    m_name = nullptr;
+    if (m_index < 0) {
+        m_className.clear();
+        m_title->setText(tr("Select a layer to edit its parameters."));
+        showError({});
+        return;
+    }
+    const Layer& layer = m_document->layer(m_index);
+    m_className = layer.className();
+    m_title->setText(QString::fromStdString(m_className));
+
+    m_form = new QWidget(this);
+    auto* outer = new QVBoxLayout(m_form);
+    outer->setContentsMargins(0, 0, 0, 0);
+    auto* form = new QFormLayout;
+    outer->addLayout(form);
+
+    m_name = new QLineEdit(m_form);
+    form->addRow(tr("Name"), m_name);
+    connect(m_name, &QLineEdit::editingFinished, this, [this] {
+        const std::string name = m_name->text().trimmed().toStdString();
+        if (name.empty() || m_index < 0 || name == m_document->layer(m_index).name())
+            return;
+        applyConfigValue("name", name);
+    });
+    m_refreshers.push_back([this](const nlohmann::json& config) {
+        if (!m_name->hasFocus())
+            m_name->setText(QString::fromStdString(config.value("name", std::string())));
+    });
+
+    for (const FieldSpec& field : fieldsForClass(m_className)) {
+        const std::string key = field.key;
+        QWidget* editor = nullptr;
+        switch (field.kind) {
+        case FieldKind::IntPair:
+        case FieldKind::OptionalIntPair: {
+            auto* box = new QWidget(m_form);
+            auto* row = new QHBoxLayout(box);
+            row->setContentsMargins(0, 0, 0, 0);
+            auto* pair = new PairEditor(field.minimum, field.maximum, box);
+            row->addWidget(pair, 1);
+            QCheckBox* nullBox = nullptr;
+            if (field.kind == FieldKind::OptionalIntPair) {
+                nullBox = new QCheckBox(field.nullLabel, box);
+                row->addWidget(nullBox);
+                connect(nullBox, &QCheckBox::toggled, this, [this, key, pair](bool isNull) {
+                    pair->setEnabled(!isNull);
+                    const auto v = pair->value();
+                    applyConfigValue(key, isNull ? nlohmann::json(nullptr) : nlohmann::json{v[0], v[1]});
+                });
+            }
+            connect(pair, &PairEditor::valueChanged, this, [this, key](std::array<int, 2> v) {
+                applyConfigValue(key, nlohmann::json{v[0], v[1]});
+            });
+            m_refreshers.push_back([pair, nullBox, key](const nlohmann::json& config) {
+                const nlohmann::json v = config.value(key, nlohmann::json());
+                if (nullBox) {
+                    QSignalBlocker b(nullBox);
+                    nullBox->setChecked(v.is_null());
+                    pair->setEnabled(!v.is_null());
+                    if (v.is_null())
+                        pair->setValue(jsonPair(config.value("pool_size", nlohmann::json()), {2, 2}));
+                }
+                if (!v.is_null())
+                    pair->setValue(jsonPair(v, pair->value()));
+            });
+            editor = box;
+            break;
+        }
+        case FieldKind::Int: {
+            auto* spin = new QSpinBox(m_form);
+            spin->setRange(field.minimum, field.maximum);
+            spin->setAccelerated(true);
+            connect(spin, &QSpinBox::valueChanged, this,
+                    [this, key](int v) { applyConfigValue(key, v); });
+            m_refreshers.push_back([spin, key](const nlohmann::json& config) {
+                const nlohmann::json v = config.value(key, nlohmann::json());
+                if (v.is_number()) {
+                    QSignalBlocker b(spin);
+                    spin->setValue(v.get<int>());
+                }
+            });
+            editor = spin;
+            break;
+        }
+        case FieldKind::Bool: {
+            auto* check = new QCheckBox(m_form);
+            connect(check, &QCheckBox::toggled, this,
+                    [this, key](bool v) { applyConfigValue(key, v); });
+            m_refreshers.push_back([check, key](const nlohmann::json& config) {
+                const nlohmann::json v = config.value(key, nlohmann::json());
+                QSignalBlocker b(check);
+                check->setChecked(v.is_boolean() && v.get<bool>());
+            });
+            editor = check;
+            break;
+        }
+        case FieldKind::Enum: {
+            auto* combo = new QComboBox(m_form);
+            combo->addItems(field.choices);
+            combo->setEditable(false);
+            connect(combo, &QComboBox::currentTextChanged, this,
+                    [this, key](const QString& v) { applyConfigValue(key, v.toStdString()); });
+            m_refreshers.push_back([combo, key](const nlohmann::json& config) {
+                const nlohmann::json v = config.value(key, nlohmann::json());
+                QString text = v.is_string() ? QString::fromStdString(v.get<std::string>()) : QString();
+                if (v.is_null() && key == "activation")
+                    text = "linear";
+                QSignalBlocker b(combo);
+                if (!text.isEmpty() && combo->findText(text) < 0)
+                    combo->addItem(text);
+                combo->setCurrentText(text);
+            });
+            editor = combo;
+            break;
+        }
+        case FieldKind::Float: {
+            auto* spin = new QDoubleSpinBox(m_form);
+            spin->setRange(-1e9, 1e9);
+            spin->setDecimals(4);
+            connect(spin, &QDoubleSpinBox::valueChanged, this,
+                    [this, key](double v) { applyConfigValue(key, v); });
+            m_refreshers.push_back([spin, key](const nlohmann::json& config) {
+                const nlohmann::json v = config.value(key, nlohmann::json());
+                if (v.is_number()) {
+                    QSignalBlocker b(spin);
+                    spin->setValue(v.get<double>());
+                }
+            });
+            editor = spin;
+            break;
+        }
+        case FieldKind::String: {
+            auto* line = new QLineEdit(m_form);
+            connect(line, &QLineEdit::editingFinished, this,
+                    [this, key, line] { applyConfigValue(key, line->text().toStdString()); });
+            m_refreshers.push_back([line, key](const nlohmann::json& config) {
+                const nlohmann::json v = config.value(key, nlohmann::json());
+                if (v.is_string() && !line->hasFocus())
+                    line->setText(QString::fromStdString(v.get<std::string>()));
+            });
+            editor = line;
+            break;
+        }
+        case FieldKind::IntList: {
+            auto* box = new QWidget(m_form);
+            auto* row = new QHBoxLayout(box);
+            row->setContentsMargins(0, 0, 0, 0);
+            std::vector<QSpinBox*> spins;
+            for (int i = 0; i < field.listLength; ++i) {
+                auto* spin = new QSpinBox(box);
+                spin->setRange(field.minimum, field.maximum);
+                row->addWidget(spin);
+                spins.push_back(spin);
+            }
+            for (QSpinBox* spin : spins)
+                connect(spin, &QSpinBox::valueChanged, this, [this, key, spins] {
+                    nlohmann::json list = nlohmann::json::array();
+                    for (QSpinBox* s : spins)
+                        list.push_back(s->value());
+                    applyConfigValue(key, list);
+                });
+            m_refreshers.push_back([spins, key](const nlohmann::json& config) {
+                const nlohmann::json v = config.value(key, nlohmann::json());
+                if (!v.is_array())
+                    return;
+                // Right-align a shorter list (keras.ops.tile pads with 1s on the left).
+                const size_t offset = spins.size() > v.size() ? spins.size() - v.size() : 0;
+                for (size_t i = 0; i < spins.size(); ++i) {
+                    QSignalBlocker b(spins[i]);
+                    spins[i]->setValue(i < offset ? 1 : v[i - offset].get<int>());
+                }
+            });
+            editor = box;
+            break;
+        }
+        }
+        editor->setToolTip(field.toolTip);
+        editor->setObjectName(QString::fromStdString("field_" + key));
+        form->addRow(field.label, editor);
+    }
+    if (m_className == "Conv2D") {
+        m_kernelEditor = new KernelEditor(m_document, m_form);
+        m_kernelEditor->setLayerIndex(m_index);
+        outer->addWidget(m_kernelEditor, 1);
+    }
+    m_layout->insertWidget(1, m_form, m_className == "Conv2D" ? 1 : 0);
+    refreshValues();
+}
+
+void LayerPropertiesPanel::refreshValues()
+{
+    if (m_index < 0 || m_index >= m_document->layerCount())
+        return;
+    const nlohmann::json object = m_document->layerJson(m_index);
+    const nlohmann::json config = object.value("config", nlohmann::json::object());
+    for (auto& refresh : m_refreshers)
+        refresh(config);
+    if (m_kernelEditor)
+        m_kernelEditor->setLayerIndex(m_index);
+    const ShapeChainEntry& entry = m_document->shapeChain().layers.at(static_cast<size_t>(m_index));
+    showError(!m_localError.isEmpty() ? m_localError : entry.error);
+}
+
+bool LayerPropertiesPanel::applyConfigValue(const std::string& key, const nlohmann::json& value)
+{
+    if (m_index < 0)
+        return false;
+    const nlohmann::json old = m_document->layerJson(m_index);
+    nlohmann::json updated = old;
+    updated["config"][key] = value;
+    // Conv2D: keep the stored weights' shape in step with filters / kernel size / groups.
+    if (m_className == "Conv2D" && (key == "filters" || key == "kernel_size" || key == "groups" || key == "use_bias")) {
+        const ConvWeights w = ConvWeights::fromJson(layerWeights(updated));
+        if (w.valid()) {
+            const auto& c = updated["config"];
+            const auto ks = jsonPair(c.value("kernel_size", nlohmann::json()), {w.kh, w.kw});
+            const int filters = c.value("filters", w.filters);
+            const int groups = std::max(1, c.value("groups", 1));
+            const bool useBias = c.value("use_bias", true);
+            const Shape in = m_document->shapeChain().inputOf(m_index);
+            int cin = in.size() == 4 ? static_cast<int>(in[3]) / groups : w.cin;
+            if (cin <= 0)
+                cin = w.cin;
+            if (ks[0] > 0 && ks[1] > 0 && filters > 0)
+                updated["weights"] = w.resized(ks[0], ks[1], cin, filters, useBias).toJson();
+        }
+    }
+    if (updated == old)
+        return true;
+    try {
+        layerFromJson(updated);
+    } catch (const std::exception& error) {
+        m_localError = QString::fromStdString(error.what());
+        showError(m_localError);
+        return false;
+    }
+    m_localError.clear();
+    pushLayer(std::move(updated), tr("Change %1").arg(QString::fromStdString(key)),
+              key == "name" ? QString() : QString::fromStdString(key));
+    return true;
+}
+
+void LayerPropertiesPanel::pushLayer(nlohmann::json newLayer, const QString& text,
+                                     const QString& mergeKey)
+{
+    m_document->undoStack()->push(new ChangeLayerCommand(m_document, m_index,
+                                                         m_document->layerJson(m_index),
+                                                         std::move(newLayer), text, mergeKey));
+}
+
+} // namespace layerscope::gui

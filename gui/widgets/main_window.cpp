@@ -1,0 +1,1178 @@
+#include "main_window.h"
+
+#include "commands/bypass_layer_command.h"
+#include "commands/change_input_command.h"
+#include "commands/change_layer_command.h"
+#include "commands/insert_layer_command.h"
+#include "commands/move_layer_command.h"
+#include "commands/remove_layer_command.h"
+#include "document/document.h"
+#include "document/layer_json.h"
+#include "engine/exporter.h"
+#include "engine/pipeline_runner.h"
+#include "engine/tensor_image.h"
+#include "models/layer_icons.h"
+#include "models/layer_stack_model.h"
+#include "models/tensor_table_model.h"
+#include "widgets/color_bar.h"
+#include "widgets/feature_map_view.h"
+#include "widgets/input_panel.h"
+#include "widgets/layer_properties_panel.h"
+#include "widgets/layer_stack_delegate.h"
+#include "widgets/overview_strip.h"
+#include "widgets/shape_chain_panel.h"
+#include "widgets/statistics_panel.h"
+
+#include "cli/cli.h"
+#include "core/default_pipeline.h"
+#include "core/io/image_io.h"
+#include "core/layer_registry.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDirIterator>
+#include <QDockWidget>
+#include <QDoubleSpinBox>
+#include <QDragEnterEvent>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QListView>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QScrollArea>
+#include <QSettings>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTimer>
+#include <QToolBar>
+#include <QToolButton>
+#include <QUndoStack>
+#include <QVBoxLayout>
+
+namespace layerscope::gui {
+
+namespace {
+
+InputSpec specFromDeclaredShape(const Pipeline& pipeline)
+{
+    InputSpec spec;
+    if (pipeline.declaredInputShape && pipeline.declaredInputShape->size() == 4) {
+        const Shape& s = *pipeline.declaredInputShape;
+        spec = InputSpec::arange(s[0] > 0 ? static_cast<int>(s[0]) : 1, s[1] > 0 ? static_cast<int>(s[1]) : 3,
+                                 s[2] > 0 ? static_cast<int>(s[2]) : 3, s[3] > 0 ? static_cast<int>(s[3]) : 1);
+    }
+    return spec;
+}
+
+QString sampleImagePath()
+{
+    return QString::fromStdString(bundledSampleImage().string());
+}
+
+} // namespace
+
+MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
+    : QMainWindow(parent), m_options(options)
+{
+    setWindowIcon(QIcon(":/icons/layerscope.svg"));
+    setAcceptDrops(true);
+    setDockNestingEnabled(true);
+    m_document = new Document(this);
+    m_runner = new PipelineRunner(m_document, this);
+    m_model = new LayerStackModel(m_document, m_runner, this);
+
+    // Centre: feature maps and numbers.
+    auto* central = new QWidget(this);
+    auto* centralLayout = new QVBoxLayout(central);
+    centralLayout->setContentsMargins(2, 2, 2, 2);
+    createViewBar(central, centralLayout);
+    m_centerTabs = new QTabWidget(central);
+    m_view = new FeatureMapView(m_centerTabs);
+    m_numbersModel = new TensorTableModel(this);
+    m_numbersView = new QTableView(m_centerTabs);
+    m_numbersView->setModel(m_numbersModel);
+    m_numbersView->horizontalHeader()->setDefaultSectionSize(80);
+    m_centerTabs->addTab(m_view, tr("Feature maps"));
+    m_centerTabs->addTab(m_numbersView, tr("Numbers"));
+    centralLayout->addWidget(m_centerTabs, 1);
+    setCentralWidget(central);
+
+    createDocks();
+    createActions();
+
+    // Status bar: value under the cursor, run state, progress + cancel.
+    m_hoverLabel = new QLabel(this);
+    m_runLabel = new QLabel(this);
+    m_progress = new QProgressBar(this);
+    m_progress->setMaximumWidth(160);
+    m_progress->setRange(0, 100);
+    m_progress->hide();
+    m_cancelButton = new QToolButton(this);
+    m_cancelButton->setDefaultAction(action("cancel"));
+    m_cancelButton->hide();
+    statusBar()->addWidget(m_hoverLabel, 1);
+    statusBar()->addPermanentWidget(m_runLabel);
+    statusBar()->addPermanentWidget(m_progress);
+    statusBar()->addPermanentWidget(m_cancelButton);
+    m_progressDelay = new QTimer(this);
+    m_progressDelay->setSingleShot(true);
+    m_progressDelay->setInterval(400);
+    connect(m_progressDelay, &QTimer::timeout, this, [this] {
+        if (m_runner->isBusy()) {
+            m_progress->show();
+            m_cancelButton->show();
+        }
+    });
+
+    connect(m_view, &FeatureMapView::hovered, m_hoverLabel, &QLabel::setText);
+    connect(m_view, &FeatureMapView::channelActivated, this, [this](int c) {
+        m_selectedChannel = c;
+        updateView();
+    });
+    connect(m_view, &FeatureMapView::soloChannelChanged, this, [this](int c) {
+        m_selectedChannel = c;
+        QSignalBlocker b(m_channel);
+        m_channel->setValue(c);
+        updateView();
+    });
+
+    connect(m_document, &Document::contentChanged, this, [this] {
+        m_runner->schedule();
+        if (m_current >= m_document->layerCount())
+            selectLayer(m_document->layerCount() - 1);
+        updateActions();
+        updateView();
+        scheduleAutosave();
+    });
+    connect(m_document, &Document::layerInserted, this, [this](int index) { selectLayer(index); });
+    connect(m_document, &Document::layerMoved, this, [this](int, int to) { selectLayer(to); });
+    connect(m_document, &Document::modifiedChanged, this, &MainWindow::updateTitle);
+    connect(m_document, &Document::fileNameChanged, this, &MainWindow::updateTitle);
+    connect(m_runner, &PipelineRunner::layerStatusChanged, this, [this](int index) {
+        if (index == m_current)
+            updateView();
+    });
+    connect(m_runner, &PipelineRunner::busyChanged, this, [this](bool busy) {
+        if (busy) {
+            m_runLabel->setText(tr("computing…"));
+            m_progress->setValue(0);
+            m_progressDelay->start();
+        } else {
+            m_progressDelay->stop();
+            m_progress->hide();
+            m_cancelButton->hide();
+            double total = 0;
+            for (int i = 0; i < m_runner->layerCount(); ++i)
+                total += std::max(0.0, m_runner->info(i).milliseconds);
+            m_runLabel->setText(tr("pipeline %1 ms").arg(total, 0, 'f', 1));
+        }
+        updateActions();
+    });
+    connect(m_runner, &PipelineRunner::progressChanged, this, [this](int index, double fraction) {
+        const int n = std::max(1, m_document->layerCount());
+        m_progress->setValue(static_cast<int>(100.0 * (index + fraction) / n));
+        m_progress->setFormat(tr("layer %1: %p%").arg(index));
+    });
+    connect(m_runner, &PipelineRunner::finished, this, [this] {
+        updateView();
+        m_overview->update();
+    });
+    connect(m_model, &LayerStackModel::moveRequested, this, [this](int from, int to) {
+        m_document->undoStack()->push(new MoveLayerCommand(m_document, from, to));
+    });
+    connect(m_model, &LayerStackModel::bypassRequested, this, [this](int layer, bool bypassed) {
+        m_document->undoStack()->push(new BypassLayerCommand(m_document, layer, bypassed));
+    });
+    connect(m_model, &LayerStackModel::renameRequested, this, [this](int layer, const QString& name) {
+        nlohmann::json old = m_document->layerJson(layer);
+        nlohmann::json updated = old;
+        updated["config"]["name"] = name.toStdString();
+        m_document->undoStack()->push(new ChangeLayerCommand(m_document, layer, old, updated,
+                                                             tr("Rename to %1").arg(name)));
+    });
+
+    if (m_options.useSettings)
+        readSettings();
+    else
+        resize(1400, 900);
+    updateActions();
+    updateTitle();
+}
+
+MainWindow::~MainWindow()
+{
+    m_runner->cancel();
+    m_runner->waitForIdle();
+}
+
+QAction* MainWindow::action(const QString& name) const
+{
+    return m_actions.value(name);
+}
+
+void MainWindow::createViewBar(QWidget* parent, QVBoxLayout* layout)
+{
+    auto* bar = new QHBoxLayout;
+    m_viewTitle = new QLabel(parent);
+    QFont f = m_viewTitle->font();
+    f.setBold(true);
+    m_viewTitle->setFont(f);
+    bar->addWidget(m_viewTitle);
+    bar->addStretch(1);
+    auto* bar2 = new QHBoxLayout;
+    bar2->addWidget(new QLabel(tr("Colormap"), parent));
+    m_colormap = new QComboBox(parent);
+    for (Colormap c : {Colormap::Gray, Colormap::Viridis, Colormap::Magma, Colormap::Diverging})
+        m_colormap->addItem(colormapLabel(c), static_cast<int>(c));
+    bar2->addWidget(m_colormap);
+    bar2->addWidget(new QLabel(tr("Normalise"), parent));
+    m_normalization = new QComboBox(parent);
+    for (Normalization n : {Normalization::PerChannel, Normalization::PerLayer, Normalization::FixedRange})
+        m_normalization->addItem(normalizationLabel(n), static_cast<int>(n));
+    bar2->addWidget(m_normalization);
+    m_fixedMin = new QDoubleSpinBox(parent);
+    m_fixedMax = new QDoubleSpinBox(parent);
+    for (QDoubleSpinBox* s : {m_fixedMin, m_fixedMax}) {
+        s->setRange(-1e9, 1e9);
+        s->setDecimals(3);
+        s->setEnabled(false);
+        s->setMaximumWidth(90);
+        bar2->addWidget(s);
+    }
+    m_fixedMin->setValue(0);
+    m_fixedMax->setValue(255);
+    m_fixedMin->setToolTip(tr("fixed range minimum"));
+    m_fixedMax->setToolTip(tr("fixed range maximum"));
+    m_colorBar = new ColorBar(parent);
+    bar2->addWidget(m_colorBar, 1);
+    bar->addWidget(new QLabel(tr("Batch"), parent));
+    m_batch = new QSpinBox(parent);
+    m_batch->setRange(0, 0);
+    bar->addWidget(m_batch);
+    bar->addWidget(new QLabel(tr("Channel"), parent));
+    m_channel = new QSpinBox(parent);
+    m_channel->setRange(-1, 0);
+    m_channel->setSpecialValueText(tr("all"));
+    m_channel->setValue(-1);
+    m_channel->setToolTip(tr("Show one channel large (all: the grid)"));
+    bar->addWidget(m_channel);
+    m_compositeButton = new QToolButton(parent);
+    m_compositeButton->setText(tr("RGB"));
+    m_compositeButton->setCheckable(true);
+    m_compositeButton->setToolTip(tr("RGB composite of channels 0..2 (3 or 4 channels)"));
+    bar->addWidget(m_compositeButton);
+    layout->addLayout(bar);
+    layout->addLayout(bar2);
+
+    auto optionsChanged = [this] {
+        const bool fixed = m_normalization->currentData().toInt() == static_cast<int>(Normalization::FixedRange);
+        m_fixedMin->setEnabled(fixed);
+        m_fixedMax->setEnabled(fixed);
+        const RenderOptions o = renderOptions();
+        m_view->setOptions(o);
+        m_overview->setOptions(o);
+        updateView();
+    };
+    connect(m_colormap, &QComboBox::currentIndexChanged, this, optionsChanged);
+    connect(m_normalization, &QComboBox::currentIndexChanged, this, optionsChanged);
+    connect(m_fixedMin, &QDoubleSpinBox::valueChanged, this, optionsChanged);
+    connect(m_fixedMax, &QDoubleSpinBox::valueChanged, this, optionsChanged);
+    connect(m_batch, &QSpinBox::valueChanged, this, optionsChanged);
+    connect(m_channel, &QSpinBox::valueChanged, this, [this](int c) {
+        m_view->setSoloChannel(c);
+        m_selectedChannel = c;
+        updateView();
+    });
+    connect(m_compositeButton, &QToolButton::toggled, this, [this](bool on) {
+        m_view->setComposite(on);
+        updateView();
+    });
+}
+
+RenderOptions MainWindow::renderOptions() const
+{
+    RenderOptions o;
+    o.colormap = static_cast<Colormap>(m_colormap->currentData().toInt());
+    o.normalization = static_cast<Normalization>(m_normalization->currentData().toInt());
+    o.fixedMin = static_cast<float>(m_fixedMin->value());
+    o.fixedMax = static_cast<float>(m_fixedMax->value());
+    o.batchIndex = m_batch->value();
+    return o;
+}
+
+void MainWindow::setRenderOptions(const RenderOptions& o)
+{
+    m_colormap->setCurrentIndex(m_colormap->findData(static_cast<int>(o.colormap)));
+    m_normalization->setCurrentIndex(m_normalization->findData(static_cast<int>(o.normalization)));
+    m_fixedMin->setValue(o.fixedMin);
+    m_fixedMax->setValue(o.fixedMax);
+    m_batch->setValue(o.batchIndex);
+}
+
+void MainWindow::createDocks()
+{
+    // Layer stack.
+    auto* layersDock = new QDockWidget(tr("Layers"), this);
+    layersDock->setObjectName("LayersDock");
+    auto* layersWidget = new QWidget(layersDock);
+    auto* layersLayout = new QVBoxLayout(layersWidget);
+    layersLayout->setContentsMargins(2, 2, 2, 2);
+    m_layerView = new QListView(layersWidget);
+    m_layerView->setModel(m_model);
+    m_layerView->setItemDelegate(new LayerStackDelegate(m_layerView));
+    m_layerView->setIconSize(QSize(24, 24));
+    m_layerView->setDragDropMode(QAbstractItemView::InternalMove);
+    m_layerView->setDefaultDropAction(Qt::MoveAction);
+    m_layerView->setDragEnabled(true);
+    m_layerView->setAcceptDrops(true);
+    m_layerView->setDropIndicatorShown(true);
+    m_layerView->setEditTriggers(QAbstractItemView::EditKeyPressed | QAbstractItemView::SelectedClicked);
+    m_layerView->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_layerView->setMinimumWidth(330);
+    layersLayout->addWidget(m_layerView);
+    layersDock->setWidget(layersWidget);
+    addDockWidget(Qt::LeftDockWidgetArea, layersDock);
+    connect(m_layerView->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            [this](const QModelIndex& index) {
+                if (index.isValid())
+                    selectLayer(LayerStackModel::layerIndex(index.row()));
+            });
+    connect(m_layerView, &QListView::customContextMenuRequested, this, [this](const QPoint& pos) {
+        QMenu menu(this);
+        menu.addMenu(m_addMenu);
+        menu.addSeparator();
+        for (const char* name : {"rename", "duplicate", "bypass", "moveUp", "moveDown", "delete"})
+            menu.addAction(action(name));
+        menu.addSeparator();
+        menu.addAction(action("exportChannels"));
+        menu.addAction(action("exportNpy"));
+        menu.exec(m_layerView->viewport()->mapToGlobal(pos));
+    });
+
+    // Properties (layer) and input, tabbed.
+    auto* propertiesDock = new QDockWidget(tr("Properties"), this);
+    propertiesDock->setObjectName("PropertiesDock");
+    m_properties = new LayerPropertiesPanel(m_document, propertiesDock);
+    auto* propertiesScroll = new QScrollArea(propertiesDock);
+    propertiesScroll->setWidgetResizable(true);
+    propertiesScroll->setWidget(m_properties);
+    propertiesDock->setWidget(propertiesScroll);
+    addDockWidget(Qt::RightDockWidgetArea, propertiesDock);
+
+    auto* inputDock = new QDockWidget(tr("Input"), this);
+    inputDock->setObjectName("InputDock");
+    m_inputPanel = new InputPanel(m_document, inputDock);
+    inputDock->setWidget(m_inputPanel);
+    addDockWidget(Qt::RightDockWidgetArea, inputDock);
+    tabifyDockWidget(propertiesDock, inputDock);
+    propertiesDock->raise();
+    connect(m_inputPanel, &InputPanel::browseRequested, this, &MainWindow::openInputDialog);
+
+    auto* statsDock = new QDockWidget(tr("Statistics"), this);
+    statsDock->setObjectName("StatisticsDock");
+    m_statistics = new StatisticsPanel(statsDock);
+    statsDock->setWidget(m_statistics);
+    addDockWidget(Qt::RightDockWidgetArea, statsDock);
+
+    auto* chainDock = new QDockWidget(tr("Shape chain"), this);
+    chainDock->setObjectName("ShapeChainDock");
+    m_chain = new ShapeChainPanel(m_document, chainDock);
+    chainDock->setWidget(m_chain);
+    addDockWidget(Qt::BottomDockWidgetArea, chainDock);
+    connect(m_chain, &ShapeChainPanel::layerActivated, this, &MainWindow::selectLayer);
+
+    auto* overviewDock = new QDockWidget(tr("Overview"), this);
+    overviewDock->setObjectName("OverviewDock");
+    m_overview = new OverviewStrip(m_document, m_runner, overviewDock);
+    auto* overviewScroll = new QScrollArea(overviewDock);
+    overviewScroll->setWidgetResizable(true);
+    overviewScroll->setWidget(m_overview);
+    overviewDock->setWidget(overviewScroll);
+    addDockWidget(Qt::BottomDockWidgetArea, overviewDock);
+    tabifyDockWidget(chainDock, overviewDock);
+    chainDock->raise();
+    connect(m_overview, &OverviewStrip::layerActivated, this, &MainWindow::selectLayer);
+    resizeDocks({chainDock}, {230}, Qt::Vertical);
+    resizeDocks({propertiesDock, statsDock}, {520, 230}, Qt::Vertical);
+}
+
+void MainWindow::createActions()
+{
+    auto make = [this](const QString& name, const QString& text, const QKeySequence& shortcut = {},
+                       const QString& tip = {}) {
+        auto* a = new QAction(text, this);
+        a->setShortcut(shortcut);
+        a->setStatusTip(tip);
+        a->setToolTip(tip.isEmpty() ? text : tip);
+        m_actions.insert(name, a);
+        return a;
+    };
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    connect(make("openInput", tr("&Open Image or .npy…"), QKeySequence::Open, tr("Open an input image or .npy array")),
+            &QAction::triggered, this, &MainWindow::openInputDialog);
+    connect(make("openPipeline", tr("Open &Pipeline…"), QKeySequence(tr("Ctrl+Shift+O")),
+                 tr("Open a pipeline (LayerScope or Keras model.to_json())")),
+            &QAction::triggered, this, &MainWindow::openPipelineDialog);
+    connect(make("save", tr("&Save Pipeline"), QKeySequence::Save), &QAction::triggered, this, &MainWindow::save);
+    connect(make("saveAs", tr("Save Pipeline &As…"), QKeySequence::SaveAs), &QAction::triggered, this, &MainWindow::saveAs);
+    connect(make("newPipeline", tr("&New (default pipeline)"), QKeySequence::New), &QAction::triggered, this, [this] {
+        if (!maybeSave())
+            return;
+        const auto input = m_document->input();
+        m_document->resetPipeline(defaultPipeline(input && input->rank() == 4 ? input->dim(3) : 3));
+        m_document->setFileName({});
+    });
+    file->addAction(action("newPipeline"));
+    file->addAction(action("openInput"));
+    file->addAction(action("openPipeline"));
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    QMenu* examples = file->addMenu(tr("&Examples"));
+    populateExamples(examples);
+    file->addSeparator();
+    file->addAction(action("save"));
+    file->addAction(action("saveAs"));
+    file->addSeparator();
+    QMenu* exportMenu = file->addMenu(tr("&Export"));
+    connect(make("exportChannels", tr("Selected Layer as PNG per &Channel…")), &QAction::triggered, this, &MainWindow::exportChannels);
+    connect(make("exportSheet", tr("Selected Layer as Contact &Sheet…"), QKeySequence(tr("Ctrl+E"))), &QAction::triggered, this, &MainWindow::exportSheet);
+    connect(make("exportComposite", tr("RGB &Composite…")), &QAction::triggered, this, &MainWindow::exportCompositeImage);
+    connect(make("exportNpy", tr("Selected Layer as .&npy…")), &QAction::triggered, this, &MainWindow::exportNpyFile);
+    connect(make("exportAll", tr("&All Layers into a Folder…"), QKeySequence(tr("Ctrl+Shift+E"))), &QAction::triggered, this, &MainWindow::exportAll);
+    connect(make("copyView", tr("Copy View to Clip&board"), QKeySequence(tr("Ctrl+Shift+C"))), &QAction::triggered, this, &MainWindow::copyView);
+    for (const char* n : {"exportChannels", "exportSheet", "exportComposite", "exportNpy", "exportAll"})
+        exportMenu->addAction(action(n));
+    exportMenu->addSeparator();
+    exportMenu->addAction(action("copyView"));
+    file->addSeparator();
+    QAction* quit = make("quit", tr("&Quit"), QKeySequence::Quit);
+    connect(quit, &QAction::triggered, this, &QWidget::close);
+    file->addAction(quit);
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undo = m_document->undoStack()->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction* redo = m_document->undoStack()->createRedoAction(this, tr("&Redo"));
+    redo->setShortcuts({QKeySequence(tr("Ctrl+Shift+Z")), QKeySequence::Redo});
+    m_actions.insert("undo", undo);
+    m_actions.insert("redo", redo);
+    edit->addAction(undo);
+    edit->addAction(redo);
+    edit->addSeparator();
+    m_addMenu = edit->addMenu(tr("&Add Layer"));
+    m_addMenu->setIcon(layerIcon("Conv2D"));
+    for (const LayerFactory& f : layerFactories()) {
+        const QString className = QString::fromStdString(f.className);
+        QAction* a = m_addMenu->addAction(layerIcon(className), className);
+        connect(a, &QAction::triggered, this, [this, className] { addLayer(className); });
+    }
+    QAction* addDefault = make("add", tr("Add Layer…"), QKeySequence(Qt::Key_Insert), tr("Add a layer after the selected one"));
+    connect(addDefault, &QAction::triggered, this, [this] {
+        m_addMenu->popup(m_layerView->viewport()->mapToGlobal(m_layerView->visualRect(m_layerView->currentIndex()).bottomLeft()));
+    });
+    connect(make("delete", tr("&Delete Layer"), QKeySequence::Delete), &QAction::triggered, this, &MainWindow::deleteLayer);
+    connect(make("duplicate", tr("D&uplicate Layer"), QKeySequence(tr("Ctrl+D"))), &QAction::triggered, this, &MainWindow::duplicateLayer);
+    connect(make("moveUp", tr("Move &Up"), QKeySequence(tr("Alt+Up"))), &QAction::triggered, this, [this] { moveLayer(-1); });
+    connect(make("moveDown", tr("Move Do&wn"), QKeySequence(tr("Alt+Down"))), &QAction::triggered, this, [this] { moveLayer(1); });
+    connect(make("rename", tr("Re&name…"), QKeySequence(Qt::Key_F2)), &QAction::triggered, this, &MainWindow::renameLayer);
+    QAction* bypass = make("bypass", tr("&Bypass Layer"), QKeySequence(tr("Ctrl+B")), tr("Pass the input through unchanged"));
+    bypass->setCheckable(true);
+    connect(bypass, &QAction::triggered, this, [this](bool on) {
+        if (m_current >= 0)
+            m_document->undoStack()->push(new BypassLayerCommand(m_document, m_current, on));
+    });
+    edit->addAction(addDefault);
+    for (const char* n : {"duplicate", "rename", "bypass", "moveUp", "moveDown", "delete"})
+        edit->addAction(action(n));
+    for (const char* n : {"add", "delete", "duplicate", "moveUp", "moveDown", "rename", "bypass"})
+        action(n)->setShortcutContext(Qt::WindowShortcut);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    connect(make("zoomIn", tr("Zoom &In"), QKeySequence::ZoomIn), &QAction::triggered, m_view, &FeatureMapView::zoomIn);
+    connect(make("zoomOut", tr("Zoom &Out"), QKeySequence::ZoomOut), &QAction::triggered, m_view, &FeatureMapView::zoomOut);
+    connect(make("zoomFit", tr("Zoom to &Fit"), QKeySequence(tr("Ctrl+0"))), &QAction::triggered, m_view, &FeatureMapView::zoomToFit);
+    connect(make("allChannels", tr("&All Channels"), QKeySequence(tr("Ctrl+G"))), &QAction::triggered, this, [this] {
+        m_compositeButton->setChecked(false);
+        m_channel->setValue(-1);
+    });
+    QAction* numbers = make("showNumbers", tr("Show &Numbers in Cells"));
+    numbers->setCheckable(true);
+    numbers->setChecked(true);
+    connect(numbers, &QAction::toggled, m_view, &FeatureMapView::setShowNumbers);
+    for (const char* n : {"zoomIn", "zoomOut", "zoomFit", "allChannels", "showNumbers"})
+        view->addAction(action(n));
+    view->addSeparator();
+    for (QDockWidget* dock : findChildren<QDockWidget*>())
+        view->addAction(dock->toggleViewAction());
+
+    QMenu* run = menuBar()->addMenu(tr("&Run"));
+    QAction* cancel = make("cancel", tr("&Cancel Computation"), QKeySequence(tr("Ctrl+.")));
+    connect(cancel, &QAction::triggered, m_runner, &PipelineRunner::cancel);
+    QAction* rerun = make("rerun", tr("&Recompute"), QKeySequence(tr("F5")));
+    connect(rerun, &QAction::triggered, m_runner, &PipelineRunner::run);
+    run->addAction(rerun);
+    run->addAction(cancel);
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About LayerScope"), this, [this] {
+        QMessageBox::about(this, tr("About LayerScope"),
+                           tr("<b>LayerScope</b><br>Stack Keras image layers on a picture and watch every "
+                              "channel, shape and number update live.<br><br>Wheel: zoom · drag: pan · click a "
+                              "tile: open it large · Esc: back to all channels."));
+    });
+
+    auto* tools = addToolBar(tr("Main"));
+    tools->setObjectName("MainToolBar");
+    tools->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    tools->addAction(action("openInput"));
+    tools->addAction(action("openPipeline"));
+    tools->addAction(action("save"));
+    tools->addSeparator();
+    auto* addButton = new QToolButton(tools);
+    addButton->setMenu(m_addMenu);
+    addButton->setPopupMode(QToolButton::InstantPopup);
+    addButton->setText(tr("Add layer"));
+    addButton->setIcon(layerIcon("Conv2D"));
+    addButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    tools->addWidget(addButton);
+    tools->addAction(action("duplicate"));
+    tools->addAction(action("delete"));
+    tools->addSeparator();
+    tools->addAction(undo);
+    tools->addAction(redo);
+    tools->addSeparator();
+    tools->addAction(action("exportSheet"));
+    updateRecentMenu();
+}
+
+void MainWindow::populateExamples(QMenu* menu)
+{
+    QDirIterator it(":/examples", {"*.json"}, QDir::Files);
+    QStringList files;
+    while (it.hasNext())
+        files << it.next();
+    files.sort();
+    for (const QString& path : files) {
+        QFile f(path);
+        QString title = QFileInfo(path).baseName();
+        if (f.open(QIODevice::ReadOnly)) {
+            const QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
+            title = o.value("layerscope_example").toObject().value("title").toString(title);
+        }
+        menu->addAction(title, this, [this, path] {
+            if (maybeSave())
+                loadExample(path);
+        });
+    }
+}
+
+bool MainWindow::loadExample(const QString& resourcePath)
+{
+    QFile f(resourcePath);
+    if (!f.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray bytes = f.readAll();
+    try {
+        Pipeline pipeline = parsePipelineJson(bytes.toStdString());
+        const QJsonObject example = QJsonDocument::fromJson(bytes).object().value("layerscope_example").toObject();
+        InputSpec spec = specFromDeclaredShape(pipeline);
+        const QJsonObject input = example.value("input").toObject();
+        if (!input.isEmpty()) {
+            spec = InputSpec::fromJson(input);
+            if (spec.kind == InputSourceKind::File && spec.path == "sample")
+                spec.path = sampleImagePath();
+        }
+        m_document->setInput(spec);
+        m_document->resetPipeline(std::move(pipeline));
+        m_document->setFileName({});
+        const int select = example.value("select").toInt(m_document->layerCount() - 1);
+        selectLayer(std::min(select, m_document->layerCount() - 1));
+        statusBar()->showMessage(example.value("description").toString(), 8000);
+        return true;
+    } catch (const std::exception& error) {
+        QMessageBox::warning(this, tr("Example"), QString::fromStdString(error.what()));
+        return false;
+    }
+}
+
+void MainWindow::updateActions()
+{
+    const bool layer = m_current >= 0 && m_current < m_document->layerCount();
+    action("delete")->setEnabled(layer);
+    action("duplicate")->setEnabled(layer);
+    action("rename")->setEnabled(layer);
+    action("bypass")->setEnabled(layer);
+    action("bypass")->setChecked(layer && m_document->isBypassed(m_current));
+    action("moveUp")->setEnabled(layer && m_current > 0);
+    action("moveDown")->setEnabled(layer && m_current + 1 < m_document->layerCount());
+    const bool output = static_cast<bool>(m_runner->output(m_current));
+    for (const char* n : {"exportChannels", "exportSheet", "exportNpy", "copyView"})
+        action(n)->setEnabled(output);
+    action("exportComposite")->setEnabled(output && m_view->canComposite());
+    action("cancel")->setEnabled(m_runner->isBusy());
+    m_compositeButton->setEnabled(m_view->canComposite());
+}
+
+void MainWindow::updateTitle()
+{
+    const QString name = m_document->fileName().isEmpty() ? tr("untitled pipeline")
+                                                           : QFileInfo(m_document->fileName()).fileName();
+    setWindowTitle(QStringLiteral("%1[*] — LayerScope").arg(name));
+    setWindowModified(m_document->isModified());
+}
+
+void MainWindow::selectLayer(int index)
+{
+    index = std::clamp(index, -1, m_document->layerCount() - 1);
+    const bool changed = index != m_current;
+    m_current = index;
+    const QModelIndex row = m_model->index(LayerStackModel::rowOf(index));
+    if (m_layerView->currentIndex() != row)
+        m_layerView->setCurrentIndex(row);
+    if (changed || m_properties->layerIndex() != index)
+        m_properties->setLayerIndex(index);
+    m_overview->setCurrentLayer(index);
+    m_chain->setCurrentLayer(index);
+    updateActions();
+    updateView();
+}
+
+void MainWindow::updateView()
+{
+    const auto tensor = m_runner->output(m_current);
+    const QString name = m_current < 0 ? tr("Input")
+                       : m_current < m_document->layerCount() ? QString::fromStdString(m_document->layer(m_current).name())
+                       : QString();
+    if (tensor) {
+        m_viewTitle->setText(QStringLiteral("%1  %2").arg(name, QString::fromStdString(shapeToString(tensor->shape()))));
+        if (tensor != m_view->tensor())
+            m_view->setTensor(tensor, name);
+        const TensorGeometry g = tensorGeometry(*tensor);
+        {
+            QSignalBlocker b1(m_batch), b2(m_channel);
+            m_batch->setRange(0, std::max<int>(0, static_cast<int>(g.batch) - 1));
+            m_channel->setRange(-1, std::max<int>(0, static_cast<int>(g.channels) - 1));
+            m_channel->setValue(m_view->soloChannel());
+        }
+        {
+            QSignalBlocker b(m_compositeButton);
+            m_compositeButton->setChecked(m_view->isComposite());
+        }
+        const int channel = m_view->soloChannel() >= 0 ? m_view->soloChannel() : m_selectedChannel;
+        const int safeChannel = channel >= 0 && channel < g.channels ? channel : -1;
+        m_statistics->setTensor(tensor, m_batch->value(), safeChannel);
+        m_numbersModel->setTensor(tensor, m_batch->value(), std::max(0, safeChannel));
+    } else {
+        QString message;
+        if (m_current < 0) {
+            message = m_document->inputError().isEmpty() ? tr("No input") : m_document->inputError();
+        } else if (m_current < m_runner->layerCount()) {
+            const LayerRunInfo& info = m_runner->info(m_current);
+            const ShapeChainEntry& entry = m_document->shapeChain().layers.at(static_cast<size_t>(m_current));
+            if (!entry.error.isEmpty())
+                message = entry.error;
+            else if (info.status == LayerStatus::Error)
+                message = info.message;
+            else if (entry.blocked || info.status == LayerStatus::Blocked)
+                message = tr("Not computed: an earlier layer has an error.");
+            else
+                message = tr("Computing…");
+        } else {
+            message = tr("Computing…");
+        }
+        m_viewTitle->setText(name);
+        m_view->setTensor(nullptr);
+        m_view->setMessage(message);
+        m_statistics->setTensor(nullptr, 0, -1);
+        m_numbersModel->setTensor(nullptr, 0, 0);
+    }
+    updateColorBar();
+    updateActions();
+}
+
+void MainWindow::updateColorBar()
+{
+    const auto tensor = m_view->tensor();
+    const RenderOptions o = renderOptions();
+    m_colorBar->setColormap(o.colormap);
+    if (!tensor || !tensorGeometry(*tensor).valid) {
+        m_colorBar->setRange(0, 1, false);
+        return;
+    }
+    const int channel = std::max(0, m_view->soloChannel() >= 0 ? m_view->soloChannel() : m_selectedChannel);
+    const ValueRange r = displayRange(*tensor, std::min<int>(channel, static_cast<int>(tensorGeometry(*tensor).channels) - 1), o);
+    m_colorBar->setRange(r.min, r.max);
+    m_colorBar->setToolTip(tr("Range of channel %1 (%2)").arg(channel).arg(normalizationLabel(o.normalization)));
+}
+
+void MainWindow::addLayer(const QString& className)
+{
+    const LayerFactory* factory = findLayerFactory(className.toStdString());
+    if (!factory)
+        return;
+    std::unique_ptr<Layer> layer = factory->makeDefault(m_document->uniqueLayerName(factory->nameStem));
+    const int index = m_current + 1;
+    m_document->undoStack()->push(new InsertLayerCommand(m_document, index, layerToJson(*layer)));
+}
+
+void MainWindow::deleteLayer()
+{
+    if (m_current < 0)
+        return;
+    const int index = m_current;
+    m_document->undoStack()->push(new RemoveLayerCommand(m_document, index));
+    selectLayer(std::min(index, m_document->layerCount() - 1));
+}
+
+void MainWindow::duplicateLayer()
+{
+    if (m_current < 0)
+        return;
+    nlohmann::json object = m_document->layerJson(m_current);
+    const std::string stem = m_document->layer(m_current).name() + "_copy";
+    object["config"]["name"] = m_document->uniqueLayerName(stem);
+    auto* command = new InsertLayerCommand(m_document, m_current + 1, object, m_document->isBypassed(m_current));
+    command->setText(tr("Duplicate %1").arg(QString::fromStdString(m_document->layer(m_current).name())));
+    m_document->undoStack()->push(command);
+}
+
+void MainWindow::moveLayer(int delta)
+{
+    const int to = m_current + delta;
+    if (m_current < 0 || to < 0 || to >= m_document->layerCount())
+        return;
+    m_document->undoStack()->push(new MoveLayerCommand(m_document, m_current, to));
+}
+
+void MainWindow::renameLayer()
+{
+    if (m_current < 0)
+        return;
+    m_layerView->edit(m_model->index(LayerStackModel::rowOf(m_current)));
+}
+
+bool MainWindow::maybeSave()
+{
+    if (!m_document->isModified())
+        return true;
+    const auto answer = QMessageBox::warning(
+        this, tr("Unsaved changes"), tr("The pipeline has unsaved changes. Save them first?"),
+        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    if (answer == QMessageBox::Save)
+        return save();
+    return answer == QMessageBox::Discard;
+}
+
+void MainWindow::openInitial(const QString& inputPath, const QString& pipelinePath)
+{
+    if (m_options.offerRestore && restoreAutosave())
+        return;
+    const QString input = inputPath.isEmpty() ? sampleImagePath() : inputPath;
+    m_document->setInput(InputSpec::file(input));
+    if (!pipelinePath.isEmpty() && openPipelineFile(pipelinePath))
+        return;
+    const auto tensor = m_document->input();
+    m_document->resetPipeline(defaultPipeline(tensor && tensor->rank() == 4 ? tensor->dim(3) : 3));
+    selectLayer(0);
+}
+
+bool MainWindow::openPipelineFile(const QString& path)
+{
+    {
+        // An example file (a pipeline plus the input it is meant for) opens like the Examples menu.
+        QFile f(path);
+        if (f.open(QIODevice::ReadOnly) && QJsonDocument::fromJson(f.readAll()).object().contains("layerscope_example")) {
+            if (!loadExample(path))
+                return false;
+            m_document->setFileName(path);
+            addRecentFile(path);
+            return true;
+        }
+    }
+    try {
+        Pipeline pipeline = loadPipelineFile(path.toStdString());
+        m_document->resetPipeline(std::move(pipeline));
+        m_document->setFileName(path);
+        addRecentFile(path);
+        setLastDir("pipeline", QFileInfo(path).absolutePath());
+        selectLayer(m_document->layerCount() > 0 ? 0 : -1);
+        statusBar()->showMessage(tr("Opened %1").arg(QFileInfo(path).fileName()), 4000);
+        return true;
+    } catch (const std::exception& error) {
+        QMessageBox::warning(this, tr("Open pipeline"), tr("Could not open %1:\n%2").arg(path, QString::fromStdString(error.what())));
+        return false;
+    }
+}
+
+void MainWindow::openInputFile(const QString& path)
+{
+    InputSpec spec = m_document->inputSpec();
+    spec.kind = InputSourceKind::File;
+    spec.path = path;
+    m_document->undoStack()->push(new ChangeInputCommand(m_document, spec));
+    if (!m_document->input())
+        QMessageBox::warning(this, tr("Open input"), m_document->inputError());
+    else
+        addRecentFile(path);
+    setLastDir("input", QFileInfo(path).absolutePath());
+    selectLayer(-1);
+}
+
+void MainWindow::openInputDialog()
+{
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open image or array"), lastDir("input"),
+        tr("Images and arrays (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp *.npy);;All files (*)"));
+    if (!path.isEmpty())
+        openInputFile(path);
+}
+
+void MainWindow::openPipelineDialog()
+{
+    if (!maybeSave())
+        return;
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open pipeline"), lastDir("pipeline"),
+                                                      tr("Pipelines (*.json);;All files (*)"));
+    if (!path.isEmpty())
+        openPipelineFile(path);
+}
+
+bool MainWindow::savePipelineTo(const QString& path)
+{
+    try {
+        savePipelineFile(m_document->pipeline(), path.toStdString());
+    } catch (const std::exception& error) {
+        QMessageBox::warning(this, tr("Save pipeline"), tr("Could not save %1:\n%2").arg(path, QString::fromStdString(error.what())));
+        return false;
+    }
+    m_document->setFileName(path);
+    m_document->undoStack()->setClean();
+    addRecentFile(path);
+    setLastDir("pipeline", QFileInfo(path).absolutePath());
+    statusBar()->showMessage(tr("Saved %1").arg(path), 4000);
+    return true;
+}
+
+bool MainWindow::save()
+{
+    if (m_document->fileName().isEmpty())
+        return saveAs();
+    return savePipelineTo(m_document->fileName());
+}
+
+bool MainWindow::saveAs()
+{
+    QString path = QFileDialog::getSaveFileName(this, tr("Save pipeline"),
+                                                QDir(lastDir("pipeline")).filePath("pipeline.json"),
+                                                tr("Pipelines (*.json)"));
+    if (path.isEmpty())
+        return false;
+    if (!path.endsWith(".json", Qt::CaseInsensitive))
+        path += ".json";
+    return savePipelineTo(path);
+}
+
+void MainWindow::addRecentFile(const QString& path)
+{
+    if (!m_options.useSettings)
+        return;
+    QSettings settings;
+    QStringList recent = settings.value("recentFiles").toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > 10)
+        recent.removeLast();
+    settings.setValue("recentFiles", recent);
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = m_options.useSettings ? QSettings().value("recentFiles").toStringList() : QStringList();
+    for (const QString& path : recent) {
+        m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] {
+            if (path.endsWith(".json", Qt::CaseInsensitive)) {
+                if (maybeSave())
+                    openPipelineFile(path);
+            } else {
+                openInputFile(path);
+            }
+        })->setToolTip(path);
+    }
+    m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+QString MainWindow::currentLayerStem() const
+{
+    if (m_current < 0)
+        return QStringLiteral("input");
+    return QString::fromStdString(m_document->layer(m_current).name());
+}
+
+void MainWindow::exportChannels()
+{
+    const auto tensor = m_runner->output(m_current);
+    if (!tensor)
+        return;
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Export channels into folder"), lastDir("export"));
+    if (dir.isEmpty())
+        return;
+    try {
+        const QStringList files = exportChannelPngs(*tensor, renderOptions(), dir, currentLayerStem());
+        setLastDir("export", dir);
+        statusBar()->showMessage(tr("Wrote %1 PNG files into %2").arg(files.size()).arg(dir), 6000);
+    } catch (const std::exception& error) {
+        QMessageBox::warning(this, tr("Export"), QString::fromStdString(error.what()));
+    }
+}
+
+void MainWindow::exportSheet()
+{
+    const auto tensor = m_runner->output(m_current);
+    if (!tensor)
+        return;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export contact sheet"),
+        QDir(lastDir("export")).filePath(currentLayerStem() + "_sheet.png"), tr("PNG (*.png)"));
+    if (path.isEmpty())
+        return;
+    try {
+        exportContactSheet(*tensor, renderOptions(), path,
+                           currentLayerStem() + "  " + QString::fromStdString(shapeToString(tensor->shape())));
+        setLastDir("export", QFileInfo(path).absolutePath());
+        statusBar()->showMessage(tr("Wrote %1").arg(path), 6000);
+    } catch (const std::exception& error) {
+        QMessageBox::warning(this, tr("Export"), QString::fromStdString(error.what()));
+    }
+}
+
+void MainWindow::exportCompositeImage()
+{
+    const auto tensor = m_runner->output(m_current);
+    if (!tensor)
+        return;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export RGB composite"),
+        QDir(lastDir("export")).filePath(currentLayerStem() + "_rgb.png"), tr("PNG (*.png)"));
+    if (path.isEmpty())
+        return;
+    try {
+        exportComposite(*tensor, renderOptions(), path);
+        setLastDir("export", QFileInfo(path).absolutePath());
+        statusBar()->showMessage(tr("Wrote %1").arg(path), 6000);
+    } catch (const std::exception& error) {
+        QMessageBox::warning(this, tr("Export"), QString::fromStdString(error.what()));
+    }
+}
+
+void MainWindow::exportNpyFile()
+{
+    const auto tensor = m_runner->output(m_current);
+    if (!tensor)
+        return;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export .npy"),
+        QDir(lastDir("export")).filePath(currentLayerStem() + ".npy"), tr("NumPy arrays (*.npy)"));
+    if (path.isEmpty())
+        return;
+    try {
+        exportNpy(*tensor, path);
+        setLastDir("export", QFileInfo(path).absolutePath());
+        statusBar()->showMessage(tr("Wrote %1").arg(path), 6000);
+    } catch (const std::exception& error) {
+        QMessageBox::warning(this, tr("Export"), QString::fromStdString(error.what()));
+    }
+}
+
+void MainWindow::exportAll()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Export all layers into folder"), lastDir("export"));
+    if (dir.isEmpty())
+        return;
+    try {
+        const int n = exportAllLayers(*m_document, *m_runner, renderOptions(), dir);
+        setLastDir("export", dir);
+        statusBar()->showMessage(tr("Wrote %1 layers into %2").arg(n).arg(dir), 6000);
+    } catch (const std::exception& error) {
+        QMessageBox::warning(this, tr("Export"), QString::fromStdString(error.what()));
+    }
+}
+
+void MainWindow::copyView()
+{
+    QApplication::clipboard()->setImage(m_view->grabView());
+    statusBar()->showMessage(tr("View copied to the clipboard"), 3000);
+}
+
+QString MainWindow::autosavePath() const
+{
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    return QDir(dir).filePath("autosave.json");
+}
+
+void MainWindow::scheduleAutosave()
+{
+    if (!m_options.autosave)
+        return;
+    if (!m_autosaveTimer) {
+        m_autosaveTimer = new QTimer(this);
+        m_autosaveTimer->setSingleShot(true);
+        m_autosaveTimer->setInterval(1500);
+        connect(m_autosaveTimer, &QTimer::timeout, this, &MainWindow::writeAutosave);
+    }
+    m_autosaveTimer->start();
+}
+
+void MainWindow::writeAutosave()
+{
+    if (!m_document->isModified()) {
+        removeAutosave();
+        return;
+    }
+    QJsonArray bypassed;
+    for (bool b : m_document->bypassFlags())
+        bypassed.append(b);
+    QJsonObject o{{"pipeline", QString::fromStdString(pipelineToJsonText(m_document->pipeline()))},
+                  {"bypassed", bypassed},
+                  {"input", m_document->inputSpec().toJson()},
+                  {"fileName", m_document->fileName()}};
+    QDir().mkpath(QFileInfo(autosavePath()).absolutePath());
+    QFile f(autosavePath() + ".tmp");
+    if (f.open(QIODevice::WriteOnly) && f.write(QJsonDocument(o).toJson()) > 0) {
+        f.close();
+        QFile::remove(autosavePath());
+        f.rename(autosavePath());
+    }
+}
+
+void MainWindow::removeAutosave()
+{
+    QFile::remove(autosavePath());
+}
+
+bool MainWindow::restoreAutosave()
+{
+    QFile f(autosavePath());
+    if (!f.open(QIODevice::ReadOnly))
+        return false;
+    const QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
+    f.close();
+    if (o.isEmpty())
+        return false;
+    const auto answer = QMessageBox::question(
+        this, tr("Restore session"),
+        tr("LayerScope did not exit cleanly last time. Restore the unsaved pipeline and input?"),
+        QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
+    if (answer != QMessageBox::Yes) {
+        removeAutosave();
+        return false;
+    }
+    try {
+        Pipeline pipeline = parsePipelineJson(o.value("pipeline").toString().toStdString());
+        std::vector<bool> bypassed;
+        for (const QJsonValue& v : o.value("bypassed").toArray())
+            bypassed.push_back(v.toBool());
+        m_document->setInput(InputSpec::fromJson(o.value("input").toObject()));
+        m_document->resetPipeline(std::move(pipeline), bypassed);
+        m_document->setFileName(o.value("fileName").toString());
+        // The restored state differs from any file on disk: mark it modified.
+        m_document->undoStack()->resetClean();
+        selectLayer(0);
+        return true;
+    } catch (const std::exception& error) {
+        QMessageBox::warning(this, tr("Restore session"), QString::fromStdString(error.what()));
+        return false;
+    }
+}
+
+void MainWindow::readSettings()
+{
+    QSettings settings;
+    if (!restoreGeometry(settings.value("window/geometry").toByteArray()))
+        resize(1560, 960);
+    restoreState(settings.value("window/state").toByteArray());
+    RenderOptions o;
+    o.colormap = static_cast<Colormap>(settings.value("view/colormap", 0).toInt());
+    o.normalization = static_cast<Normalization>(settings.value("view/normalization", 0).toInt());
+    o.fixedMin = settings.value("view/fixedMin", 0.0).toFloat();
+    o.fixedMax = settings.value("view/fixedMax", 255.0).toFloat();
+    setRenderOptions(o);
+    action("showNumbers")->setChecked(settings.value("view/showNumbers", true).toBool());
+}
+
+void MainWindow::writeSettings()
+{
+    QSettings settings;
+    settings.setValue("window/geometry", saveGeometry());
+    settings.setValue("window/state", saveState());
+    const RenderOptions o = renderOptions();
+    settings.setValue("view/colormap", static_cast<int>(o.colormap));
+    settings.setValue("view/normalization", static_cast<int>(o.normalization));
+    settings.setValue("view/fixedMin", o.fixedMin);
+    settings.setValue("view/fixedMax", o.fixedMax);
+    settings.setValue("view/showNumbers", action("showNumbers")->isChecked());
+}
+
+QString MainWindow::lastDir(const QString& kind) const
+{
+    if (!m_options.useSettings)
+        return QDir::homePath();
+    return QSettings().value("dirs/" + kind, QDir::homePath()).toString();
+}
+
+void MainWindow::setLastDir(const QString& kind, const QString& path)
+{
+    if (m_options.useSettings)
+        QSettings().setValue("dirs/" + kind, path);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (!maybeSave()) {
+        event->ignore();
+        return;
+    }
+    if (m_options.useSettings)
+        writeSettings();
+    if (m_options.autosave)
+        removeAutosave();
+    m_runner->cancel();
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    for (const QUrl& url : event->mimeData()->urls()) {
+        const QString path = url.toLocalFile();
+        if (path.isEmpty())
+            continue;
+        if (path.endsWith(".json", Qt::CaseInsensitive)) {
+            if (maybeSave())
+                openPipelineFile(path);
+        } else {
+            openInputFile(path);
+        }
+    }
+    event->acceptProposedAction();
+}
+
+} // namespace layerscope::gui

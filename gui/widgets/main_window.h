@@ -1,0 +1,155 @@
+#pragma once
+// The main window: builds the docks (layer stack, properties, input, statistics, shape chain,
+// overview) around the feature-map/numbers view, creates every action in one place
+// (createActions) and derives their enabled state from the current state (updateActions).
+// Owns the Document and the PipelineRunner; file I/O, autosave and settings live here too.
+
+#include "core/render/render.h"
+
+#include <QMainWindow>
+#include <QPointer>
+
+class QAction;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QListView;
+class QMenu;
+class QProgressBar;
+class QSpinBox;
+class QTableView;
+class QTabWidget;
+class QTimer;
+class QVBoxLayout;
+class QToolButton;
+
+namespace layerscope::gui {
+
+class ColorBar;
+class Document;
+class FeatureMapView;
+class InputPanel;
+class LayerPropertiesPanel;
+class LayerStackModel;
+class OverviewStrip;
+class PipelineRunner;
+class ShapeChainPanel;
+class StatisticsPanel;
+class TensorTableModel;
+struct InputSpec;
+
+struct MainWindowOptions {
+    bool useSettings = true;      // read/write QSettings (window state, recent files, view options)
+    bool offerRestore = true;     // ask to restore an autosaved session on start
+    bool autosave = true;
+};
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(const MainWindowOptions& options = {}, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // Start-up content: an input file (image / .npy) and an optional pipeline file; with no
+    // pipeline the default pipeline is used.
+    void openInitial(const QString& inputPath, const QString& pipelinePath);
+    bool openPipelineFile(const QString& path);   // no prompt
+    void openInputFile(const QString& path);      // undoable
+    bool savePipelineTo(const QString& path);
+    bool loadExample(const QString& resourcePath);
+
+    Document* document() const { return m_document; }
+    PipelineRunner* runner() const { return m_runner; }
+    FeatureMapView* featureView() const { return m_view; }
+    TensorTableModel* numbersModel() const { return m_numbersModel; }
+    LayerPropertiesPanel* propertiesPanel() const { return m_properties; }
+    LayerStackModel* layerModel() const { return m_model; }
+    StatisticsPanel* statisticsPanel() const { return m_statistics; }
+    QListView* layerView() const { return m_layerView; }
+    int currentLayer() const { return m_current; }
+    void selectLayer(int index); // -1: input
+    RenderOptions renderOptions() const;
+    void setRenderOptions(const RenderOptions& options);
+    QAction* action(const QString& name) const;
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void createActions();
+    void createDocks();
+    void createViewBar(QWidget* parent, QVBoxLayout* layout);
+    void updateActions();
+    void updateTitle();
+    void updateView();
+    void updateColorBar();
+    void populateExamples(QMenu* menu);
+    void addLayer(const QString& className);
+    void deleteLayer();
+    void duplicateLayer();
+    void moveLayer(int delta);
+    void renameLayer();
+    bool maybeSave();
+    void openInputDialog();
+    void openPipelineDialog();
+    bool save();
+    bool saveAs();
+    void addRecentFile(const QString& path);
+    void updateRecentMenu();
+    void exportChannels();
+    void exportSheet();
+    void exportCompositeImage();
+    void exportNpyFile();
+    void exportAll();
+    void copyView();
+    void scheduleAutosave();
+    void writeAutosave();
+    void removeAutosave();
+    bool restoreAutosave();
+    QString autosavePath() const;
+    void readSettings();
+    void writeSettings();
+    QString lastDir(const QString& kind) const;
+    void setLastDir(const QString& kind, const QString& path);
+    QString currentLayerStem() const;
+
+    MainWindowOptions m_options;
+    Document* m_document;
+    PipelineRunner* m_runner;
+    LayerStackModel* m_model;
+    QListView* m_layerView = nullptr;
+    LayerPropertiesPanel* m_properties = nullptr;
+    InputPanel* m_inputPanel = nullptr;
+    FeatureMapView* m_view = nullptr;
+    QTableView* m_numbersView = nullptr;
+    TensorTableModel* m_numbersModel = nullptr;
+    StatisticsPanel* m_statistics = nullptr;
+    OverviewStrip* m_overview = nullptr;
+    ShapeChainPanel* m_chain = nullptr;
+    ColorBar* m_colorBar = nullptr;
+    QTabWidget* m_centerTabs = nullptr;
+    QComboBox* m_colormap = nullptr;
+    QComboBox* m_normalization = nullptr;
+    QDoubleSpinBox* m_fixedMin = nullptr;
+    QDoubleSpinBox* m_fixedMax = nullptr;
+    QSpinBox* m_batch = nullptr;
+    QSpinBox* m_channel = nullptr;
+    QToolButton* m_compositeButton = nullptr;
+    QLabel* m_viewTitle = nullptr;
+    QLabel* m_hoverLabel = nullptr;
+    QLabel* m_runLabel = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QToolButton* m_cancelButton = nullptr;
+    QTimer* m_progressDelay = nullptr;
+    QTimer* m_autosaveTimer = nullptr;
+    QMenu* m_recentMenu = nullptr;
+    QMenu* m_addMenu = nullptr;
+    QHash<QString, QAction*> m_actions;
+    int m_current = -1;
+    int m_selectedChannel = -1;
+    bool m_closing = false;
+};
+
+} // namespace layerscope::gui

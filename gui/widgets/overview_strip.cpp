@@ -1,0 +1,118 @@
+#include "overview_strip.h"
+
+#include "document/document.h"
+#include "engine/pipeline_runner.h"
+#include "engine/tensor_image.h"
+#include "models/layer_icons.h"
+
+#include <QMouseEvent>
+#include <QPainter>
+
+namespace layerscope::gui {
+
+namespace {
+constexpr int kFrameGap = 10;
+constexpr int kTextHeight = 30;
+}
+
+OverviewStrip::OverviewStrip(Document* document, PipelineRunner* runner, QWidget* parent)
+    : QWidget(parent), m_document(document), m_runner(runner)
+{
+    setMinimumHeight(120);
+    connect(document, &Document::contentChanged, this, &OverviewStrip::invalidate);
+    connect(runner, &PipelineRunner::layerStatusChanged, this, [this] { update(); });
+    setToolTip(tr("Every layer's first channels; click to select"));
+}
+
+void OverviewStrip::invalidate()
+{
+    updateGeometry();
+    update();
+}
+
+void OverviewStrip::setOptions(const RenderOptions& options)
+{
+    m_options = options;
+    m_thumbnails.clear();
+    update();
+}
+
+void OverviewStrip::setCurrentLayer(int index)
+{
+    m_current = index;
+    update();
+}
+
+int OverviewStrip::frameWidth() const
+{
+    return std::max(60, height() - kTextHeight - 8);
+}
+
+QSize OverviewStrip::sizeHint() const
+{
+    const int frames = m_document->layerCount() + 1;
+    return QSize(frames * (140 + kFrameGap), 170);
+}
+
+void OverviewStrip::paintEvent(QPaintEvent*)
+{
+    QPainter p(this);
+    p.fillRect(rect(), palette().color(QPalette::Window));
+    const int size = frameWidth();
+    const int frames = m_document->layerCount() + 1;
+    // Drop thumbnails of tensors no longer shown.
+    QHash<const void*, QImage> kept;
+    for (int i = -1; i < frames - 1; ++i) {
+        const QRect frame(4 + (i + 1) * (size + kFrameGap), 4, size, size);
+        const QRect box = frame.adjusted(-2, -2, 2, kTextHeight);
+        if (i == m_current) {
+            p.setPen(Qt::NoPen);
+            p.setBrush(palette().color(QPalette::Highlight));
+            p.drawRoundedRect(box, 4, 4);
+        }
+        const auto tensor = m_runner->output(i);
+        QString name = i < 0 ? tr("Input") : QString::fromStdString(m_document->layer(i).name());
+        QString shape;
+        if (tensor) {
+            QImage& thumb = m_thumbnails[tensor.get()];
+            if (thumb.isNull()) {
+                const TensorGeometry g = tensorGeometry(*tensor);
+                RenderOptions options = m_options;
+                if (g.valid && (g.channels == 3 || g.channels == 4) && i < 0)
+                    thumb = compositeImage(*tensor, options);
+                else if (g.valid && g.channels > 0)
+                    thumb = channelImage(*tensor, 0, options);
+            }
+            kept.insert(tensor.get(), thumb);
+            shape = QString::fromStdString(shapeToString(tensor->shape()));
+            if (!thumb.isNull()) {
+                const QSize scaled = thumb.size().scaled(frame.size(), Qt::KeepAspectRatio);
+                const QRect target(frame.center().x() - scaled.width() / 2,
+                                   frame.center().y() - scaled.height() / 2, scaled.width(), scaled.height());
+                p.drawImage(target, thumb);
+            }
+        } else {
+            p.fillRect(frame, palette().color(QPalette::Dark));
+            const LayerStatus status = i >= 0 && i < m_runner->layerCount() ? m_runner->info(i).status : LayerStatus::Pending;
+            p.setPen(status == LayerStatus::Error ? QColor(0xe7, 0x4c, 0x3c) : palette().color(QPalette::BrightText));
+            p.drawText(frame, Qt::AlignCenter | Qt::TextWordWrap, layerStatusName(status));
+        }
+        p.setPen(i == m_current ? palette().color(QPalette::HighlightedText) : palette().color(QPalette::WindowText));
+        const QRect text(frame.left(), frame.bottom() + 2, frame.width(), kTextHeight - 2);
+        p.drawText(text, Qt::AlignHCenter | Qt::AlignTop,
+                   p.fontMetrics().elidedText(name, Qt::ElideRight, frame.width()) + "\n" + shape);
+    }
+    m_thumbnails = kept;
+    if (minimumWidth() != 4 + frames * (size + kFrameGap))
+        setMinimumWidth(4 + frames * (size + kFrameGap));
+}
+
+void OverviewStrip::mousePressEvent(QMouseEvent* event)
+{
+    const int size = frameWidth();
+    const int slot = (event->position().toPoint().x() - 4) / (size + kFrameGap);
+    if (slot >= 0 && slot <= m_document->layerCount())
+        emit layerActivated(slot - 1);
+}
+
+} // namespace layerscope::gui
