@@ -1,0 +1,706 @@
+#include "conv2d.h"
+
+#include "../config_parse.h"
+#include "../parallel.h"
+
+#include <Eigen/Core>
+
+#include <sys/mman.h>
+#include <unistd.h>
+#if defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+#endif
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <memory>
+#include <random>
+#include <stdexcept>
+
+namespace layerscope {
+
+using nlohmann::json;
+
+namespace {
+
+std::string shapeTuple(const Shape& shape)
+{
+    return tupleString(std::vector<int64_t>(shape.begin(), shape.end()));
+}
+
+// numpy prints the dilation_rate array of Keras's message as "[1 1]".
+std::string numpyPair(const std::array<int64_t, 2>& v)
+{
+    return "[" + std::to_string(v[0]) + " " + std::to_string(v[1]) + "]";
+}
+
+// One weight entry {"shape": [...], "data": [...]}; the length must match the shape.
+std::vector<float> readWeightEntry(const json& entry, const std::string& what, Shape& shape)
+{
+    if (!entry.is_object() || !entry.contains("shape") || !entry.contains("data"))
+        throw std::invalid_argument("weights." + what + " must be an object with \"shape\" and \"data\"");
+    const json& jsonShape = entry.at("shape");
+    const json& data = entry.at("data");
+    if (!jsonShape.is_array() || !data.is_array())
+        throw std::invalid_argument("weights." + what + ".shape and .data must be lists");
+    shape.clear();
+    for (const json& d : jsonShape) {
+        if (!d.is_number_integer() || d.get<int64_t>() < 0)
+            throw std::invalid_argument("weights." + what + ".shape must hold non-negative integers, got "
+                                        + jsonShape.dump());
+        shape.push_back(d.get<int64_t>());
+    }
+    const int64_t expected = elementCount(shape);
+    if (static_cast<int64_t>(data.size()) != expected)
+        throw std::invalid_argument("weights." + what + " has " + std::to_string(data.size())
+                                    + " values but its shape " + shapeTuple(shape) + " needs "
+                                    + std::to_string(expected));
+    std::vector<float> values;
+    values.reserve(data.size());
+    for (const json& v : data) {
+        if (!v.is_number())
+            throw std::invalid_argument("weights." + what + ".data must hold numbers, got " + v.dump());
+        values.push_back(static_cast<float>(v.get<double>()));
+    }
+    return values;
+}
+
+void checkWeightLengths(const Shape& kernelShape, const std::vector<float>& kernel)
+{
+    if (kernelShape.size() != 4)
+        throw std::invalid_argument("the kernel must have rank 4 (kh, kw, C_in / groups, filters), got shape "
+                                    + shapeTuple(kernelShape));
+    if (elementCount(kernelShape) != static_cast<int64_t>(kernel.size()))
+        throw std::invalid_argument("the kernel has " + std::to_string(kernel.size())
+                                    + " values but its shape " + shapeTuple(kernelShape) + " needs "
+                                    + std::to_string(elementCount(kernelShape)));
+}
+
+uint32_t fnv1a32(const std::string& text)
+{
+    uint32_t hash = 2166136261u;
+    for (unsigned char c : text) {
+        hash ^= c;
+        hash *= 16777619u;
+    }
+    return hash;
+}
+
+// im2col of output pixels [p0, p1) for one group: row p holds the patch in (ky, kx, ci) order,
+// which is the row order of the HWIO kernel viewed as a (kh·kw·Cg) × filters matrix.
+void im2col(const float* in, int64_t H, int64_t W, int64_t C, int64_t OH, int64_t OW,
+            const Conv2DGeometry& g, int64_t group, int64_t Cg, int64_t p0, int64_t p1, float* dst)
+{
+    const int64_t kh = g.kernelSize[0], kw = g.kernelSize[1];
+    const int64_t sh = g.strides[0], sw = g.strides[1], dh = g.dilation[0], dw = g.dilation[1];
+    const int64_t rowLength = kw * Cg, K = kh * rowLength;
+    // Whole kernel rows are one contiguous run of the input when taps are adjacent pixels and
+    // every channel is used.
+    const bool contiguousRows = dw == 1 && Cg == C;
+    int64_t b = p0 / (OH * OW), oy = (p0 / OW) % OH, ox = p0 % OW;
+    for (int64_t p = p0; p < p1; ++p, dst += K) {
+        const int64_t y0 = oy * sh - g.padBefore[0], x0 = ox * sw - g.padBefore[1];
+        for (int64_t ky = 0; ky < kh; ++ky) {
+            float* d = dst + ky * rowLength;
+            const int64_t iy = y0 + ky * dh;
+            if (iy < 0 || iy >= H) {
+                std::fill_n(d, rowLength, 0.0f);
+                continue;
+            }
+            const float* src = in + ((b * H + iy) * W) * C + group * Cg;
+            if (contiguousRows && x0 >= 0 && x0 + kw <= W) {
+                std::copy_n(src + x0 * C, rowLength, d);
+                continue;
+            }
+            for (int64_t kx = 0; kx < kw; ++kx) {
+                const int64_t ix = x0 + kx * dw;
+                if (ix < 0 || ix >= W)
+                    std::fill_n(d + kx * Cg, Cg, 0.0f);
+                else
+                    std::copy_n(src + ix * C, Cg, d + kx * Cg);
+            }
+        }
+        if (++ox == OW) {
+            ox = 0;
+            if (++oy == OH) {
+                oy = 0;
+                ++b;
+            }
+        }
+    }
+}
+
+bool isPointwise(const Conv2DGeometry& g)
+{
+    return g.kernelSize[0] == 1 && g.kernelSize[1] == 1 && g.strides[0] == 1 && g.strides[1] == 1;
+}
+
+// Output pixels per GEMM block: the im2col block stays around 128 KiB so it is still in L2 when the
+// GEMM reads it, and the output block is still in cache for the bias/activation epilogue.
+int64_t pixelsPerBlock(int64_t K, int64_t F)
+{
+    constexpr int64_t kBlockFloats = 32 * 1024;
+    return std::clamp<int64_t>(kBlockFloats / std::max<int64_t>(K, F), 16, 4096);
+}
+
+
+#if defined(__AVX2__) && defined(__FMA__)
+// C (rows × n) = A (rows × K) · B (K × n), all row-major with the given row strides. A register
+// tile of R rows × 16 columns (12 accumulators for R = 6) reads B straight from the HWIO kernel
+// and A straight from the im2col block or the NHWC input: with K as small as 27 (3×3×3) or 32
+// (a 1×1 convolution), packing both operands as a general GEMM does costs as much as the FMAs.
+template <int R, int V>
+inline void microTile(const float* a, int64_t lda, const float* b, int64_t ldb, float* c, int64_t ldc,
+                      int64_t K, const float* bias, __m256i tailMask, bool masked)
+{
+    // The bias is the accumulators' starting value, which saves a pass over the block.
+    __m256 start[V];
+#pragma GCC unroll 2
+    for (int v = 0; v < V; ++v)
+        start[v] = !bias ? _mm256_setzero_ps()
+                 : masked ? _mm256_maskload_ps(bias + 8 * v, tailMask) : _mm256_loadu_ps(bias + 8 * v);
+    __m256 acc[R][V];
+#pragma GCC unroll 6
+    for (int r = 0; r < R; ++r)
+#pragma GCC unroll 2
+        for (int v = 0; v < V; ++v)
+            acc[r][v] = start[v];
+    for (int64_t k = 0; k < K; ++k) {
+        __m256 bv[V];
+#pragma GCC unroll 2
+        for (int v = 0; v < V; ++v)
+            bv[v] = masked ? _mm256_maskload_ps(b + k * ldb + 8 * v, tailMask) : _mm256_loadu_ps(b + k * ldb + 8 * v);
+#pragma GCC unroll 6
+        for (int r = 0; r < R; ++r) {
+            const __m256 x = _mm256_broadcast_ss(a + r * lda + k);
+#pragma GCC unroll 2
+            for (int v = 0; v < V; ++v)
+                acc[r][v] = _mm256_fmadd_ps(x, bv[v], acc[r][v]);
+        }
+    }
+#pragma GCC unroll 6
+    for (int r = 0; r < R; ++r)
+#pragma GCC unroll 2
+        for (int v = 0; v < V; ++v) {
+            if (masked)
+                _mm256_maskstore_ps(c + r * ldc + 8 * v, tailMask, acc[r][v]);
+            else
+                _mm256_storeu_ps(c + r * ldc + 8 * v, acc[r][v]);
+        }
+}
+
+template <int V>
+inline void microColumn(const float* a, int64_t lda, const float* b, int64_t ldb, float* c, int64_t ldc,
+                        int64_t rows, int64_t K, const float* bias, __m256i mask, bool masked)
+{
+    int64_t i = 0;
+    for (; i + 6 <= rows; i += 6)
+        microTile<6, V>(a + i * lda, lda, b, ldb, c + i * ldc, ldc, K, bias, mask, masked);
+    const float* ai = a + i * lda;
+    float* ci = c + i * ldc;
+    switch (rows - i) {
+    case 5: microTile<5, V>(ai, lda, b, ldb, ci, ldc, K, bias, mask, masked); break;
+    case 4: microTile<4, V>(ai, lda, b, ldb, ci, ldc, K, bias, mask, masked); break;
+    case 3: microTile<3, V>(ai, lda, b, ldb, ci, ldc, K, bias, mask, masked); break;
+    case 2: microTile<2, V>(ai, lda, b, ldb, ci, ldc, K, bias, mask, masked); break;
+    case 1: microTile<1, V>(ai, lda, b, ldb, ci, ldc, K, bias, mask, masked); break;
+    default: break;
+    }
+}
+
+// C = A · B (+ bias per column when bias is not null).
+void smallGemm(const float* a, int64_t lda, const float* b, int64_t ldb, float* c, int64_t ldc,
+               int64_t rows, int64_t K, int64_t n, const float* bias)
+{
+    const __m256i none = _mm256_setzero_si256();
+    int64_t j = 0;
+    // Column panels outermost: the K × 16 panel of B stays in L1 while every row tile uses it.
+    for (; j + 16 <= n; j += 16)
+        microColumn<2>(a, lda, b + j, ldb, c + j, ldc, rows, K, bias ? bias + j : nullptr, none, false);
+    if (j + 8 <= n) {
+        microColumn<1>(a, lda, b + j, ldb, c + j, ldc, rows, K, bias ? bias + j : nullptr, none, false);
+        j += 8;
+    }
+    if (j < n) {
+        alignas(32) int32_t lanes[8];
+        for (int l = 0; l < 8; ++l)
+            lanes[l] = l < n - j ? -1 : 0;
+        const __m256i mask = _mm256_load_si256(reinterpret_cast<const __m256i*>(lanes));
+        microColumn<1>(a, lda, b + j, ldb, c + j, ldc, rows, K, bias ? bias + j : nullptr, mask, true);
+    }
+}
+
+constexpr bool kHaveMicroKernel = true;
+#else
+constexpr bool kHaveMicroKernel = false;
+void smallGemm(const float*, int64_t, const float*, int64_t, float*, int64_t, int64_t, int64_t, int64_t,
+               const float*)
+{
+}
+#endif
+// Beyond this depth the K × 16 panel of B no longer fits L1 and Eigen's cache blocking wins.
+constexpr int64_t kMicroKernelMaxDepth = 1024;
+} // namespace
+
+// ---- configuration ---------------------------------------------------------------------------
+
+std::unique_ptr<Conv2D> Conv2D::fromJson(const json& object)
+{
+    const json& config = object.at("config");
+    Conv2DParams p;
+    p.filters = readInt(config, "filters");
+    p.kernelSize = readPair(config, "kernel_size");
+    p.strides = readPair(config, "strides", std::array<int64_t, 2>{1, 1});
+    p.padding = parsePadding(readString(config, "padding", "valid"), /*convolution=*/true);
+    p.dataFormat = parseDataFormat(config.value("data_format", json()));
+    p.dilationRate = readPair(config, "dilation_rate", std::array<int64_t, 2>{1, 1});
+    p.groups = readInt(config, "groups", 1);
+    const json activation = config.value("activation", json());
+    if (activation.is_null())
+        p.activation = "linear";
+    else if (activation.is_string())
+        p.activation = activation.get<std::string>();
+    else if (activation.is_object() && activation.contains("config") && activation.at("config").is_string())
+        p.activation = activation.at("config").get<std::string>(); // serialized function object
+    else
+        throw std::invalid_argument(unknownActivationMessage(activation.dump()));
+    p.useBias = readBool(config, "use_bias", true);
+    if (object.contains("weights") && !object.at("weights").is_null()) {
+        const json& weights = object.at("weights");
+        if (!weights.is_object())
+            throw std::invalid_argument("\"weights\" must be an object with \"kernel\" and \"bias\"");
+        if (weights.contains("kernel")) {
+            p.kernel = readWeightEntry(weights.at("kernel"), "kernel", p.kernelShape);
+            checkWeightLengths(p.kernelShape, p.kernel);
+        }
+        if (weights.contains("bias") && !weights.at("bias").is_null()) {
+            if (p.kernel.empty())
+                throw std::invalid_argument("weights.bias is given without weights.kernel");
+            if (!p.useBias)
+                throw std::invalid_argument("weights.bias is given but use_bias is false");
+            Shape biasShape;
+            p.bias = readWeightEntry(weights.at("bias"), "bias", biasShape);
+            if (biasShape.size() != 1)
+                throw std::invalid_argument("weights.bias must have rank 1, got shape " + shapeTuple(biasShape));
+        }
+    }
+    return std::make_unique<Conv2D>(readString(config, "name", "conv2d"), std::move(p));
+}
+
+nlohmann::json Conv2D::config() const
+{
+    const Conv2DParams& p = m_params;
+    return {{"name", name()},
+            {"trainable", true},
+            {"dtype", "float32"},
+            {"filters", p.filters},
+            {"kernel_size", {p.kernelSize[0], p.kernelSize[1]}},
+            {"strides", {p.strides[0], p.strides[1]}},
+            {"padding", paddingName(p.padding)},
+            {"data_format", dataFormatName(p.dataFormat)},
+            {"dilation_rate", {p.dilationRate[0], p.dilationRate[1]}},
+            {"groups", p.groups},
+            {"activation", p.activation},
+            {"use_bias", p.useBias},
+            {"kernel_initializer",
+             {{"module", "keras.initializers"}, {"class_name", "GlorotUniform"},
+              {"config", {{"seed", nullptr}}}, {"registered_name", nullptr}}},
+            {"bias_initializer",
+             {{"module", "keras.initializers"}, {"class_name", "Zeros"},
+              {"config", json::object()}, {"registered_name", nullptr}}},
+            {"kernel_regularizer", nullptr},
+            {"bias_regularizer", nullptr},
+            {"activity_regularizer", nullptr},
+            {"kernel_constraint", nullptr},
+            {"bias_constraint", nullptr}};
+}
+
+nlohmann::json Conv2D::extras() const
+{
+    if (!m_params.hasExplicitKernel())
+        return nullptr;
+    json weights = {{"kernel", {{"shape", m_params.kernelShape}, {"data", m_params.kernel}}}};
+    if (!m_params.bias.empty())
+        weights["bias"] = {{"shape", {static_cast<int64_t>(m_params.bias.size())}}, {"data", m_params.bias}};
+    return {{"weights", weights}};
+}
+
+std::string Conv2D::summary() const
+{
+    const Conv2DParams& p = m_params;
+    auto pair = [](const std::array<int64_t, 2>& v) {
+        return v[0] == v[1] ? std::to_string(v[0]) : std::to_string(v[0]) + "×" + std::to_string(v[1]);
+    };
+    std::string text = std::to_string(p.filters) + " × " + std::to_string(p.kernelSize[0]) + "×"
+                     + std::to_string(p.kernelSize[1]) + " / s" + pair(p.strides) + " / "
+                     + paddingName(p.padding);
+    if (p.dilationRate != std::array<int64_t, 2>{1, 1})
+        text += " / d" + pair(p.dilationRate);
+    if (p.groups != 1)
+        text += " / g" + std::to_string(p.groups);
+    if (p.activation != "linear")
+        text += " / " + p.activation;
+    if (!p.useBias)
+        text += " / no bias";
+    if (p.dataFormat == DataFormat::ChannelsFirst)
+        text += " / NCHW";
+    return text;
+}
+
+// ---- weights ---------------------------------------------------------------------------------
+
+void Conv2D::setWeights(Shape kernelShape, std::vector<float> kernel, std::vector<float> bias)
+{
+    checkWeightLengths(kernelShape, kernel);
+    if (!bias.empty() && kernelShape[3] != static_cast<int64_t>(bias.size()))
+        throw std::invalid_argument("the bias has " + std::to_string(bias.size())
+                                    + " values but the kernel has " + std::to_string(kernelShape[3])
+                                    + " filters");
+    m_params.kernelShape = std::move(kernelShape);
+    m_params.kernel = std::move(kernel);
+    m_params.bias = std::move(bias);
+}
+
+void Conv2D::clearWeights()
+{
+    m_params.kernelShape.clear();
+    m_params.kernel.clear();
+    m_params.bias.clear();
+}
+
+std::vector<float> Conv2D::glorotUniform(const std::string& name, const Shape& shape)
+{
+    if (shape.size() != 4)
+        throw std::invalid_argument("glorotUniform needs a rank-4 HWIO shape, got " + shapeTuple(shape));
+    const double fanIn = static_cast<double>(shape[0] * shape[1] * shape[2]);
+    const double fanOut = static_cast<double>(shape[0] * shape[1] * shape[3]);
+    const double limit = fanIn + fanOut > 0 ? std::sqrt(6.0 / (fanIn + fanOut)) : 0.0;
+    std::mt19937 generator(fnv1a32(name));
+    std::vector<float> values(static_cast<size_t>(elementCount(shape)));
+    for (float& v : values) {
+        const double u = static_cast<double>(generator() >> 8) * (1.0 / 16777216.0);
+        v = static_cast<float>(-limit + 2.0 * limit * u);
+    }
+    return values;
+}
+
+Conv2DWeights Conv2D::resolvedWeights(int64_t inputChannels) const
+{
+    Conv2DWeights w;
+    const int64_t F = m_params.filters;
+    if (m_params.hasExplicitKernel()) {
+        w.kernelShape = m_params.kernelShape;
+        w.kernel = m_params.kernel;
+    } else {
+        const int64_t groups = std::max<int64_t>(1, m_params.groups);
+        w.kernelShape = {m_params.kernelSize[0], m_params.kernelSize[1], inputChannels / groups, F};
+        w.kernel = glorotUniform(name(), w.kernelShape);
+    }
+    if (m_params.useBias && !m_params.bias.empty())
+        w.bias = m_params.bias;
+    else
+        w.bias.assign(static_cast<size_t>(std::max<int64_t>(F, 0)), 0.0f);
+    return w;
+}
+
+// ---- shape inference -------------------------------------------------------------------------
+
+LayerShape Conv2D::inferShape(const Shape& input) const
+{
+    const Conv2DParams& p = m_params;
+    // Construction-time checks, in Keras's order (SEMANTICS.md §6.6).
+    for (const auto& [value, key] : {std::pair{p.kernelSize, "kernel_size"}, std::pair{p.strides, "strides"},
+                                     std::pair{p.dilationRate, "dilation_rate"}})
+        if (auto message = checkPositivePair(value, key); !message.empty())
+            throw error(message);
+    const std::optional<Activation> activation = activationFromName(p.activation);
+    if (!activation)
+        throw error(unknownActivationMessage(p.activation));
+    if (p.filters <= 0)
+        throw error("Invalid value for argument `filters`. Expected a strictly positive value. Received filters="
+                    + std::to_string(p.filters) + ".");
+    if (p.groups <= 0)
+        throw error("The number of groups must be a positive integer. Received: groups="
+                    + std::to_string(p.groups) + ".");
+    if (p.filters % p.groups != 0)
+        throw error("The number of filters must be evenly divisible by the number of groups. Received: groups="
+                    + std::to_string(p.groups) + ", filters=" + std::to_string(p.filters) + ".");
+    if (std::max(p.strides[0], p.strides[1]) > 1 && std::max(p.dilationRate[0], p.dilationRate[1]) > 1)
+        throw error("`strides > 1` not supported in conjunction with `dilation_rate > 1`. Received: strides="
+                    + tupleString({p.strides[0], p.strides[1]}) + " and dilation_rate="
+                    + tupleString({p.dilationRate[0], p.dilationRate[1]})
+                    + " (a dilated convolution must use stride 1)");
+
+    // Stored weights must fit the config (Keras fails when assigning them).
+    if (p.hasExplicitKernel()) {
+        if (p.kernelShape.size() != 4 || elementCount(p.kernelShape) != static_cast<int64_t>(p.kernel.size()))
+            throw error("the stored kernel of shape " + shapeTuple(p.kernelShape) + " holds "
+                        + std::to_string(p.kernel.size()) + " values; it must be rank 4 with one value per element");
+        if (p.kernelShape[0] != p.kernelSize[0] || p.kernelShape[1] != p.kernelSize[1]
+            || p.kernelShape[3] != p.filters)
+            throw error("the stored kernel has shape " + shapeTuple(p.kernelShape) + ", but kernel_size="
+                        + tupleString({p.kernelSize[0], p.kernelSize[1]}) + " and filters="
+                        + std::to_string(p.filters) + " need (" + std::to_string(p.kernelSize[0]) + ", "
+                        + std::to_string(p.kernelSize[1]) + ", C_in / groups, " + std::to_string(p.filters) + ")");
+    }
+    if (p.useBias && !p.bias.empty() && static_cast<int64_t>(p.bias.size()) != p.filters)
+        throw error("the stored bias has " + std::to_string(p.bias.size()) + " values, but filters="
+                    + std::to_string(p.filters) + " needs one per filter");
+
+    // InputSpec(min_ndim=4), then the channel axis pinned by the stored kernel.
+    if (input.size() != 4) {
+        const std::string expected = input.size() < 4 ? "min_ndim=4" : "ndim=4";
+        throw error("Input 0 of layer '" + name() + "' is incompatible with the layer: expected "
+                    + expected + ", found ndim=" + std::to_string(input.size())
+                    + ". Full shape received: " + shapeToTuple(input));
+    }
+    const bool nchw = p.dataFormat == DataFormat::ChannelsFirst;
+    const Shape nhwc = nchw ? nchwToNhwc(input) : input;
+    const int64_t C = nhwc[3];
+    if (p.hasExplicitKernel() && C != p.kernelShape[2] * p.groups)
+        throw error("Input 0 of layer '" + name() + "' is incompatible with the layer: expected axis "
+                    + (nchw ? "1" : "-1") + " of input shape to have value "
+                    + std::to_string(p.kernelShape[2] * p.groups) + ", but received input with shape "
+                    + shapeToTuple(input) + " (the stored kernel has " + std::to_string(p.kernelShape[2])
+                    + " input channel" + (p.kernelShape[2] == 1 ? "" : "s") + " per group × "
+                    + std::to_string(p.groups) + " group" + (p.groups == 1 ? "" : "s") + ")");
+
+    // Build-time checks.
+    if (C % p.groups != 0)
+        throw error("The number of input channels must be evenly divisible by the number of groups. Received groups="
+                    + std::to_string(p.groups) + ", but the input has " + std::to_string(C)
+                    + " channels (full input shape is " + shapeToTuple(input) + ").");
+    const WindowAxis rows = windowAxis("height", nhwc[1], p.kernelSize[0], p.strides[0], p.dilationRate[0], p.padding);
+    const WindowAxis cols = windowAxis("width", nhwc[2], p.kernelSize[1], p.strides[1], p.dilationRate[1], p.padding);
+    for (int axis = 0; axis < 2; ++axis) {
+        const WindowAxis& w = axis == 0 ? rows : cols;
+        if (w.output > 0)
+            continue;
+        const int64_t k = p.kernelSize[axis], d = p.dilationRate[axis], n = nhwc[1 + axis];
+        const int64_t ek = d * (k - 1) + 1;
+        const std::string kernelText = d == 1 ? "kernel " + std::to_string(k)
+                                              : "effective kernel " + std::to_string(ek);
+        throw error("Computed output size would be zero or negative: " + w.explanation.arithmetic
+                    + (axis == 0 ? " rows (" : " columns (") + kernelText + " > input " + std::to_string(n)
+                    + ", padding valid). Received `inputs shape=" + shapeToTuple(input)
+                    + "`, `kernel shape=" + tupleString({p.kernelSize[0], p.kernelSize[1], C, p.filters})
+                    + "`, `dilation_rate=" + numpyPair(p.dilationRate) + "`, `strides="
+                    + tupleString({p.strides[0], p.strides[1]}) + "`, `padding=valid`.");
+    }
+
+    // Call-time: the activation.
+    const Shape convNhwc{nhwc[0], rows.output, cols.output, p.filters};
+    const Shape conv = nchw ? nhwcToNchw(convNhwc) : convNhwc;
+    if (*activation == Activation::Threshold)
+        throw error(thresholdByNameMessage());
+    if (*activation == Activation::Glu && conv.back() % 2 != 0)
+        throw error("axis size must be divisible by 2. Received: x.shape=" + shapeToTuple(conv)
+                    + " with axis=-1 (glu splits axis -1 of the convolution output, the "
+                    + (nchw ? "width" : "filters") + ", into two halves)");
+
+    LayerShape result;
+    result.output = conv;
+    result.output.back() = activatedLastAxis(*activation, conv.back());
+    std::vector<AxisExplanation> axes{copiedAxis("batch", nhwc[0]), rows.explanation, cols.explanation,
+                                      setAxis("channels", C, p.filters, "filters")};
+    result.axes = axesInFormat(std::move(axes), p.dataFormat);
+    if (*activation == Activation::Glu) {
+        AxisExplanation& last = result.axes.back();
+        last.rule += "; glu halves axis −1";
+        last.arithmetic += "; glu: " + std::to_string(last.output) + " / 2 = " + std::to_string(last.output / 2);
+        last.output /= 2;
+    }
+    return result;
+}
+
+// ---- kernel ----------------------------------------------------------------------------------
+
+int64_t conv2dScratchBytes(const Shape& inputNhwc, const Shape& outputNhwc, const Conv2DGeometry& g,
+                           const ExecContext& context)
+{
+    const int64_t K = g.kernelSize[0] * g.kernelSize[1] * (inputNhwc[3] / std::max<int64_t>(1, g.groups));
+    const int64_t pixels = outputNhwc[0] * outputNhwc[1] * outputNhwc[2];
+    const int64_t block = std::min(pixels, pixelsPerBlock(K, outputNhwc[3]));
+    // Per thread: the im2col block and the output block staged for streaming stores.
+    const int64_t perThread = block * ((isPointwise(g) ? 0 : K) + outputNhwc[3]);
+    return int64_t{context.effectiveThreads()} * perThread * static_cast<int64_t>(sizeof(float));
+}
+
+namespace {
+
+// Whether a buffer's pages are already backed (sampled at both ends and the middle): true for a
+// buffer the tensor pool hands back, false for fresh memory.
+bool pagesResident(const void* data, int64_t bytes)
+{
+    const auto page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+    const auto start = reinterpret_cast<uintptr_t>(data);
+    for (uintptr_t offset : {uintptr_t{0}, static_cast<uintptr_t>(bytes / 2), static_cast<uintptr_t>(bytes - 1)}) {
+        unsigned char resident = 0;
+        if (mincore(reinterpret_cast<void*>((start + offset) & ~(page - 1)), page, &resident) != 0
+            || !(resident & 1))
+            return false;
+    }
+    return true;
+}
+
+// dst[0, n) = src[0, n) with streaming stores where dst is 32-byte aligned.
+void streamCopy(float* dst, const float* src, int64_t n)
+{
+#if defined(__AVX2__)
+    int64_t i = 0;
+    for (; i < n && (reinterpret_cast<uintptr_t>(dst + i) & 31) != 0; ++i)
+        dst[i] = src[i];
+    for (; i + 8 <= n; i += 8)
+        _mm256_stream_ps(dst + i, _mm256_loadu_ps(src + i));
+    for (; i < n; ++i)
+        dst[i] = src[i];
+#else
+    std::copy_n(src, n, dst);
+#endif
+}
+
+} // namespace
+
+void conv2dNhwc(const Tensor& input, Tensor& output, const float* kernel, const float* bias,
+                const Conv2DGeometry& g, Activation fused, const ExecContext& context)
+{
+    using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    using Stride = Eigen::OuterStride<>;
+    using ConstMap = Eigen::Map<const RowMatrix, Eigen::Unaligned, Stride>;
+    using Map = Eigen::Map<RowMatrix, Eigen::Unaligned, Stride>;
+
+    const int64_t H = input.dim(1), W = input.dim(2), C = input.dim(3);
+    const int64_t OH = output.dim(1), OW = output.dim(2), F = output.dim(3);
+    const int64_t G = g.groups, Cg = C / G, Fg = F / G;
+    const int64_t K = g.kernelSize[0] * g.kernelSize[1] * Cg;
+    const int64_t pixels = output.dim(0) * OH * OW;
+    const bool pointwise = isPointwise(g);
+    const int64_t block = std::min(pixels, pixelsPerBlock(K, F));
+    const bool rowActivation = actsAlongLastAxis(fused);
+    // Products of depth K ≤ 1024 run on the AVX2 register-tile kernel above, deeper ones on Eigen.
+    // Eigen's GEMM parallelises itself only outside an active parallel region, i.e. when the
+    // problem is a single block; inside our blocks it runs sequentially.
+    Eigen::setNbThreads(context.effectiveThreads());
+    const float* in = input.data();
+    float* out = output.data();
+    const bool microKernel = kHaveMicroKernel && K <= kMicroKernelMaxDepth;
+
+    // Where the output pages are already backed (a pooled buffer), each block is computed in a
+    // cache-resident buffer and written with streaming stores, which skip reading the old output
+    // lines (the output is often the largest array of all). On fresh pages plain stores are
+    // faster: the kernel has just zeroed those lines into the cache.
+#if defined(__AVX2__)
+    const bool stream = output.byteSize() >= (int64_t{16} << 20) && pagesResident(out, output.byteSize());
+#else
+    const bool stream = false;
+#endif
+
+    parallelChunks(pixels, block, context, [&](int64_t begin, int64_t end) {
+        std::unique_ptr<float[]> patches(pointwise ? nullptr : new float[static_cast<size_t>(block * K)]);
+        std::unique_ptr<float[]> staged(stream ? new float[static_cast<size_t>(block * F)] : nullptr);
+        for (int64_t p0 = begin; p0 < end; p0 += block) {
+            const int64_t p1 = std::min(end, p0 + block), rows = p1 - p0;
+            float* o = stream ? staged.get() : out + p0 * F;
+            for (int64_t group = 0; group < G; ++group) {
+                const float* a = nullptr;
+                int64_t lda = 0;
+                if (pointwise) {
+                    // A 1×1 stride-1 convolution is a plain GEMM: the NHWC input is the matrix.
+                    a = in + p0 * C + group * Cg;
+                    lda = C;
+                } else {
+                    im2col(in, H, W, C, OH, OW, g, group, Cg, p0, p1, patches.get());
+                    a = patches.get();
+                    lda = K;
+                }
+                if (microKernel) {
+                    smallGemm(a, lda, kernel + group * Fg, F, o + group * Fg, F, rows, K, Fg,
+                              bias ? bias + group * Fg : nullptr);
+                    continue;
+                }
+                const ConstMap patchMatrix(a, rows, K, Stride(lda));
+                const ConstMap weights(kernel + group * Fg, K, Fg, Stride(F));
+                Map result(o + group * Fg, rows, Fg, Stride(F));
+                result.noalias() = patchMatrix * weights;
+            }
+            // Epilogue while the block is still in cache.
+            if (bias && !microKernel) {
+                for (int64_t r = 0; r < rows; ++r) {
+                    float* row = o + r * F;
+#pragma omp simd
+                    for (int64_t f = 0; f < F; ++f)
+                        row[f] += bias[f];
+                }
+            }
+            if (rowActivation)
+                applyRowsInPlace(fused, o, rows, F);
+            else
+                applyElementwise(fused, o, rows * F);
+            if (stream)
+                streamCopy(out + p0 * F, o, rows * F);
+        }
+#if defined(__AVX2__)
+        if (stream)
+            _mm_sfence(); // streaming stores are weakly ordered: publish them before the loop ends
+#endif
+    });
+}
+
+// Large outputs are written once, front to back; transparent huge pages cut the page faults of a
+// fresh 256 MiB output from 65536 to 128 (the system default is THP on madvise only).
+static void adviseHugePages(Tensor& tensor)
+{
+    constexpr uintptr_t kPage = 4096;
+    if (tensor.byteSize() < (int64_t{8} << 20))
+        return;
+    const auto start = reinterpret_cast<uintptr_t>(tensor.data());
+    const uintptr_t begin = (start + kPage - 1) & ~(kPage - 1);
+    const uintptr_t end = (start + static_cast<uintptr_t>(tensor.byteSize())) & ~(kPage - 1);
+    if (end > begin)
+        madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+}
+
+Tensor Conv2D::forward(const Tensor& input, const ExecContext& context) const
+{
+    const LayerShape shape = inferShape(input.shape());
+    const Conv2DParams& p = m_params;
+    const bool nchw = p.dataFormat == DataFormat::ChannelsFirst;
+    const Shape inNhwc = nchw ? nchwToNhwc(input.shape()) : input.shape();
+    const Activation activation = *activationFromName(p.activation);
+
+    Conv2DGeometry geometry;
+    geometry.kernelSize = p.kernelSize;
+    geometry.strides = p.strides;
+    geometry.dilation = p.dilationRate;
+    geometry.groups = p.groups;
+    const WindowAxis rows = windowAxis("height", inNhwc[1], p.kernelSize[0], p.strides[0], p.dilationRate[0], p.padding);
+    const WindowAxis cols = windowAxis("width", inNhwc[2], p.kernelSize[1], p.strides[1], p.dilationRate[1], p.padding);
+    geometry.padBefore = {rows.padBefore, cols.padBefore};
+    const Shape convNhwc{inNhwc[0], rows.output, cols.output, p.filters};
+
+    // channels_first: TF's math on the transposed tensors; an axis −1 activation then acts on the
+    // width, so it runs after the transpose back instead of fused into the GEMM blocks.
+    const bool fusable = nchw ? !actsAlongLastAxis(activation) : activation != Activation::Glu;
+    const int64_t convBytes = elementCount(convNhwc) * static_cast<int64_t>(sizeof(float));
+    int64_t extra = conv2dScratchBytes(inNhwc, convNhwc, geometry, context);
+    if (nchw)
+        extra += input.byteSize() + convBytes;
+    if (!fusable)
+        extra += convBytes;
+    guard(context, convNhwc, extra, "the output (with im2col scratch)");
+
+    const Conv2DWeights weights = resolvedWeights(inNhwc[3]);
+    const float* bias = p.useBias && !p.bias.empty() ? weights.bias.data() : nullptr;
+    const Tensor converted = nchw ? nchwToNhwc(input) : Tensor();
+    Tensor conv = Tensor::uninitialized(convNhwc);
+    adviseHugePages(conv);
+    conv2dNhwc(nchw ? converted : input, conv, weights.kernel.data(), bias, geometry,
+               fusable ? activation : Activation::Linear, context);
+    Tensor result = nchw ? nhwcToNchw(conv) : std::move(conv);
+    if (!fusable)
+        result = applyActivation(activation, result, context);
+    return result;
+}
+
+} // namespace layerscope
