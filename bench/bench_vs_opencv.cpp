@@ -124,7 +124,7 @@ void benchConv(const std::string& name, int h, int w, int cin, int filters, int 
     params.set("bias_term", true);
     cv::Mat weights({filters, cin, k, k}, CV_32F);
     cv::randu(weights, -0.1, 0.1);
-    cv::Mat bias({1, filters}, CV_32F, cv::Scalar(0.0));
+    cv::Mat bias = cv::Mat::zeros(1, filters, CV_32F);
     params.blobs = {weights, bias};
     cv::dnn::Net net;
     net.addLayerToPrev(params.name, params.type, params);

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <mutex>
 #include <new>
 #include <sstream>
 #include <stdexcept>
@@ -38,18 +39,95 @@ std::string shapeToTuple(const Shape& shape)
 
 int64_t elementCount(const Shape& shape)
 {
-    int64_t count = 1;
+    // A zero anywhere makes the product zero, however large the other dimensions are
+    // ((2^40, 2^40, 0) is an empty tensor, not an overflow).
+    bool zero = false;
     for (int64_t d : shape) {
         if (d < 0)
             throw std::invalid_argument("negative dimension in shape " + shapeToString(shape));
-        if (d != 0 && count > (int64_t{1} << 62) / d)
+        zero = zero || d == 0;
+    }
+    if (zero)
+        return 0;
+    int64_t count = 1;
+    for (int64_t d : shape) {
+        if (count > (int64_t{1} << 62) / d)
             throw std::overflow_error("shape " + shapeToString(shape) + " has too many elements");
         count *= d;
     }
     return count;
 }
 
-void Tensor::AlignedDelete::operator()(float* p) const { std::free(p); }
+namespace {
+
+// Recently freed large buffers, kept for reuse. A fresh 256 MiB buffer comes from mmap and costs
+// ~100 ms of page faults on first touch — more than most kernels take to fill it — and the app
+// re-runs layers with the same shapes on every edit, so handing back an already-touched buffer of
+// the same size makes re-execution much cheaper. Bounded in count and bytes; exact sizes only.
+// Disabled under AddressSanitizer so that use-after-free stays detectable.
+class BufferPool {
+public:
+    static BufferPool& instance()
+    {
+        static BufferPool* pool = new BufferPool; // never destroyed: tensors may die after main
+        return *pool;
+    }
+    void* take(size_t bytes)
+    {
+        if (!enabled(bytes))
+            return nullptr;
+        std::lock_guard lock(m_mutex);
+        for (size_t i = 0; i < m_free.size(); ++i)
+            if (m_free[i].first == bytes) {
+                void* p = m_free[i].second;
+                m_total -= bytes;
+                m_free.erase(m_free.begin() + static_cast<std::ptrdiff_t>(i));
+                return p;
+            }
+        return nullptr;
+    }
+    bool give(void* p, size_t bytes)
+    {
+        if (!enabled(bytes))
+            return false;
+        std::lock_guard lock(m_mutex);
+        if (bytes > kMaxTotal)
+            return false;
+        while (!m_free.empty() && (m_free.size() >= kMaxCount || m_total + bytes > kMaxTotal)) {
+            std::free(m_free.front().second); // oldest first
+            m_total -= m_free.front().first;
+            m_free.erase(m_free.begin());
+        }
+        m_free.emplace_back(bytes, p);
+        m_total += bytes;
+        return true;
+    }
+
+private:
+    static constexpr size_t kMinBytes = size_t{1} << 20;
+    static constexpr size_t kMaxTotal = size_t{1} << 30;
+    static constexpr size_t kMaxCount = 6;
+    static bool enabled(size_t bytes)
+    {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+        (void)bytes;
+        return false;
+#else
+        return bytes >= kMinBytes;
+#endif
+    }
+    std::mutex m_mutex;
+    std::vector<std::pair<size_t, void*>> m_free;
+    size_t m_total = 0;
+};
+
+} // namespace
+
+void TensorBufferDelete::operator()(float* p) const
+{
+    if (p && !BufferPool::instance().give(p, bytes))
+        std::free(p);
+}
 
 std::unique_ptr<float[], Tensor::AlignedDelete> Tensor::allocate(int64_t count)
 {
@@ -57,10 +135,12 @@ std::unique_ptr<float[], Tensor::AlignedDelete> Tensor::allocate(int64_t count)
         return {};
     // 64-byte alignment keeps AVX-512 loads on whole cache lines.
     const size_t bytes = ((static_cast<size_t>(count) * sizeof(float) + 63) / 64) * 64;
-    void* p = std::aligned_alloc(64, bytes);
+    void* p = BufferPool::instance().take(bytes);
+    if (!p)
+        p = std::aligned_alloc(64, bytes);
     if (!p)
         throw std::bad_alloc();
-    return std::unique_ptr<float[], AlignedDelete>(static_cast<float*>(p));
+    return std::unique_ptr<float[], AlignedDelete>(static_cast<float*>(p), AlignedDelete{bytes});
 }
 
 Tensor::Tensor(Shape shape)

@@ -20,6 +20,12 @@ std::string shapeToTuple(const Shape& shape);
 // Product of the dimensions; throws std::overflow_error past 2^62.
 int64_t elementCount(const Shape& shape);
 
+// Frees (or recycles, see tensor.cpp) a tensor's 64-byte-aligned buffer of `bytes` bytes.
+struct TensorBufferDelete {
+    size_t bytes = 0;
+    void operator()(float* p) const;
+};
+
 class Tensor {
 public:
     Tensor() = default;
@@ -57,7 +63,7 @@ public:
     bool operator==(const Tensor& other) const; // exact, element-wise (NaN != NaN)
 
 private:
-    struct AlignedDelete { void operator()(float* p) const; };
+    using AlignedDelete = TensorBufferDelete;
     static std::unique_ptr<float[], AlignedDelete> allocate(int64_t count);
 
     Shape m_shape;

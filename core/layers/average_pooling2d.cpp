@@ -130,7 +130,9 @@ Tensor AveragePooling2D::forward(const Tensor& input, const ExecContext& context
     const WindowAxis cols = windowAxis("width", nhwc.dim(2), m_params.poolSize[1], strides[1], 1, m_params.padding);
     Tensor output = Tensor::uninitialized(outNhwc);
     averagePoolNhwc(nhwc, output, m_params.poolSize, strides, {rows.padBefore, cols.padBefore}, context);
-    return nchw ? nhwcToNchw(output) : output;
+    if (nchw)
+        return nhwcToNchw(output);
+    return output; // (a ternary here would copy the whole output)
 }
 
 } // namespace layerscope
