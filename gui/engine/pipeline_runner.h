@@ -46,6 +46,8 @@ public:
     void waitForIdle();
 
     bool isBusy() const { return m_busy; }
+    // Nothing running and nothing scheduled.
+    bool isIdle() const { return !m_busy && !m_scheduled; }
     quint64 generation() const { return m_generation; }
     // The first layer recomputed by the latest run (layerCount when nothing had to run).
     int lastStart() const { return m_lastStart; }

@@ -1,0 +1,137 @@
+// Editing the layer stack through the app: add / remove / move / bypass / duplicate with undo and
+// redo round trips, parameter edits updating shapes and feature maps, errors shown on the layer
+// and recovering, spin-box edits merged into one undo step.
+
+#include "gui_test_support.h"
+
+#include "commands/insert_layer_command.h"
+#include "document/layer_json.h"
+#include "models/layer_stack_model.h"
+#include "widgets/feature_map_view.h"
+#include "widgets/layer_properties_panel.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace layerscope;
+using namespace layerscope::gui;
+using namespace layerscope::gui::test;
+
+class TestLayerEditing : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() { setUpApplication(); }
+
+    void addRemoveMoveBypassRoundTrip()
+    {
+        auto w = makeWindow(InputSpec::arange(1, 8, 8, 1), poolPipeline(2, 2, "valid"));
+        Document* doc = w->document();
+        QVERIFY(waitIdle(*w));
+        const std::string original = pipelineToJsonText(doc->pipeline());
+
+        // Add an UpSampling2D after the pool.
+        const LayerFactory* up = findLayerFactory("UpSampling2D");
+        QVERIFY(up);
+        doc->undoStack()->push(new InsertLayerCommand(doc, 1, layerToJson(*up->makeDefault(doc->uniqueLayerName(up->nameStem)))));
+        QCOMPARE(doc->layerCount(), 2);
+        QCOMPARE(w->layerModel()->rowCount(), 3);
+        QCOMPARE(w->currentLayer(), 1);
+
+        // Duplicate it, move the copy up, bypass it, then delete the original pool.
+        w->action("duplicate")->trigger();
+        QCOMPARE(doc->layerCount(), 3);
+        QCOMPARE(w->currentLayer(), 2);
+        w->action("moveUp")->trigger();
+        QCOMPARE(w->currentLayer(), 1);
+        QCOMPARE(QString::fromStdString(doc->layer(1).name()), QStringLiteral("up_sampling2d_copy"));
+        w->action("bypass")->trigger();
+        QVERIFY(doc->isBypassed(1));
+        QCOMPARE(w->layerModel()->index(2).data(Qt::CheckStateRole).toInt(), int(Qt::Unchecked));
+        w->selectLayer(0);
+        w->action("delete")->trigger();
+        QCOMPARE(doc->layerCount(), 2);
+        QVERIFY(waitIdle(*w));
+        const std::string edited = pipelineToJsonText(doc->pipeline());
+
+        // Undo everything, then redo everything.
+        const int steps = doc->undoStack()->count();
+        QCOMPARE(steps, 5);
+        for (int i = 0; i < steps; ++i)
+            doc->undoStack()->undo();
+        QCOMPARE(pipelineToJsonText(doc->pipeline()), original);
+        QCOMPARE(doc->layerCount(), 1);
+        QVERIFY(!doc->isBypassed(0));
+        for (int i = 0; i < steps; ++i)
+            doc->undoStack()->redo();
+        QCOMPARE(pipelineToJsonText(doc->pipeline()), edited);
+        QVERIFY(doc->isBypassed(0));
+        QVERIFY(waitIdle(*w));
+        // The bypassed copy passes its input through: both outputs are the same tensor.
+        QVERIFY(w->runner()->output(0));
+        QCOMPARE(*w->runner()->output(0), *w->runner()->output(-1));
+    }
+
+    void parameterEditUpdatesShapeAndMaps()
+    {
+        auto w = makeWindow(InputSpec::arange(1, 8, 8, 1), poolPipeline(2, 2, "valid"));
+        QVERIFY(waitIdle(*w));
+        const QModelIndex row = w->layerModel()->index(1);
+        QCOMPARE(row.data(LayerStackModel::ShapeRole).toString(), QStringLiteral("1×4×4×1"));
+        QCOMPARE(w->featureView()->tensor()->shape(), (Shape{1, 4, 4, 1}));
+
+        QVERIFY(w->propertiesPanel()->applyConfigValue("pool_size", {4, 4}));
+        QVERIFY(w->propertiesPanel()->applyConfigValue("strides", {4, 4}));
+        QCOMPARE(w->layerModel()->index(1).data(LayerStackModel::ShapeRole).toString(), QStringLiteral("1×2×2×1"));
+        QVERIFY(waitIdle(*w));
+        QCOMPARE(w->featureView()->tensor()->shape(), (Shape{1, 2, 2, 1}));
+        // Mean of the top-left 4×4 block of 1..64: rows 0..3, columns 0..3.
+        QCOMPARE(w->featureView()->cellText(0, 0, 0), QStringLiteral("14.5"));
+    }
+
+    void invalidParameterShowsErrorAndRecovers()
+    {
+        auto w = makeWindow(InputSpec::arange(1, 8, 8, 1), poolPipeline(2, 2, "valid"));
+        QVERIFY(waitIdle(*w));
+        QVERIFY(w->propertiesPanel()->applyConfigValue("pool_size", {9, 9}));
+        QVERIFY(waitIdle(*w));
+        const QModelIndex row = w->layerModel()->index(1);
+        QCOMPARE(row.data(LayerStackModel::StatusRole).toInt(), int(LayerStatus::Error));
+        const QString message = row.data(LayerStackModel::MessageRole).toString();
+        QVERIFY2(message.contains("pool"), qPrintable(message));
+        QCOMPARE(row.data(Qt::ToolTipRole).toString(), message);
+        QCOMPARE(w->propertiesPanel()->errorText(), message);
+        QVERIFY(!w->runner()->output(0));
+
+        QVERIFY(w->propertiesPanel()->applyConfigValue("pool_size", {2, 2}));
+        QVERIFY(waitIdle(*w));
+        QCOMPARE(w->layerModel()->index(1).data(LayerStackModel::StatusRole).toInt(), int(LayerStatus::Ok));
+        QVERIFY(w->layerModel()->index(1).data(LayerStackModel::MessageRole).toString().isEmpty());
+        QVERIFY(w->propertiesPanel()->errorText().isEmpty());
+        QVERIFY(w->runner()->output(0));
+    }
+
+    void malformedValueIsRejectedInline()
+    {
+        auto w = makeWindow(InputSpec::arange(1, 8, 8, 1), poolPipeline(2, 2, "valid"));
+        const int before = w->document()->undoStack()->count();
+        QVERIFY(!w->propertiesPanel()->applyConfigValue("padding", "diagonal"));
+        QVERIFY(!w->propertiesPanel()->errorText().isEmpty());
+        QCOMPARE(w->document()->undoStack()->count(), before);
+    }
+
+    void spinEditsMergeIntoOneUndoStep()
+    {
+        auto w = makeWindow(InputSpec::arange(1, 16, 16, 1), poolPipeline(2, 2, "valid"));
+        QUndoStack* stack = w->document()->undoStack();
+        for (int k = 2; k <= 6; ++k)
+            QVERIFY(w->propertiesPanel()->applyConfigValue("pool_size", {k, k}));
+        QCOMPARE(stack->count(), 1);
+        stack->undo();
+        QVERIFY(w->document()->layerJson(0)["config"]["pool_size"] == nlohmann::json({2, 2}));
+    }
+};
+
+QTEST_MAIN(TestLayerEditing)
+#include "test_layer_editing.moc"
