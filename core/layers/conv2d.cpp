@@ -7,11 +7,12 @@
 
 #include <sys/mman.h>
 #include <unistd.h>
-#if defined(__AVX2__) && defined(__FMA__)
+#if defined(__AVX2__)
 #include <immintrin.h>
 #endif
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <memory>
@@ -87,6 +88,40 @@ uint32_t fnv1a32(const std::string& text)
     return hash;
 }
 
+// Patch runs are short (3 to 24 floats for RGB and small channel counts), where a memcpy call
+// costs more than the copy: masked vector moves instead.
+inline void copyRun(float* dst, const float* src, int64_t n)
+{
+#if defined(__AVX2__)
+    if (n <= 16) {
+        static const int32_t lanes[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
+        for (int64_t i = 0; i < n; i += 8) {
+            const int64_t count = std::min<int64_t>(8, n - i);
+            const __m256i mask = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(lanes + 8 - count));
+            _mm256_maskstore_ps(dst + i, mask, _mm256_maskload_ps(src + i, mask));
+        }
+        return;
+    }
+#endif
+    std::memcpy(dst, src, static_cast<size_t>(n) * sizeof(float));
+}
+
+inline void zeroRun(float* dst, int64_t n)
+{
+#if defined(__AVX2__)
+    if (n <= 16) {
+        static const int32_t lanes[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
+        for (int64_t i = 0; i < n; i += 8) {
+            const int64_t count = std::min<int64_t>(8, n - i);
+            const __m256i mask = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(lanes + 8 - count));
+            _mm256_maskstore_ps(dst + i, mask, _mm256_setzero_ps());
+        }
+        return;
+    }
+#endif
+    std::memset(dst, 0, static_cast<size_t>(n) * sizeof(float));
+}
+
 // im2col of output pixels [p0, p1) for one group: row p holds the patch in (ky, kx, ci) order,
 // which is the row order of the HWIO kernel viewed as a (kh·kw·Cg) × filters matrix.
 void im2col(const float* in, int64_t H, int64_t W, int64_t C, int64_t OH, int64_t OW,
@@ -105,20 +140,20 @@ void im2col(const float* in, int64_t H, int64_t W, int64_t C, int64_t OH, int64_
             float* d = dst + ky * rowLength;
             const int64_t iy = y0 + ky * dh;
             if (iy < 0 || iy >= H) {
-                std::fill_n(d, rowLength, 0.0f);
+                zeroRun(d, rowLength);
                 continue;
             }
             const float* src = in + ((b * H + iy) * W) * C + group * Cg;
             if (contiguousRows && x0 >= 0 && x0 + kw <= W) {
-                std::copy_n(src + x0 * C, rowLength, d);
+                copyRun(d, src + x0 * C, rowLength);
                 continue;
             }
             for (int64_t kx = 0; kx < kw; ++kx) {
                 const int64_t ix = x0 + kx * dw;
                 if (ix < 0 || ix >= W)
-                    std::fill_n(d + kx * Cg, Cg, 0.0f);
+                    zeroRun(d + kx * Cg, Cg);
                 else
-                    std::copy_n(src + ix * C, Cg, d + kx * Cg);
+                    copyRun(d + kx * Cg, src + ix * C, Cg);
             }
         }
         if (++ox == OW) {
@@ -140,8 +175,10 @@ bool isPointwise(const Conv2DGeometry& g)
 // GEMM reads it, and the output block is still in cache for the bias/activation epilogue.
 int64_t pixelsPerBlock(int64_t K, int64_t F)
 {
+    // A multiple of the register tiles' 6 and 12 rows, so no block ends in a short, latency-bound
+    // tile.
     constexpr int64_t kBlockFloats = 32 * 1024;
-    return std::clamp<int64_t>(kBlockFloats / std::max<int64_t>(K, F), 16, 4096);
+    return std::clamp<int64_t>(kBlockFloats / std::max<int64_t>(K, F), 24, 4096) / 12 * 12;
 }
 
 
@@ -232,13 +269,83 @@ void smallGemm(const float* a, int64_t lda, const float* b, int64_t ldb, float* 
 }
 
 constexpr bool kHaveMicroKernel = true;
+
+// The same register tile with AVX-512 (the build targets AVX2; this is chosen at run time): 32
+// registers hold 12 rows × 32 columns of accumulators, and column tails are lane masks.
+template <int R>
+__attribute__((target("avx512f"))) inline void microTile512(const float* a, int64_t lda, const float* b,
+                                                            int64_t ldb, float* c, int64_t ldc, int64_t K,
+                                                            const float* bias, __mmask16 m0, __mmask16 m1)
+{
+    const __m512 start0 = bias ? _mm512_maskz_loadu_ps(m0, bias) : _mm512_setzero_ps();
+    const __m512 start1 = bias ? _mm512_maskz_loadu_ps(m1, bias + 16) : _mm512_setzero_ps();
+    __m512 acc0[R], acc1[R];
+#pragma GCC unroll 12
+    for (int r = 0; r < R; ++r) {
+        acc0[r] = start0;
+        acc1[r] = start1;
+    }
+    for (int64_t k = 0; k < K; ++k) {
+        const __m512 b0 = _mm512_maskz_loadu_ps(m0, b + k * ldb);
+        const __m512 b1 = _mm512_maskz_loadu_ps(m1, b + k * ldb + 16);
+#pragma GCC unroll 12
+        for (int r = 0; r < R; ++r) {
+            const __m512 x = _mm512_set1_ps(a[r * lda + k]);
+            acc0[r] = _mm512_fmadd_ps(x, b0, acc0[r]);
+            acc1[r] = _mm512_fmadd_ps(x, b1, acc1[r]);
+        }
+    }
+#pragma GCC unroll 12
+    for (int r = 0; r < R; ++r) {
+        _mm512_mask_storeu_ps(c + r * ldc, m0, acc0[r]);
+        _mm512_mask_storeu_ps(c + r * ldc + 16, m1, acc1[r]);
+    }
+}
+
+template <int R>
+__attribute__((target("avx512f"))) void microRest512(const float* a, int64_t lda, const float* b, int64_t ldb,
+                                                     float* c, int64_t ldc, int64_t rows, int64_t K,
+                                                     const float* bias, __mmask16 m0, __mmask16 m1)
+{
+    if constexpr (R > 0) {
+        if (rows == R)
+            return microTile512<R>(a, lda, b, ldb, c, ldc, K, bias, m0, m1);
+        microRest512<R - 1>(a, lda, b, ldb, c, ldc, rows, K, bias, m0, m1);
+    }
+}
+
+__attribute__((target("avx512f"))) void smallGemm512(const float* a, int64_t lda, const float* b, int64_t ldb,
+                                                     float* c, int64_t ldc, int64_t rows, int64_t K,
+                                                     int64_t n, const float* bias)
+{
+    for (int64_t j = 0; j < n; j += 32) {
+        const int64_t width = std::min<int64_t>(32, n - j);
+        const auto m0 = static_cast<__mmask16>(width >= 16 ? 0xFFFF : (1u << width) - 1);
+        const auto m1 = static_cast<__mmask16>(width >= 32 ? 0xFFFF : width > 16 ? (1u << (width - 16)) - 1 : 0);
+        const float* bj = b + j;
+        const float* biasJ = bias ? bias + j : nullptr;
+        int64_t i = 0;
+        for (; i + 12 <= rows; i += 12)
+            microTile512<12>(a + i * lda, lda, bj, ldb, c + i * ldc + j, ldc, K, biasJ, m0, m1);
+        microRest512<11>(a + i * lda, lda, bj, ldb, c + i * ldc + j, ldc, rows - i, K, biasJ, m0, m1);
+    }
+}
+
+bool cpuHasAvx512() { return __builtin_cpu_supports("avx512f"); }
 #else
 constexpr bool kHaveMicroKernel = false;
 void smallGemm(const float*, int64_t, const float*, int64_t, float*, int64_t, int64_t, int64_t, int64_t,
                const float*)
 {
 }
+void smallGemm512(const float*, int64_t, const float*, int64_t, float*, int64_t, int64_t, int64_t, int64_t,
+                  const float*)
+{
+}
+bool cpuHasAvx512() { return false; }
 #endif
+
+std::atomic<Conv2DKernelIsa> g_kernelIsa{Conv2DKernelIsa::Best};
 // Beyond this depth the K × 16 panel of B no longer fits L1 and Eigen's cache blocking wins.
 constexpr int64_t kMicroKernelMaxDepth = 1024;
 } // namespace
@@ -516,6 +623,8 @@ LayerShape Conv2D::inferShape(const Shape& input) const
 
 // ---- kernel ----------------------------------------------------------------------------------
 
+void setConv2dKernelIsa(Conv2DKernelIsa isa) { g_kernelIsa.store(isa); }
+
 int64_t conv2dScratchBytes(const Shape& inputNhwc, const Shape& outputNhwc, const Conv2DGeometry& g,
                            const ExecContext& context)
 {
@@ -584,7 +693,10 @@ void conv2dNhwc(const Tensor& input, Tensor& output, const float* kernel, const 
     Eigen::setNbThreads(context.effectiveThreads());
     const float* in = input.data();
     float* out = output.data();
-    const bool microKernel = kHaveMicroKernel && K <= kMicroKernelMaxDepth;
+    static const bool avx512 = cpuHasAvx512();
+    const Conv2DKernelIsa isa = g_kernelIsa.load(std::memory_order_relaxed);
+    const bool microKernel = kHaveMicroKernel && K <= kMicroKernelMaxDepth && isa != Conv2DKernelIsa::Eigen;
+    const bool wide = microKernel && avx512 && isa == Conv2DKernelIsa::Best;
 
     // Where the output pages are already backed (a pooled buffer), each block is computed in a
     // cache-resident buffer and written with streaming stores, which skip reading the old output
@@ -613,6 +725,11 @@ void conv2dNhwc(const Tensor& input, Tensor& output, const float* kernel, const 
                     im2col(in, H, W, C, OH, OW, g, group, Cg, p0, p1, patches.get());
                     a = patches.get();
                     lda = K;
+                }
+                if (wide) {
+                    smallGemm512(a, lda, kernel + group * Fg, F, o + group * Fg, F, rows, K, Fg,
+                                 bias ? bias + group * Fg : nullptr);
+                    continue;
                 }
                 if (microKernel) {
                     smallGemm(a, lda, kernel + group * Fg, F, o + group * Fg, F, rows, K, Fg,

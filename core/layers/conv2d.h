@@ -12,6 +12,11 @@
 // channels_last and on WIDTH for channels_first, and glu halves that axis.
 // Accumulation is float32 in GEMM order (TF's order is unspecified too); results agree with TF
 // within rtol = atol = 1e-5.
+// How it runs: output pixels are split into blocks across threads; each block is im2col'ed (a 1×1
+// stride-1 convolution uses the NHWC input as the matrix directly) and multiplied by the HWIO kernel
+// viewed as a (kh·kw·Cg) × filters matrix, per group, by a register-tile kernel (AVX-512 when the
+// CPU has it, else AVX2; Eigen for depths over 1024 or without AVX2), with the bias as the
+// accumulators' start and the activation applied while the block is in cache.
 // Fields:
 //   filters      number of output channels F, > 0 (Keras requires it; 1 here so that a default
 //                layer is runnable)
@@ -125,6 +130,11 @@ struct Conv2DGeometry {
 // Eigen's thread count is set from the context.
 void conv2dNhwc(const Tensor& input, Tensor& output, const float* kernel, const float* bias,
                 const Conv2DGeometry& geometry, Activation fused, const ExecContext& context);
+// Which GEMM conv2dNhwc runs for depths K = kh·kw·C/groups ≤ 1024 (deeper ones always use Eigen):
+// Best picks the AVX-512 register tile when the CPU has it, else the AVX2 one. Tests force the
+// others so that every path is checked on any machine; process-wide, not for production use.
+enum class Conv2DKernelIsa { Best, Avx2, Eigen };
+void setConv2dKernelIsa(Conv2DKernelIsa isa);
 // Bytes of im2col scratch conv2dNhwc allocates for this problem (for the memory guard).
 int64_t conv2dScratchBytes(const Shape& inputNhwc, const Shape& outputNhwc,
                            const Conv2DGeometry& geometry, const ExecContext& context);

@@ -218,7 +218,7 @@ private slots:
                         if (index % 5 == 0)
                             c.dilation = {1, 2}, c.strides = {1, 1};
                         c.groups = (C % 3 == 0 && index % 2) ? 3 : (C % 2 == 0 && index % 3 == 0) ? 2 : 1;
-                        c.filters = c.groups * (1 + index % 5);
+                        c.filters = c.groups * (index % 7 == 0 ? 17 : 1 + index % 5); // 17: past a 16-wide tile
                         c.useBias = index % 3 != 1;
                         c.batch = index % 2 ? 2 : 1;
                         if (padding == Padding::Valid
@@ -229,13 +229,19 @@ private slots:
                         const Conv2D layer = makeLayer(c, &kernelValues, &bias, static_cast<uint32_t>(index));
                         const Tensor input = randomTensor(inputShape(c), 1000u + static_cast<uint32_t>(index));
                         const Tensor expected = referenceConv(c, input, kernelValues, bias);
-                        for (int threads : {1, 2}) {
+                        // Every GEMM path (AVX-512 if present, AVX2, Eigen) on every case.
+                        for (Conv2DKernelIsa isa : {Conv2DKernelIsa::Best, Conv2DKernelIsa::Avx2, Conv2DKernelIsa::Eigen}) {
+                            setConv2dKernelIsa(isa);
+                            const int threads = 1 + index % 2;
                             const Tensor actual = layer.forward(input, context(threads));
                             const std::string diff = compareTensors(actual, expected, 1e-5, 1e-5);
-                            if (!diff.empty())
-                                QFAIL(qPrintable(QString::fromStdString(c.describe() + " threads "
-                                                                        + std::to_string(threads) + ": " + diff)));
+                            if (!diff.empty()) {
+                                setConv2dKernelIsa(Conv2DKernelIsa::Best);
+                                QFAIL(qPrintable(QString::fromStdString(c.describe() + " isa " + std::to_string(int(isa))
+                                                                        + " threads " + std::to_string(threads) + ": " + diff)));
+                            }
                         }
+                        setConv2dKernelIsa(Conv2DKernelIsa::Best);
                         QCOMPARE(layer.inferShape(input.shape()).output, expected.shape());
                         ++ran;
                     }
@@ -278,8 +284,12 @@ private slots:
             Tensor expected = referenceConv(c, input, k, b);
             for (int64_t i = 0; i < expected.size(); ++i)
                 expected[i] = std::max(expected[i], 0.0f);
-            const std::string diff = compareTensors(layer.forward(input, context()), expected, 1e-5, 1e-5);
-            QVERIFY2(diff.empty(), (c.describe() + ": " + diff).c_str());
+            for (Conv2DKernelIsa isa : {Conv2DKernelIsa::Best, Conv2DKernelIsa::Avx2, Conv2DKernelIsa::Eigen}) {
+                setConv2dKernelIsa(isa);
+                const std::string diff = compareTensors(layer.forward(input, context()), expected, 1e-5, 1e-5);
+                setConv2dKernelIsa(Conv2DKernelIsa::Best);
+                QVERIFY2(diff.empty(), (c.describe() + " isa " + std::to_string(int(isa)) + ": " + diff).c_str());
+            }
         }
     }
 
@@ -301,12 +311,16 @@ private slots:
         Conv2DGeometry geometry;
         geometry.kernelSize = {3, 3};
         geometry.padBefore = {1, 1};
-        conv2dNhwc(input, output, k.data(), b.data(), geometry, Activation::Tanh, context());
         Tensor expected = referenceConv(c, input, k, b);
         for (int64_t i = 0; i < expected.size(); ++i)
             expected[i] = std::tanh(expected[i]);
-        const std::string diff = compareTensors(output, expected, 1e-5, 1e-5);
-        QVERIFY2(diff.empty(), diff.c_str());
+        for (Conv2DKernelIsa isa : {Conv2DKernelIsa::Best, Conv2DKernelIsa::Avx2}) {
+            setConv2dKernelIsa(isa);
+            conv2dNhwc(input, output, k.data(), b.data(), geometry, Activation::Tanh, context());
+            setConv2dKernelIsa(Conv2DKernelIsa::Best);
+            const std::string diff = compareTensors(output, expected, 1e-5, 1e-5);
+            QVERIFY2(diff.empty(), diff.c_str());
+        }
     }
 
     void elementwiseActivations()
