@@ -76,10 +76,16 @@ ImageView ImageView::cropped(int64_t top, int64_t left, int64_t h, int64_t w) co
 // Crop and pad geometry (§4.4, §4.5). TF computes these with int32 products converted to float32
 // and a float32 division, truncated back to int32; the float rounding is part of the result.
 
-static int64_t truncatedRatio(int64_t numerator, int64_t denominator)
+// trunc(f32(a·b) / f32(c)) for positive a, b, c. The product is formed in 128 bits (absurd target
+// sizes such as 2^62 must not overflow) and converted to float32 with one rounding, as before; a
+// quotient beyond 2^62 is clamped there (the callers only compare it with real sizes, and the
+// memory guard refuses anything that large).
+static int64_t truncatedRatio(int64_t a, int64_t b, int64_t c)
 {
-    const float quotient = static_cast<float>(numerator) / static_cast<float>(denominator);
-    return static_cast<int64_t>(quotient);
+    const __int128 product = static_cast<__int128>(a) * static_cast<__int128>(b);
+    const float quotient = static_cast<float>(product) / static_cast<float>(c);
+    constexpr float kMax = static_cast<float>(int64_t{1} << 62);
+    return quotient >= kMax ? int64_t{1} << 62 : static_cast<int64_t>(quotient);
 }
 
 static int64_t halfOf(int64_t difference)
@@ -91,8 +97,8 @@ AspectFit cropToAspectRatio(int64_t inHeight, int64_t inWidth, int64_t height, i
 {
     AspectFit fit;
     fit.kind = AspectFit::Kind::Crop;
-    fit.height = std::max<int64_t>(std::min(inHeight, truncatedRatio(inWidth * height, width)), 1);
-    fit.width = std::max<int64_t>(std::min(inWidth, truncatedRatio(inHeight * width, height)), 1);
+    fit.height = std::max<int64_t>(std::min(inHeight, truncatedRatio(inWidth, height, width)), 1);
+    fit.width = std::max<int64_t>(std::min(inWidth, truncatedRatio(inHeight, width, height)), 1);
     fit.top = halfOf(inHeight - fit.height);
     fit.left = halfOf(inWidth - fit.width);
     return fit;
@@ -102,8 +108,8 @@ AspectFit padToAspectRatio(int64_t inHeight, int64_t inWidth, int64_t height, in
 {
     AspectFit fit;
     fit.kind = AspectFit::Kind::Pad;
-    fit.targetPadHeight = std::max(inHeight, truncatedRatio(inWidth * height, width));
-    fit.targetPadWidth = std::max(inWidth, truncatedRatio(inHeight * width, height));
+    fit.targetPadHeight = std::max(inHeight, truncatedRatio(inWidth, height, width));
+    fit.targetPadWidth = std::max(inWidth, truncatedRatio(inHeight, width, height));
     const int64_t offHeight = halfOf(fit.targetPadHeight - inHeight);
     const int64_t offWidth = halfOf(fit.targetPadWidth - inWidth);
     // Keras concatenates the same number of fill rows above and below (or columns left and right),
@@ -641,6 +647,12 @@ std::vector<AreaSpan> areaSpans(int64_t in, int64_t out)
 
 } // namespace
 
+float areaNormalisation(int64_t inHeight, int64_t outHeight, int64_t inWidth, int64_t outWidth)
+{
+    const float scaleH = resizeScale(inHeight, outHeight), scaleW = resizeScale(inWidth, outWidth);
+    return static_cast<float>(1.0 / static_cast<double>(scaleH * scaleW));
+}
+
 void resizeArea(const ImageView& input, Tensor& output, const ExecContext& context)
 {
     const int64_t H = input.height, W = input.width, C = input.channels;
@@ -649,10 +661,10 @@ void resizeArea(const ImageView& input, Tensor& output, const ExecContext& conte
         copyImages(input, output, context);
         return;
     }
-    const float scaleH = resizeScale(H, OH), scaleW = resizeScale(W, OW);
+    const float scaleH = resizeScale(H, OH);
     const std::vector<AreaSpan> ys = areaSpans(H, OH);
     const std::vector<AreaSpan> xs = areaSpans(W, OW);
-    const float norm = static_cast<float>(1.0 / static_cast<double>(scaleH * scaleW));
+    const float norm = areaNormalisation(H, OH, W, OW);
     const int64_t rowFloats = OW * C;
     float* out = output.data();
     parallelChunks(input.batch * OH, rowGrain(rowFloats), context, [&](int64_t begin, int64_t end) {
@@ -753,6 +765,7 @@ float kernelRadius(SamplingKernel kernel)
 // past the real taps are 0 but are still applied (up to the image edge), as in TF's gather loops.
 struct Spans {
     int64_t spanSize = 0;
+    float inverse = 1, kernelScale = 1; // the per-axis inverse scale and kernel stretch
     std::vector<int64_t> starts;
     std::vector<int64_t> counts; // min(start + spanSize, in) − start: the taps TF's gather reads
     std::vector<float> weights;  // spanSize per output index
@@ -776,6 +789,8 @@ Spans computeSpans(SamplingKernel kernel, int64_t outSize, int64_t inSize, bool 
     const float reach = kernelRadius(kernel) * kernelScale;
     Spans spans;
     spans.spanSize = spanSizeFor(kernel, outSize, inSize, antialias);
+    spans.inverse = inverse;
+    spans.kernelScale = kernelScale;
     spans.starts.assign(static_cast<size_t>(outSize), 0);
     spans.counts.assign(static_cast<size_t>(outSize), 0);
     spans.weights.assign(static_cast<size_t>(outSize * spans.spanSize), 0.0f);
@@ -858,58 +873,168 @@ void scaleAndTranslate(const ImageView& input, Tensor& output, SamplingKernel ke
 // ---------------------------------------------------------------------------------------------
 // Dispatch (§4.6).
 
+ResizeMethod resizeMethod(Interpolation interpolation, bool antialias)
+{
+    switch (interpolation) {
+    case Interpolation::Bilinear: return antialias ? ResizeMethod::ScaleAndTranslate : ResizeMethod::Bilinear;
+    case Interpolation::Bicubic: return antialias ? ResizeMethod::ScaleAndTranslate : ResizeMethod::Bicubic;
+    case Interpolation::Nearest: return ResizeMethod::Nearest; // antialias is ignored by TF
+    case Interpolation::Area: return ResizeMethod::Area;       // always a box filter
+    case Interpolation::Lanczos3:
+    case Interpolation::Lanczos5: return ResizeMethod::ScaleAndTranslate;
+    }
+    return ResizeMethod::Bilinear;
+}
+
+SamplingKernel samplingKernelFor(Interpolation interpolation)
+{
+    switch (interpolation) {
+    case Interpolation::Bilinear: return SamplingKernel::Triangle;
+    case Interpolation::Bicubic: return SamplingKernel::KeysCubic;
+    case Interpolation::Lanczos5: return SamplingKernel::Lanczos5;
+    default: return SamplingKernel::Lanczos3;
+    }
+}
+
+bool copiesWhenSameSize(ResizeMethod method)
+{
+    return method == ResizeMethod::Bilinear || method == ResizeMethod::Bicubic || method == ResizeMethod::Area;
+}
+
 void resizeImages(const ImageView& input, Tensor& output, Interpolation interpolation,
                   bool antialias, const ExecContext& context)
 {
-    switch (interpolation) {
-    case Interpolation::Bilinear:
-        if (antialias)
-            scaleAndTranslate(input, output, SamplingKernel::Triangle, true, context);
-        else
-            resizeBilinear(input, output, context);
-        return;
-    case Interpolation::Bicubic:
-        if (antialias)
-            scaleAndTranslate(input, output, SamplingKernel::KeysCubic, true, context);
-        else
-            resizeBicubic(input, output, context);
-        return;
-    case Interpolation::Nearest: // antialias is ignored by TF
-        resizeNearest(input, output, context);
-        return;
-    case Interpolation::Area: // always a box filter
-        resizeArea(input, output, context);
-        return;
-    case Interpolation::Lanczos3:
-        scaleAndTranslate(input, output, SamplingKernel::Lanczos3, antialias, context);
-        return;
-    case Interpolation::Lanczos5:
-        scaleAndTranslate(input, output, SamplingKernel::Lanczos5, antialias, context);
-        return;
+    switch (resizeMethod(interpolation, antialias)) {
+    case ResizeMethod::Bilinear: return resizeBilinear(input, output, context);
+    case ResizeMethod::Bicubic: return resizeBicubic(input, output, context);
+    case ResizeMethod::Nearest: return resizeNearest(input, output, context);
+    case ResizeMethod::Area: return resizeArea(input, output, context);
+    case ResizeMethod::ScaleAndTranslate:
+        return scaleAndTranslate(input, output, samplingKernelFor(interpolation), antialias, context);
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per-axis taps for explanations, converted from the kernels' own tables.
+
+std::vector<AxisTaps> resizeAxisTaps(Interpolation interpolation, bool antialias, int64_t inSize,
+                                     int64_t outSize)
+{
+    std::vector<AxisTaps> result(static_cast<size_t>(std::max<int64_t>(outSize, 0)));
+    if (inSize <= 0 || outSize <= 0)
+        return result;
+    const float scale = resizeScale(inSize, outSize);
+    switch (resizeMethod(interpolation, antialias)) {
+    case ResizeMethod::Bilinear: {
+        const std::vector<LerpTap> taps = lerpTaps(inSize, outSize);
+        for (int64_t i = 0; i < outSize; ++i) {
+            const LerpTap& t = taps[static_cast<size_t>(i)];
+            AxisTaps& a = result[static_cast<size_t>(i)];
+            a.scale = scale;
+            a.source = halfPixelSource(i, scale);
+            a.fraction = t.frac;
+            a.indices = {t.lo, t.hi};
+            const int64_t below = static_cast<int64_t>(std::floor(a.source));
+            a.requested = {below, static_cast<int64_t>(std::ceil(a.source))};
+            a.weights = {1.0f - t.frac, t.frac};
+        }
+        break;
+    }
+    case ResizeMethod::Nearest: {
+        const std::vector<int64_t> taps = nearestTaps(inSize, outSize);
+        for (int64_t i = 0; i < outSize; ++i) {
+            AxisTaps& a = result[static_cast<size_t>(i)];
+            a.scale = scale;
+            a.source = (static_cast<float>(i) + 0.5f) * scale;
+            a.indices = {taps[static_cast<size_t>(i)]};
+            a.requested = {static_cast<int64_t>(std::floor(a.source))};
+            a.weights = {1.0f};
+        }
+        break;
+    }
+    case ResizeMethod::Bicubic: {
+        const std::vector<CubicTap> taps = cubicTaps(inSize, outSize);
+        for (int64_t i = 0; i < outSize; ++i) {
+            const CubicTap& t = taps[static_cast<size_t>(i)];
+            AxisTaps& a = result[static_cast<size_t>(i)];
+            a.scale = scale;
+            a.source = halfPixelSource(i, scale);
+            const int64_t base = static_cast<int64_t>(std::floor(a.source));
+            a.indices.assign(t.index.begin(), t.index.end());
+            a.requested = {base - 1, base, base + 1, base + 2};
+            a.weights.assign(t.weight.begin(), t.weight.end());
+        }
+        break;
+    }
+    case ResizeMethod::Area: {
+        const std::vector<AreaSpan> spans = areaSpans(inSize, outSize);
+        for (int64_t i = 0; i < outSize; ++i) {
+            const AreaSpan& span = spans[static_cast<size_t>(i)];
+            AxisTaps& a = result[static_cast<size_t>(i)];
+            a.scale = scale;
+            a.source = static_cast<float>(i) * scale;
+            a.sourceEnd = static_cast<float>(i + 1) * scale;
+            for (int64_t v = span.start; v < span.end; ++v) {
+                a.indices.push_back(std::clamp<int64_t>(v, 0, inSize - 1));
+                a.requested.push_back(v);
+                a.weights.push_back(areaCellScale(v, a.source, a.sourceEnd, scale));
+            }
+        }
+        break;
+    }
+    case ResizeMethod::ScaleAndTranslate: {
+        const SamplingKernel kernel = samplingKernelFor(interpolation);
+        const Spans spans = computeSpans(kernel, outSize, inSize, antialias);
+        for (int64_t i = 0; i < outSize; ++i) {
+            AxisTaps& a = result[static_cast<size_t>(i)];
+            a.scale = spans.inverse;
+            a.kernelScale = spans.kernelScale;
+            a.source = (static_cast<float>(i) + 0.5f) * spans.inverse;
+            const int64_t start = spans.starts[static_cast<size_t>(i)];
+            const float* w = spans.weights.data() + i * spans.spanSize;
+            for (int64_t k = 0; k < spans.counts[static_cast<size_t>(i)]; ++k) {
+                a.indices.push_back(start + k);
+                a.requested.push_back(start + k);
+                a.weights.push_back(w[k]);
+            }
+        }
+        break;
+    }
+    }
+    return result;
 }
 
 int64_t resizeScratchBytes(const ImageView& input, int64_t outHeight, int64_t outWidth,
                            Interpolation interpolation, bool antialias, int threads)
 {
-    const int64_t C = input.channels, inRow = input.width * C, outRow = outWidth * C;
-    const int64_t flat = useFlatRows(C, inRow, outRow) ? outRow : 0;
-    const int64_t axes = outHeight + outWidth;
-    const int64_t f = static_cast<int64_t>(sizeof(float));
-    const int64_t perThread = threads;
+    // In long double, saturated on return: the sizes may be absurd (a target height of 2^62) and
+    // the memory guard must get a large number, not a wrapped one.
+    using Bytes = long double;
+    const auto saturate = [](Bytes bytes) {
+        return bytes >= 9e18L ? std::numeric_limits<int64_t>::max() : static_cast<int64_t>(bytes);
+    };
+    const Bytes C = static_cast<Bytes>(input.channels), inRow = static_cast<Bytes>(input.width) * C,
+                outRow = static_cast<Bytes>(outWidth) * C;
+    const Bytes flat = outRow < static_cast<Bytes>(int64_t{1} << 28)
+                               && useFlatRows(input.channels, input.width * input.channels,
+                                              static_cast<int64_t>(outRow))
+                           ? outRow : 0;
+    const Bytes axes = static_cast<Bytes>(outHeight) + static_cast<Bytes>(outWidth);
+    const Bytes f = sizeof(float);
+    const Bytes perThread = threads;
     switch (interpolation) {
     case Interpolation::Bilinear:
         if (!antialias)
-            return axes * 24 + flat * 12 + perThread * 2 * outRow * f;
+            return saturate(axes * 24 + flat * 12 + perThread * 2 * outRow * f);
         break;
     case Interpolation::Bicubic:
         if (!antialias)
-            return axes * 48 + flat * 32 + perThread * inRow * f;
+            return saturate(axes * 48 + flat * 32 + perThread * inRow * f);
         break;
     case Interpolation::Nearest:
-        return axes * 8 + flat * 4;
+        return saturate(axes * 8 + flat * 4);
     case Interpolation::Area:
-        return axes * 24 + perThread * (C * f + 16 * (input.height + 2));
+        return saturate(axes * 24 + perThread * (C * f + 16 * (static_cast<Bytes>(input.height) + 2)));
     case Interpolation::Lanczos3:
     case Interpolation::Lanczos5:
         break;
@@ -918,9 +1043,10 @@ int64_t resizeScratchBytes(const ImageView& input, int64_t outHeight, int64_t ou
                                 : interpolation == Interpolation::Bicubic ? SamplingKernel::KeysCubic
                                 : interpolation == Interpolation::Lanczos3 ? SamplingKernel::Lanczos3
                                                                            : SamplingKernel::Lanczos5;
-    const int64_t spanRows = spanSizeFor(kernel, outHeight, input.height, antialias);
-    const int64_t spanCols = spanSizeFor(kernel, outWidth, input.width, antialias);
-    return (outHeight * spanRows + outWidth * spanCols) * f + axes * 16 + perThread * inRow * f;
+    const Bytes spanRows = static_cast<Bytes>(spanSizeFor(kernel, outHeight, input.height, antialias));
+    const Bytes spanCols = static_cast<Bytes>(spanSizeFor(kernel, outWidth, input.width, antialias));
+    return saturate((static_cast<Bytes>(outHeight) * spanRows + static_cast<Bytes>(outWidth) * spanCols) * f
+                    + axes * 16 + perThread * inRow * f);
 }
 
 } // namespace layerscope

@@ -95,6 +95,42 @@ void scaleAndTranslate(const ImageView& input, Tensor& output, SamplingKernel ke
 // The kernel functions of TF's sampling_kernels.h (float32), for the tests.
 float samplingKernelValue(SamplingKernel kernel, float x);
 
+// Which TF kernel a resize runs (§4.6): antialiased bilinear and bicubic, and lanczos, run
+// ScaleAndTranslate; nearest and area ignore antialias. resizeImages dispatches on this.
+enum class ResizeMethod { Bilinear, Nearest, Bicubic, Area, ScaleAndTranslate };
+ResizeMethod resizeMethod(Interpolation interpolation, bool antialias);
+// The ScaleAndTranslate kernel of a resize whose method is ScaleAndTranslate.
+SamplingKernel samplingKernelFor(Interpolation interpolation);
+// Bilinear, bicubic and area copy the image when both axes keep their size (TF's shortcut).
+bool copiesWhenSameSize(ResizeMethod method);
+// Area's final factor f32(1 / (scale_h · scale_w)) (the product in float32, the division in double).
+float areaNormalisation(int64_t inHeight, int64_t outHeight, int64_t inWidth, int64_t outWidth);
+
+// The taps of one output index along one axis, read from the very tables the kernels run on (the
+// kernels build them with the same functions), so an explanation of a value shows the engine's
+// numbers. The meaning of `source` depends on the method:
+//   bilinear, bicubic  src = f32(f32(i + 0.5)·scale) − 0.5, the half-pixel source coordinate
+//   nearest            f32(i + 0.5)·scale, floored to the index (no −0.5)
+//   area               the output cell's box [source, sourceEnd) = [i·scale, (i + 1)·scale)
+//   ScaleAndTranslate  the sample position s = f32(i + 0.5)·inverseScale (no −0.5); a tap j lies
+//                      at distance (j + 0.5 − s) / kernelScale from it
+struct AxisTaps {
+    float scale = 1;              // f32(n) / f32(m); for ScaleAndTranslate inv = f32(1 / (m / n))
+    float kernelScale = 1;        // ScaleAndTranslate: the kernel stretch max(inv, 1) when antialiasing
+    float source = 0;
+    float sourceEnd = 0;          // area only
+    float fraction = 0;           // bilinear only: src − ⌊src⌋ (the kernel lerps with it)
+    std::vector<int64_t> indices;   // input indices the kernel reads, in its order, within [0, n − 1]
+    std::vector<int64_t> requested; // the same before the kernel clamped them (bicubic's outside
+                                    // taps, which get weight 0; area's overhang past the edge)
+    std::vector<float> weights;     // the float32 weight applied to each index (bilinear: 1 − f, f;
+                                    // ScaleAndTranslate: includes the zero weights TF still applies)
+};
+// One entry per output index 0..outSize − 1. Same-size shortcuts are not applied here (the
+// tables are what the general path would use; see copiesWhenSameSize).
+std::vector<AxisTaps> resizeAxisTaps(Interpolation interpolation, bool antialias, int64_t inSize,
+                                     int64_t outSize);
+
 // UpSampling2D's nearest mode: each row repeated size[0] times, each column size[1] times
 // (a pure copy). `output` is (B, H·size[0], W·size[1], C).
 void repeatNearest(const Tensor& input, Tensor& output, std::array<int64_t, 2> size,
