@@ -3,6 +3,8 @@
 #include "shape_math.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <cctype>
 #include <set>
 #include <stdexcept>
@@ -19,11 +21,17 @@ static std::string tupleMessage(const std::string& key, const json& value)
 
 static bool isInteger(const json& v)
 {
+    // An unsigned literal above INT64_MAX (18446744073709551615) has no int64 value.
+    if (v.is_number_unsigned())
+        return v.get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
     if (v.is_number_integer())
         return true;
     // Keras JSON never writes 2.0 for an int, but hand-written files might; accept exact integers.
-    return v.is_number_float() && v.get<double>() == static_cast<double>(static_cast<int64_t>(v.get<double>()))
-        && std::abs(v.get<double>()) < 1e15;
+    // The range check comes first: converting 1e308 to int64 would be undefined behaviour.
+    if (!v.is_number_float())
+        return false;
+    const double d = v.get<double>();
+    return std::abs(d) < 1e15 && d == std::trunc(d);
 }
 
 static int64_t toInt(const json& v) { return v.is_number_integer() ? v.get<int64_t>() : static_cast<int64_t>(v.get<double>()); }

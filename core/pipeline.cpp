@@ -92,7 +92,8 @@ Pipeline parsePipelineJson(const std::string& text)
     json document;
     try {
         document = json::parse(text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {
+        // parse_error for syntax, but also out_of_range for a number beyond double (1e999).
         throw PipelineFormatError(std::string("malformed JSON: ") + e.what());
     }
     Pipeline pipeline;

@@ -1,6 +1,8 @@
 #include "shape_math.h"
 
 #include <algorithm>
+#include <limits>
+#include <stdexcept>
 #include <sstream>
 
 namespace layerscope {
@@ -21,20 +23,33 @@ static int64_t floorDiv(int64_t a, int64_t b)
 // Minus sign as U+2212 so explanations read as mathematics, not code.
 static std::string minus(int64_t value)
 {
-    return value < 0 ? "−" + std::to_string(-value) : std::to_string(value);
+    // Negated as unsigned: −INT64_MIN does not fit in int64.
+    return value < 0 ? "−" + std::to_string(0 - static_cast<uint64_t>(value)) : std::to_string(value);
+}
+
+// Shape arithmetic on parameters typed into a file or a spin box can be absurd (2^62, INT64_MAX):
+// intermediate values are formed in 128 bits and must fit in int64 at the end, or the layer fails
+// with this message (inferChain reports it on the layer) instead of overflowing.
+using Wide = __int128;
+static int64_t narrow(Wide value, const std::string& axis, const std::string& what)
+{
+    if (value > std::numeric_limits<int64_t>::max() || value < std::numeric_limits<int64_t>::min())
+        throw std::overflow_error(axis + ": " + what + " is too large to represent (beyond 2^63 − 1)");
+    return static_cast<int64_t>(value);
 }
 
 WindowAxis windowAxis(const std::string& axis, int64_t n, int64_t k, int64_t s, int64_t d,
                       Padding padding)
 {
     WindowAxis result;
-    const int64_t ek = d * (k - 1) + 1;
+    const int64_t ek = narrow(Wide{d} * (Wide{k} - 1) + 1, axis,
+                              "the dilated kernel size " + std::to_string(d) + "·(" + std::to_string(k) + " − 1) + 1");
     AxisExplanation& e = result.explanation;
     e.axis = axis;
     e.input = n;
     std::ostringstream arithmetic;
     if (padding == Padding::Valid) {
-        result.output = floorDiv(n - ek, s) + 1;
+        result.output = narrow(Wide{floorDiv(narrow(Wide{n} - ek, axis, "n − k"), s)} + 1, axis, "the output size");
         if (d == 1) {
             e.rule = "valid: ⌊(n − k) / s⌋ + 1";
             arithmetic << "⌊(" << n << " − " << k << ") / " << s << "⌋ + 1 = " << minus(result.output);
@@ -44,8 +59,9 @@ WindowAxis windowAxis(const std::string& axis, int64_t n, int64_t k, int64_t s, 
                        << ek << ") / " << s << "⌋ + 1 = " << minus(result.output);
         }
     } else {
-        result.output = (n + s - 1) / s;
-        const int64_t total = std::max<int64_t>(0, (result.output - 1) * s + ek - n);
+        result.output = narrow((Wide{n} + s - 1) / s, axis, "the output size");
+        const int64_t total = narrow(std::max<Wide>(0, (Wide{result.output} - 1) * s + ek - n), axis,
+                                     "the padding");
         result.padBefore = total / 2;
         result.padAfter = total - result.padBefore;
         e.rule = "same: ⌈n / s⌉; padding max(0, (out − 1)·s + k − n), extra at bottom/right";
@@ -81,9 +97,10 @@ AxisExplanation scaledAxis(const std::string& axis, int64_t n, int64_t factor,
     AxisExplanation e;
     e.axis = axis;
     e.rule = "n · " + factorName;
-    e.arithmetic = std::to_string(n) + " · " + std::to_string(factor) + " = " + std::to_string(n * factor);
+    const int64_t output = narrow(Wide{n} * factor, axis, std::to_string(n) + " · " + std::to_string(factor));
+    e.arithmetic = std::to_string(n) + " · " + std::to_string(factor) + " = " + std::to_string(output);
     e.input = n;
-    e.output = n * factor;
+    e.output = output;
     return e;
 }
 

@@ -3,19 +3,19 @@
 // load as a 1×H×W×C tensor (C in 1, 3, 4) within the pixel limit or throw InputError.
 // (loadImage ignores the extension: the decoder is chosen from the content, as OpenCV does.)
 #include "core/errors.h"
+#include "fuzz_support.h"
 #include "core/io/image_io.h"
 
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
-#include <unistd.h>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
     using namespace layerscope;
     // A per-process temporary file (loadImage takes a path, as the app does).
-    static const std::string path = "/tmp/layerscope_fuzz_image_" + std::to_string(getpid()) + ".png";
+    static const std::string path = fuzz::scratchFile("image", ".png");
     if (FILE* f = std::fopen(path.c_str(), "wb")) {
         std::fwrite(data, 1, size, f);
         std::fclose(f);

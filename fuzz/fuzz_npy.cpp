@@ -4,6 +4,7 @@
 // bit for bit; a parsed tensor must round-trip through the writer; toImageBatch must accept it or
 // throw InputError.
 #include "core/errors.h"
+#include "fuzz_support.h"
 #include "core/io/npy.h"
 
 #include <cstdint>
@@ -12,7 +13,6 @@
 #include <cstring>
 #include <optional>
 #include <string>
-#include <unistd.h>
 
 namespace {
 
@@ -37,7 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     }
 
     // The same bytes through the file reader.
-    static const std::string path = "/tmp/layerscope_fuzz_npy_" + std::to_string(getpid()) + ".npy";
+    static const std::string path = fuzz::scratchFile("npy", ".npy");
     if (FILE* f = std::fopen(path.c_str(), "wb")) {
         std::fwrite(data, 1, size, f);
         std::fclose(f);

@@ -799,6 +799,13 @@ Tensor Conv2D::forward(const Tensor& input, const ExecContext& context) const
     // channels_first: TF's math on the transposed tensors; an axis −1 activation then acts on the
     // width, so it runs after the transpose back instead of fused into the GEMM blocks.
     const bool fusable = nchw ? !actsAlongLastAxis(activation) : activation != Activation::Glu;
+    // The output and the kernel on their own first: with absurd parameters (filters or a 'same'
+    // kernel_size of 2^40) their element counts can be beyond 2^62, and every size below is only
+    // safe to compute once these are known to fit the budget.
+    guard(context, convNhwc);
+    if (!p.hasExplicitKernel())
+        guard(context, {p.kernelSize[0], p.kernelSize[1], inNhwc[3] / std::max<int64_t>(1, p.groups), p.filters},
+              0, "the kernel");
     const int64_t convBytes = elementCount(convNhwc) * static_cast<int64_t>(sizeof(float));
     int64_t extra = conv2dScratchBytes(inNhwc, convNhwc, geometry, context);
     if (nchw)

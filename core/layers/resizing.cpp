@@ -3,6 +3,7 @@
 #include "../config_parse.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace layerscope {
 
@@ -175,21 +176,28 @@ Tensor Resizing::forward(const Tensor& input, const ExecContext& context) const
     const Shape outNhwc{B, m_params.height, m_params.width, C};
     const AspectFit fit = aspectFit(H, W);
 
-    // Scratch: the NHWC copies around a channels_first run, the padded copy, the kernel's tables.
-    const int64_t f = static_cast<int64_t>(sizeof(float));
-    int64_t scratch = 0;
+    // The output alone first: every size below is then bounded by the budget, and the message
+    // names the output rather than output + scratch.
+    guard(context, shape.output);
+    // Scratch: the NHWC copies around a channels_first run, the padded copy, the kernel's tables
+    // (in long double: a padded size can be absurd even when the output is not).
+    const long double f = sizeof(float);
+    long double scratch = 0;
     if (nchw)
-        scratch += (single ? 2 : 1) * input.byteSize() + elementCount(outNhwc) * f;
+        scratch += (single ? 2 : 1) * static_cast<long double>(input.byteSize())
+                   + static_cast<long double>(elementCount(outNhwc)) * f;
     ImageView dims;
     dims.batch = B;
     dims.height = fit.kind == AspectFit::Kind::None ? H : fit.height;
     dims.width = fit.kind == AspectFit::Kind::None ? W : fit.width;
     dims.channels = C;
     if (fit.kind == AspectFit::Kind::Pad)
-        scratch += B * fit.height * fit.width * C * f;
-    scratch += resizeScratchBytes(dims, m_params.height, m_params.width, mode, m_params.antialias,
-                                  context.effectiveThreads());
-    guard(context, shape.output, scratch);
+        scratch += static_cast<long double>(B) * static_cast<long double>(fit.height)
+                   * static_cast<long double>(fit.width) * static_cast<long double>(C) * f;
+    scratch += static_cast<long double>(resizeScratchBytes(dims, m_params.height, m_params.width, mode,
+                                                           m_params.antialias, context.effectiveThreads()));
+    guard(context, shape.output,
+          scratch >= 9e18L ? std::numeric_limits<int64_t>::max() : static_cast<int64_t>(scratch));
     context.throwIfCancelled();
 
     Tensor converted;

@@ -69,8 +69,9 @@ LayerShape Tile::inferShape(const Shape& input) const
         if (multiples[d] == 0)
             throw error("multiples[" + std::to_string(d) + "] = 0 would give an empty " + axis + " axis: "
                         + std::to_string(shape[d]) + " · 0 = 0");
-        result.output.push_back(shape[d] * multiples[d]);
+        // scaledAxis checks the product for overflow (multiples of 2^62 are typeable).
         result.axes.push_back(scaledAxis(axis, shape[d], multiples[d], "multiples[" + std::to_string(d) + "]"));
+        result.output.push_back(result.axes.back().output);
     }
     return result;
 }
@@ -79,7 +80,11 @@ Tensor Tile::forward(const Tensor& input, const ExecContext& context) const
 {
     const LayerShape shape = inferShape(input.shape());
     guard(context, shape.output);
-    const auto [inShape, multiples] = aligned(input.shape());
+    // Plain references, not a structured binding: the lambda below captures them (clang < 16
+    // cannot capture structured bindings).
+    const auto alignedShapes = aligned(input.shape());
+    const Shape& inShape = alignedShapes.first;
+    const std::vector<int64_t>& multiples = alignedShapes.second;
     const Shape& outShape = shape.output;
     const int rank = static_cast<int>(outShape.size());
     Tensor output = Tensor::uninitialized(outShape);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
 
 namespace layerscope {
 
@@ -73,17 +74,23 @@ Tensor UpSampling2D::forward(const Tensor& input, const ExecContext& context) co
     const Shape outNhwc = nchw ? nchwToNhwc(shape.output) : shape.output;
     const int64_t f = static_cast<int64_t>(sizeof(float));
     const Shape inNhwc = nchw ? nchwToNhwc(input.shape()) : input.shape();
-    int64_t scratch = nchw ? input.byteSize() + elementCount(outNhwc) * f : 0;
+    // The output alone first (its element count may be beyond 2^62), then with the scratch, which
+    // is summed in long double so that absurd sizes cannot wrap.
+    guard(context, shape.output);
+    long double scratch = nchw ? static_cast<long double>(input.byteSize())
+                                     + static_cast<long double>(elementCount(outNhwc)) * f
+                               : 0.0L;
     if (mode != Interpolation::Nearest) {
         ImageView dims;
         dims.batch = inNhwc[0];
         dims.height = inNhwc[1];
         dims.width = inNhwc[2];
         dims.channels = inNhwc[3];
-        scratch += resizeScratchBytes(dims, outNhwc[1], outNhwc[2], mode, /*antialias=*/false,
-                                      context.effectiveThreads());
+        scratch += static_cast<long double>(resizeScratchBytes(dims, outNhwc[1], outNhwc[2], mode,
+                                                               /*antialias=*/false, context.effectiveThreads()));
     }
-    guard(context, shape.output, scratch);
+    guard(context, shape.output,
+          scratch >= 9e18L ? std::numeric_limits<int64_t>::max() : static_cast<int64_t>(scratch));
     context.throwIfCancelled();
     const Tensor converted = nchw ? nchwToNhwc(input) : Tensor();
     const Tensor& nhwc = nchw ? converted : input;

@@ -1,0 +1,146 @@
+// Regression tests for the crashes the libFuzzer targets in fuzz/ found. Each test feeds the
+// crashing input (minimised, verbatim) through the same API the fuzz target used and checks the
+// outcome the contract promises: a clean, typed error (or a correct result), never a crash,
+// an escaping foreign exception or undefined behaviour (the suite also runs under ASan + UBSan).
+
+#include "core/errors.h"
+#include "core/io/image_io.h"
+#include "core/io/npy.h"
+#include "core/layers/resize_kernels.h"
+#include "core/pipeline.h"
+#include "core/tensor.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <string>
+
+using namespace layerscope;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A version 1.0 .npy file with the dict text verbatim (padded as NumPy pads) and raw data.
+std::string npyFile(const std::string& dict, const std::string& data)
+{
+    std::string header = dict;
+    while ((10 + header.size() + 1) % 64 != 0)
+        header += ' ';
+    header += '\n';
+    std::string out("\x93NUMPY\x01\x00", 8);
+    out += static_cast<char>(header.size() & 0xff);
+    out += static_cast<char>(header.size() >> 8);
+    return out + header + data;
+}
+
+void writeFile(const fs::path& path, const std::string& bytes)
+{
+    std::ofstream out(path, std::ios::binary);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+} // namespace
+
+class TestFuzzRegressions : public QObject {
+    Q_OBJECT
+
+private slots:
+    // fuzz_pipeline_json: nlohmann::json throws out_of_range (not parse_error) for a number beyond
+    // double's range; it escaped parsePipelineJson and terminated the process.
+    void pipelineNumberBeyondDouble()
+    {
+        const std::string text = R"([{"class_name":"Tile","config":{"name":"t","multiples":[1,1e999999,1,1]}}])";
+        try {
+            parsePipelineJson(text);
+            QFAIL("expected PipelineFormatError");
+        } catch (const PipelineFormatError& e) {
+            QVERIFY2(std::string(e.what()).find("malformed JSON") != std::string::npos, e.what());
+            QVERIFY2(std::string(e.what()).find("1e999999") != std::string::npos, e.what());
+        }
+    }
+
+    // fuzz_pipeline_json (UBSan): a float parameter of 1e308 was converted to int64 before its
+    // range was checked (float-cast-overflow, undefined behaviour). Also an unsigned literal above
+    // INT64_MAX must not wrap to -1.
+    void pipelineHugeFloatParameter()
+    {
+        const std::string text = R"([{"class_name":"Resizing","config":{"name":"r1","height":1e+308,"width":18446744073709551615,"fill_value":-1e+308}}])";
+        try {
+            parsePipelineJson(text);
+            QFAIL("expected PipelineFormatError");
+        } catch (const PipelineFormatError& e) {
+            QVERIFY2(std::string(e.what()).find("height") != std::string::npos, e.what());
+        }
+        const std::string width = R"([{"class_name":"Resizing","config":{"name":"r1","height":2,"width":18446744073709551615}}])";
+        QVERIFY_THROWS_EXCEPTION(PipelineFormatError, parsePipelineJson(width));
+        for (const char* pool : {R"([{"class_name":"AveragePooling2D","config":{"pool_size":[-1e300,2]}}])",
+                                 R"([{"class_name":"AveragePooling2D","config":{"pool_size":9.3e18}}])"})
+            QVERIFY_THROWS_EXCEPTION(PipelineFormatError, parsePipelineJson(pool));
+        // Exact integers written as floats are still accepted.
+        const Pipeline ok = parsePipelineJson(R"([{"class_name":"AveragePooling2D","config":{"pool_size":[2.0,3]}}])");
+        QCOMPARE(ok.layers.size(), size_t{1});
+    }
+
+    // fuzz_npy: a header shape (2^40, 2^40, 0) is a valid, empty array (NumPy writes such files),
+    // but Tensor's element count threw std::overflow_error before reaching the zero, which escaped
+    // parseNpy/readNpy as a foreign exception.
+    void npyZeroDimensionAfterHugeOnes()
+    {
+        const std::string bytes = npyFile(
+            "{'descr': '<f4', 'fortran_order': False, 'shape': (1099511627776, 1099511627776, 0), }", "");
+        const Tensor parsed = parseNpy(bytes);
+        QCOMPARE(parsed.size(), int64_t{0});
+        QCOMPARE(parsed.shape(), (Shape{int64_t{1} << 40, int64_t{1} << 40, 0}));
+        QCOMPARE(elementCount({int64_t{1} << 62, int64_t{1} << 62, 0}), int64_t{0});
+        QVERIFY_THROWS_EXCEPTION(std::overflow_error, elementCount({int64_t{1} << 40, int64_t{1} << 40}));
+
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const fs::path path = fs::path(dir.path().toStdString()) / "empty.npy";
+        writeFile(path, bytes);
+        QCOMPARE(readNpy(path).size(), int64_t{0});
+        // The app refuses it as an input, with an InputError.
+        QVERIFY_THROWS_EXCEPTION(InputError, loadInputFile(path));
+    }
+
+    // fuzz_execute (UBSan): Resizing with crop_to_aspect_ratio / pad_to_aspect_ratio and target
+    // sizes near INT64_MAX overflowed int64 in the aspect-ratio arithmetic (inWidth · height) during
+    // shape inference, and the forward pass's scratch estimate could overflow as well. Now: the
+    // crop is computed without overflow and the run ends in MemoryBudgetError naming the layer.
+    void resizingAspectRatioHugeTarget()
+    {
+        for (const char* mode : {"crop_to_aspect_ratio", "pad_to_aspect_ratio"}) {
+            for (const char* size : {"9223372036854775807", "4611686018427387904", "3037000500"}) {
+                const std::string text = std::string(R"([{"class_name":"Resizing","config":{"name":"r","height":)") + size
+                                         + R"(,"width":)" + size + R"(,"interpolation":"bilinear",")" + mode + R"(":true}}])";
+                const Pipeline pipeline = parsePipelineJson(text);
+                const ChainShapes chain = inferChain(pipeline, {1, 8, 8, 3});
+                QVERIFY2(chain.ok(), chain.error.c_str());
+                ExecContext context;
+                context.threads = 1;
+                context.memoryBudgetBytes = int64_t{64} << 20;
+                try {
+                    runPipeline(pipeline, Tensor({1, 8, 8, 3}), context);
+                    QFAIL("expected MemoryBudgetError");
+                } catch (const MemoryBudgetError& e) {
+                    QVERIFY2(std::string(e.what()).find("Resizing 'r'") != std::string::npos, e.what());
+                }
+            }
+        }
+        // A very wide target: the crop window of an 8×8 input is one row, the full width.
+        const Pipeline wide = parsePipelineJson(
+            R"([{"class_name":"Resizing","config":{"name":"r","height":1,"width":9223372036854775807,"crop_to_aspect_ratio":true}}])");
+        QVERIFY(inferChain(wide, {1, 8, 8, 3}).layers.size() <= 1); // no overflow on the way
+        const AspectFit fit = cropToAspectRatio(8, 8, 1, std::numeric_limits<int64_t>::max());
+        QCOMPARE(fit.height, int64_t{1});
+        QCOMPARE(fit.width, int64_t{8});
+        QCOMPARE(fit.top, int64_t{3});
+    }
+};
+
+QTEST_APPLESS_MAIN(TestFuzzRegressions)
+#include "test_fuzz_regressions.moc"
