@@ -722,7 +722,7 @@ CellExplanation explainResize(const Tensor& input, const CellIndex& o, DataForma
         }
     }
     e.cellCount = static_cast<int64_t>(e.cells.size());
-    e.exact = r.method != ResizeMethod::ScaleAndTranslate || r.sameSizeCopy;
+    e.exact = true;
     int64_t y0 = e.cells[0].cell.y, y1 = y0, x0 = e.cells[0].cell.x, x1 = x0;
     for (const ContributingCell& c : e.cells) {
         y0 = std::min(y0, c.cell.y);

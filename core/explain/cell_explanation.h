@@ -9,12 +9,12 @@
 // builds its two per-axis tap tables, O(output height + width)).
 //
 // The numbers are the engine's: resize taps come from resizeAxisTaps (the kernels' own tables),
-// padding splits from windowAxis, activations from activations.h. Where the kernel is bit-exact
-// (AveragePooling2D, GlobalAveragePooling2D, UpSampling2D, Tile, and the bilinear, nearest, bicubic
-// and area resizes) the value is recomputed in the kernel's own evaluation order and equals the
-// layer's output exactly (`exact` is true). Conv2D sums in double (the engine's GEMM order is not
-// reproduced) and ScaleAndTranslate (lanczos, antialias) follows TF's order but is not promised
-// bit-exact; both agree within about 1e-5 relative.
+// padding splits from windowAxis, activations from activations.h. Every layer but Conv2D is
+// recomputed in its kernel's own evaluation order (AveragePooling2D's row-major float sum and one
+// division, GlobalAveragePooling2D's double sum, the resize kernels' separable passes, including
+// ScaleAndTranslate's rows-then-columns accumulation for lanczos and antialias) and equals the
+// layer's output bit for bit (`exact` is true). Conv2D sums in double, not in the engine's GEMM
+// order, and agrees within about 1e-5 relative (`exact` is false).
 //
 // Coordinates: a CellIndex names the semantic batch, row, column and channel of a cell, whatever
 // the layer's data_format; tensorOffset turns it into a flat index of a tensor in a given layout.

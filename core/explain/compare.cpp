@@ -34,7 +34,7 @@ TensorDifference tensorDifference(const Tensor& a, const Tensor& b)
         d.difference[i] = diff;
         if (x != y)
             ++d.differing;
-        const double magnitude = std::abs(static_cast<double>(x) - static_cast<double>(y));
+        const double magnitude = x == y ? 0.0 : std::abs(static_cast<double>(x) - static_cast<double>(y));
         if (std::isinf(magnitude)) {
             if (d.maxIndex < 0 || !std::isinf(d.maxAbs)) {
                 d.maxAbs = magnitude;
