@@ -34,6 +34,12 @@ std::string formatValue(double value)
 
 namespace {
 
+// An index with U+2212 for minus (padding cells and clamped taps lie at negative indices).
+std::string intText(int64_t v)
+{
+    return v < 0 ? "−" + std::to_string(-v) : std::to_string(v);
+}
+
 // A term inside a sum: negatives in parentheses, "3.12 + (−0.4)".
 std::string term(double value)
 {
@@ -168,10 +174,10 @@ CellExplanation explainAveragePooling(const AveragePooling2D& layer, const Tenso
                    + " window cells are padding and are not counted (Keras 'same')";
     if (terms.size() > 12)
         e.details.push_back("sum of the " + std::to_string(count) + " cells = " + formatValue(sum));
-    e.details.push_back("window rows " + std::to_string(e.window.y0) + "…" + std::to_string(e.window.y1)
+    e.details.push_back("window rows " + intText(e.window.y0) + "…" + intText(e.window.y1)
                         + " = " + std::to_string(o.y) + "·" + std::to_string(strides[0]) + " − "
                         + std::to_string(rows.padBefore) + " + 0…" + std::to_string(p.poolSize[0] - 1)
-                        + ", columns " + std::to_string(e.window.x0) + "…" + std::to_string(e.window.x1)
+                        + ", columns " + intText(e.window.x0) + "…" + intText(e.window.x1)
                         + " = " + std::to_string(o.x) + "·" + std::to_string(strides[1]) + " − "
                         + std::to_string(cols.padBefore) + " + 0…" + std::to_string(p.poolSize[1] - 1));
     if (p.padding == Padding::Same)
@@ -516,7 +522,7 @@ std::string indexList(const AxisTaps& t)
 {
     std::vector<std::string> parts;
     for (size_t k = 0; k < t.indices.size(); ++k)
-        parts.push_back(std::to_string(t.requested[k]) + " × " + formatValue(t.weights[k]));
+        parts.push_back(intText(t.requested[k]) + " × " + formatValue(t.weights[k]));
     return joinTerms(parts, ", ", 12);
 }
 
@@ -533,7 +539,7 @@ std::string axisText(const ResizeDetail& r, const ResizeAxis& a, const char* ind
                          + std::to_string(t.indices[1]) + ", fraction " + formatValue(t.fraction) + " (weights "
                          + formatValue(t.weights[0]) + ", " + formatValue(t.weights[1]) + ")";
         if (t.requested[0] != t.indices[0] || t.requested[1] != t.indices[1])
-            text += "; the edge clamps (⌊src⌋ = " + std::to_string(t.requested[0]) + ")";
+            text += "; the edge clamps (⌊src⌋ = " + intText(t.requested[0]) + ")";
         return text;
     }
     case ResizeMethod::Nearest:
@@ -671,7 +677,7 @@ CellExplanation explainResize(const Tensor& input, const CellIndex& o, DataForma
                 std::vector<std::string> products;
                 for (size_t i = 0; i < 4; ++i)
                     products.push_back(term(p(i, j)) + "·" + term(ty.weights[i]));
-                e.details.push_back("column tap " + std::to_string(tx.requested[j]) + ": v" + std::to_string(j) + " = "
+                e.details.push_back("column tap " + intText(tx.requested[j]) + ": v" + std::to_string(j) + " = "
                                     + joinTerms(products) + " = " + formatValue(v[j]));
                 outer.push_back(term(v[j]) + "·" + term(tx.weights[j]));
             }
@@ -693,7 +699,7 @@ CellExplanation explainResize(const Tensor& input, const CellIndex& o, DataForma
                     cells.push_back(term(p(i, j)) + "·" + term(tx.weights[j]));
                 }
                 total += rowSum * ty.weights[i];
-                e.details.push_back("row " + std::to_string(ty.requested[i]) + ": " + joinTerms(cells) + " = "
+                e.details.push_back("row " + intText(ty.requested[i]) + ": " + joinTerms(cells) + " = "
                                     + formatValue(rowSum) + ", × row weight " + formatValue(ty.weights[i]));
                 rowTerms.push_back(term(rowSum) + "·" + term(ty.weights[i]));
             }
@@ -808,8 +814,7 @@ int64_t tensorOffset(const Shape& shape, const CellIndex& cell, DataFormat forma
 
 std::string cellText(const CellIndex& cell)
 {
-    return "(b " + std::to_string(cell.b) + ", y " + std::to_string(cell.y) + ", x " + std::to_string(cell.x)
-         + ", c " + std::to_string(cell.c) + ")";
+    return "(b " + intText(cell.b) + ", y " + intText(cell.y) + ", x " + intText(cell.x) + ", c " + intText(cell.c) + ")";
 }
 
 std::string CellExplanation::text() const
