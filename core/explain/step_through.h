@@ -25,8 +25,9 @@ struct StepCell {
 
 class StepThrough {
 public:
-    // Throws LayerError when `input` does not fit the layer, std::invalid_argument for a layer
-    // without spatial output (GlobalAveragePooling2D gives one step: the whole map).
+    // Throws LayerError when `input` does not fit the layer and std::invalid_argument for a layer
+    // class without a receptive-field rule. GlobalAveragePooling2D gives one step (the whole map).
+    // The layer is referenced, not copied: it must outlive this object.
     StepThrough(const Layer& layer, Shape input, int64_t batch = 0, int64_t channel = 0);
 
     int64_t count() const { return m_height * m_width; }
