@@ -90,9 +90,19 @@ uint32_t fnv1a32(const std::string& text)
 
 // Patch runs are short (3 to 24 floats for RGB and small channel counts), where a memcpy call
 // costs more than the copy: masked vector moves instead.
-inline void copyRun(float* dst, const float* src, int64_t n)
+// The patch buffer has kRunSlack floats of slack, so a short run may be moved as whole vectors
+// when the source allows reading that far: the excess lands where the next run is written anyway.
+constexpr int64_t kRunSlack = 16;
+
+inline void copyRun(float* dst, const float* src, int64_t n, const float* srcEnd)
 {
 #if defined(__AVX2__)
+    if (n <= 16 && src + 16 <= srcEnd) {
+        _mm256_storeu_ps(dst, _mm256_loadu_ps(src));
+        if (n > 8)
+            _mm256_storeu_ps(dst + 8, _mm256_loadu_ps(src + 8));
+        return;
+    }
     if (n <= 16) {
         static const int32_t lanes[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
         for (int64_t i = 0; i < n; i += 8) {
@@ -110,12 +120,9 @@ inline void zeroRun(float* dst, int64_t n)
 {
 #if defined(__AVX2__)
     if (n <= 16) {
-        static const int32_t lanes[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
-        for (int64_t i = 0; i < n; i += 8) {
-            const int64_t count = std::min<int64_t>(8, n - i);
-            const __m256i mask = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(lanes + 8 - count));
-            _mm256_maskstore_ps(dst + i, mask, _mm256_setzero_ps());
-        }
+        _mm256_storeu_ps(dst, _mm256_setzero_ps());
+        if (n > 8)
+            _mm256_storeu_ps(dst + 8, _mm256_setzero_ps());
         return;
     }
 #endif
@@ -124,7 +131,7 @@ inline void zeroRun(float* dst, int64_t n)
 
 // im2col of output pixels [p0, p1) for one group: row p holds the patch in (ky, kx, ci) order,
 // which is the row order of the HWIO kernel viewed as a (kh·kw·Cg) × filters matrix.
-void im2col(const float* in, int64_t H, int64_t W, int64_t C, int64_t OH, int64_t OW,
+void im2col(const float* in, const float* inEnd, int64_t H, int64_t W, int64_t C, int64_t OH, int64_t OW,
             const Conv2DGeometry& g, int64_t group, int64_t Cg, int64_t p0, int64_t p1, float* dst)
 {
     const int64_t kh = g.kernelSize[0], kw = g.kernelSize[1];
@@ -145,7 +152,7 @@ void im2col(const float* in, int64_t H, int64_t W, int64_t C, int64_t OH, int64_
             }
             const float* src = in + ((b * H + iy) * W) * C + group * Cg;
             if (contiguousRows && x0 >= 0 && x0 + kw <= W) {
-                copyRun(d, src + x0 * C, rowLength);
+                copyRun(d, src + x0 * C, rowLength, inEnd);
                 continue;
             }
             for (int64_t kx = 0; kx < kw; ++kx) {
@@ -153,7 +160,7 @@ void im2col(const float* in, int64_t H, int64_t W, int64_t C, int64_t OH, int64_
                 if (ix < 0 || ix >= W)
                     zeroRun(d + kx * Cg, Cg);
                 else
-                    copyRun(d + kx * Cg, src + ix * C, Cg);
+                    copyRun(d + kx * Cg, src + ix * C, Cg, inEnd);
             }
         }
         if (++ox == OW) {
@@ -709,7 +716,7 @@ void conv2dNhwc(const Tensor& input, Tensor& output, const float* kernel, const 
 #endif
 
     parallelChunks(pixels, block, context, [&](int64_t begin, int64_t end) {
-        std::unique_ptr<float[]> patches(pointwise ? nullptr : new float[static_cast<size_t>(block * K)]);
+        std::unique_ptr<float[]> patches(pointwise ? nullptr : new float[static_cast<size_t>(block * K + kRunSlack)]);
         std::unique_ptr<float[]> staged(stream ? new float[static_cast<size_t>(block * F)] : nullptr);
         for (int64_t p0 = begin; p0 < end; p0 += block) {
             const int64_t p1 = std::min(end, p0 + block), rows = p1 - p0;
@@ -722,7 +729,7 @@ void conv2dNhwc(const Tensor& input, Tensor& output, const float* kernel, const 
                     a = in + p0 * C + group * Cg;
                     lda = C;
                 } else {
-                    im2col(in, H, W, C, OH, OW, g, group, Cg, p0, p1, patches.get());
+                    im2col(in, in + input.size(), H, W, C, OH, OW, g, group, Cg, p0, p1, patches.get());
                     a = patches.get();
                     lda = K;
                 }
