@@ -57,24 +57,30 @@ std::unique_ptr<Layer> layerFromJson(const std::string& json)
 }
 
 // The floor every memory-bound kernel is compared with: read each input float once and write
-// each output float once, on the same threads (sums groups for shrinking, repeats for growing).
+// each output float once, on the same threads, in the most streaming-friendly order (contiguous
+// reads and writes that vectorise): shrinking sums `group` input planes into the output, growing
+// writes `factor` copies of the input.
 void readOnceWriteOnce(const float* in, int64_t inCount, float* out, int64_t outCount)
 {
     if (outCount <= inCount) {
         const int64_t group = inCount / outCount;
 #pragma omp parallel for num_threads(g_threads) schedule(static)
-        for (int64_t i = 0; i < outCount; ++i) {
-            float s = 0;
-            for (int64_t j = 0; j < group; ++j)
-                s += in[i * group + j];
-            out[i] = s;
+        for (int64_t i = 0; i < outCount; i += 4096) {
+            const int64_t end = std::min(outCount, i + 4096);
+            for (int64_t k = i; k < end; ++k)
+                out[k] = in[k];
+            for (int64_t j = 1; j < group; ++j)
+                for (int64_t k = i; k < end; ++k)
+                    out[k] += in[j * outCount + k];
         }
     } else {
         const int64_t factor = outCount / inCount;
 #pragma omp parallel for num_threads(g_threads) schedule(static)
-        for (int64_t i = 0; i < inCount; ++i)
+        for (int64_t i = 0; i < inCount; i += 4096) {
+            const int64_t end = std::min(inCount, i + 4096);
             for (int64_t j = 0; j < factor; ++j)
-                out[i * factor + j] = in[i];
+                std::memcpy(out + j * inCount + i, in + i, static_cast<size_t>(end - i) * sizeof(float));
+        }
     }
 }
 

@@ -80,21 +80,32 @@ Tensor Tile::forward(const Tensor& input, const ExecContext& context) const
 {
     const LayerShape shape = inferShape(input.shape());
     guard(context, shape.output);
-    // Plain references, not a structured binding: the lambda below captures them (clang < 16
+    // Plain variables, not a structured binding: the lambda below captures them (clang < 16
     // cannot capture structured bindings).
-    const auto alignedShapes = aligned(input.shape());
-    const Shape& inShape = alignedShapes.first;
-    const std::vector<int64_t>& multiples = alignedShapes.second;
-    const Shape& outShape = shape.output;
+    auto alignedShapes = aligned(input.shape());
+    Shape inShape = std::move(alignedShapes.first);
+    std::vector<int64_t> multiples = std::move(alignedShapes.second);
+    // Fold trailing axes that are not repeated into the one before: (…, W, C) with multiples
+    // (…, m, 1) is a row of W·C floats repeated m times, so each copy is one long memcpy instead
+    // of a memcpy per pixel.
+    while (inShape.size() > 1 && multiples.back() == 1) {
+        const int64_t last = inShape.back();
+        inShape.pop_back();
+        multiples.pop_back();
+        inShape.back() *= last;
+    }
+    Shape outShape(inShape.size());
+    for (size_t d = 0; d < inShape.size(); ++d)
+        outShape[d] = inShape[d] * multiples[d];
     const int rank = static_cast<int>(outShape.size());
-    Tensor output = Tensor::uninitialized(outShape);
+    Tensor output = Tensor::uninitialized(shape.output);
     const int64_t inRow = inShape[rank - 1];
     const int64_t outRow = outShape[rank - 1];
     const int64_t rows = output.size() / outRow;
     const float* in = input.data();
     float* out = output.data();
     // Every output row (all axes but the last) copies one input row `multiples[last]` times.
-    parallelChunks(rows, 64, context, [&](int64_t begin, int64_t end) {
+    parallelChunks(rows, 1, context, [&](int64_t begin, int64_t end) {
         for (int64_t row = begin; row < end; ++row) {
             int64_t rest = row, source = 0, stride = 1;
             for (int d = rank - 2; d >= 0; --d) {
