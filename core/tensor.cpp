@@ -58,6 +58,19 @@ int64_t elementCount(const Shape& shape)
     return count;
 }
 
+// GCC defines __SANITIZE_ADDRESS__ / __SANITIZE_THREAD__; clang 14 only answers __has_feature
+// (the fuzz and TSan builds are clang builds, where the pool would otherwise hide use-after-free).
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define LAYERSCOPE_UNDER_SANITIZER 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define LAYERSCOPE_UNDER_SANITIZER 1
+#endif
+#endif
+#ifndef LAYERSCOPE_UNDER_SANITIZER
+#define LAYERSCOPE_UNDER_SANITIZER 0
+#endif
+
 namespace {
 
 // Recently freed large buffers, kept for reuse. A fresh 256 MiB buffer comes from mmap and costs
@@ -109,7 +122,7 @@ private:
     static constexpr size_t kMaxCount = 6;
     static bool enabled(size_t bytes)
     {
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#if LAYERSCOPE_UNDER_SANITIZER
         (void)bytes;
         return false;
 #else

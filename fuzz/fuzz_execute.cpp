@@ -2,7 +2,8 @@
 // into 1–4 layers with arbitrary (also absurd: 2^k, INT64 extremes, negative) parameters and
 // sometimes inline Conv2D weights of a random shape; every run must finish with outputs of exactly
 // the shapes inferChain predicted, or end in a LayerError (including MemoryBudgetError) or
-// PipelineFormatError, within a 64 MiB budget. A byte also decides whether the run is cancelled
+// PipelineFormatError, within a 16 MiB budget (small, so that an execution stays fast while every
+// guard path is still reachable). A byte also decides whether the run is cancelled
 // before it starts or from the progress callback, which must end in CancelledError.
 #include "core/errors.h"
 #include "core/pipeline.h"
@@ -128,7 +129,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     std::stop_source stop;
     ExecContext context;
     context.threads = 1;
-    context.memoryBudgetBytes = int64_t{64} << 20;
+    context.memoryBudgetBytes = int64_t{16} << 20;
     context.stop = stop.get_token();
     if (cancelMode == 0)
         stop.request_stop();

@@ -6,6 +6,9 @@ packages=(
   qt6-base-dev qt6-base-dev-tools libgl1-mesa-dev
   libeigen3-dev libopencv-dev nlohmann-json3-dev
   xvfb xauth python3
+  # Hardening (README): clang for libFuzzer and the ThreadSanitizer build, its sanitizer runtimes,
+  # and LLVM's OpenMP runtime (with clang, OpenMP is libomp; its Archer tool serves TSan).
+  clang libclang-rt-14-dev libomp-14-dev
 )
 missing=()
 for p in "${packages[@]}"; do

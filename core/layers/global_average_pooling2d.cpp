@@ -41,13 +41,19 @@ LayerShape GlobalAveragePooling2D::inferShape(const Shape& input) const
         if (nhwc[axis] <= 0)
             throw error("cannot average over an empty " + std::string(axis == 1 ? "height" : "width")
                         + " of " + std::to_string(nhwc[axis]));
+    // H·W for the explanation; the shape may be a virtual one (a Tile of 2^59 upstream) whose
+    // product does not fit in int64, then it is written as the product.
+    int64_t values = 0;
+    const std::string valuesText = __builtin_mul_overflow(nhwc[1], nhwc[2], &values)
+                                       ? std::to_string(nhwc[1]) + " · " + std::to_string(nhwc[2])
+                                       : std::to_string(values);
     auto mean = [&](const char* axis, int64_t n) {
         AxisExplanation e;
         e.axis = axis;
         e.rule = "averaged away";
         e.input = n;
         e.output = 1;
-        e.arithmetic = std::to_string(n) + " → 1 (mean of " + std::to_string(nhwc[1] * nhwc[2]) + " values)";
+        e.arithmetic = std::to_string(n) + " → 1 (mean of " + valuesText + " values)";
         return e;
     };
     LayerShape result;

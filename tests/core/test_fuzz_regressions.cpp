@@ -114,10 +114,11 @@ private slots:
     void resizingAspectRatioHugeTarget()
     {
         for (const char* mode : {"crop_to_aspect_ratio", "pad_to_aspect_ratio"}) {
-            for (const char* size : {"9223372036854775807", "4611686018427387904", "3037000500"}) {
-                const std::string text = std::string(R"([{"class_name":"Resizing","config":{"name":"r","height":)") + size
-                                         + R"(,"width":)" + size + R"(,"interpolation":"bilinear",")" + mode + R"(":true}}])";
-                const Pipeline pipeline = parsePipelineJson(text);
+            for (int64_t size : {std::numeric_limits<int64_t>::max(), int64_t{1} << 62, int64_t{3037000500}}) {
+                const nlohmann::json layer = {{"class_name", "Resizing"},
+                                              {"config", {{"name", "r"}, {"height", size}, {"width", size},
+                                                          {"interpolation", "bilinear"}, {mode, true}}}};
+                const Pipeline pipeline = parsePipelineJson(nlohmann::json::array({layer}).dump());
                 const ChainShapes chain = inferChain(pipeline, {1, 8, 8, 3});
                 QVERIFY2(chain.ok(), chain.error.c_str());
                 ExecContext context;
@@ -139,6 +140,65 @@ private slots:
         QCOMPARE(fit.height, int64_t{1});
         QCOMPARE(fit.width, int64_t{8});
         QCOMPARE(fit.top, int64_t{3});
+    }
+
+    // fuzz_execute (UBSan): shape arithmetic on absurd parameters overflowed int64: UpSampling2D's
+    // n · size (scaledAxis), Tile's n · multiples, the dilated kernel d·(k − 1) + 1 of windowAxis,
+    // and GlobalAveragePooling2D's H·W in its explanation after a huge Tile. Each is now a layer
+    // error from inferChain (or, for GAP, an exact explanation), never undefined behaviour.
+    void shapeArithmeticOverflow()
+    {
+        const Shape input{1, 8, 8, 3};
+        const Pipeline up = parsePipelineJson(
+            R"([{"class_name":"UpSampling2D","config":{"name":"u","size":[9223372036854775807,1]}}])");
+        ChainShapes chain = inferChain(up, input);
+        QVERIFY(!chain.ok());
+        QVERIFY2(chain.error.find("UpSampling2D 'u'") == 0 && chain.error.find("too large") != std::string::npos,
+                 chain.error.c_str());
+
+        const Pipeline tile = parsePipelineJson(
+            R"([{"class_name":"Tile","config":{"name":"t","multiples":[1,4611686018427387904,1,1]}}])");
+        chain = inferChain(tile, input);
+        QVERIFY(!chain.ok());
+        QVERIFY2(chain.error.find("Tile 't'") == 0, chain.error.c_str());
+
+        const Pipeline conv = parsePipelineJson(
+            R"([{"class_name":"Conv2D","config":{"name":"c","filters":1,"kernel_size":[4611686018427387904,1],"dilation_rate":[3,1]}}])");
+        chain = inferChain(conv, input);
+        QVERIFY(!chain.ok());
+        QVERIFY2(chain.error.find("Conv2D 'c'") == 0, chain.error.c_str());
+
+        // Tile to a width of 2^62 (representable), then GAP: the explanation's H·W does not fit.
+        const Pipeline gap = parsePipelineJson(
+            R"([{"class_name":"Tile","config":{"name":"t","multiples":[1,1,576460752303423488,1]}},
+                {"class_name":"GlobalAveragePooling2D","config":{"name":"g"}}])");
+        chain = inferChain(gap, input);
+        QVERIFY2(chain.ok(), chain.error.c_str());
+        QVERIFY(chain.layers[1].axes.size() == 2);
+        ExecContext context;
+        context.threads = 1;
+        context.memoryBudgetBytes = int64_t{16} << 20;
+        QVERIFY_THROWS_EXCEPTION(MemoryBudgetError, runPipeline(gap, Tensor(input), context));
+    }
+
+    // fuzz_execute: a 'same' Conv2D whose kernel_size is huge but whose output is tiny allocated
+    // the default (glorot) kernel of kh·kw·C·filters floats without the memory guard. Now the
+    // kernel is guarded by name.
+    void convHugeSameKernelIsGuarded()
+    {
+        const Pipeline conv = parsePipelineJson(
+            R"([{"class_name":"Conv2D","config":{"name":"c","filters":2,"kernel_size":[1099511627776,1099511627776],"padding":"same"}}])");
+        const ChainShapes chain = inferChain(conv, {1, 8, 8, 3});
+        QVERIFY2(chain.ok(), chain.error.c_str());
+        ExecContext context;
+        context.threads = 1;
+        context.memoryBudgetBytes = int64_t{16} << 20;
+        try {
+            runPipeline(conv, Tensor({1, 8, 8, 3}), context);
+            QFAIL("expected MemoryBudgetError");
+        } catch (const MemoryBudgetError& e) {
+            QVERIFY2(std::string(e.what()).find("the kernel") != std::string::npos, e.what());
+        }
     }
 };
 
