@@ -100,6 +100,29 @@ void FeatureMapView::setComposite(bool composite)
     zoomToFit();
 }
 
+void FeatureMapView::setSelectedCell(int channel, int y, int x)
+{
+    m_selectedChannel = channel;
+    m_selected = channel >= 0 ? QPoint(x, y) : QPoint(-1, -1);
+    viewport()->update();
+}
+
+void FeatureMapView::setOverlays(const QList<CellOverlay>& overlays)
+{
+    m_overlays = overlays;
+    viewport()->update();
+}
+
+QPoint FeatureMapView::cellCenter(int channel, int y, int x) const
+{
+    int slot = 0;
+    if (m_solo < 0 && !m_composite)
+        slot = channel;
+    const QRect r = tileRect(slot);
+    const QPoint content(r.left() + static_cast<int>((x + 0.5) * m_zoom), r.top() + static_cast<int>((y + 0.5) * m_zoom));
+    return content - QPoint(horizontalScrollBar()->value(), verticalScrollBar()->value());
+}
+
 void FeatureMapView::setShowNumbers(bool show)
 {
     m_showNumbers = show;
@@ -351,8 +374,42 @@ void FeatureMapView::paintEvent(QPaintEvent*)
                     }
                 p.setFont(small);
             }
+            paintOverlays(p, r, channel);
         }
     }
+}
+
+void FeatureMapView::paintOverlays(QPainter& p, const QRect& tile, int channel)
+{
+    auto toPixels = [&](const QRect& cells) {
+        return QRectF(tile.left() + cells.x() * m_zoom, tile.top() + cells.y() * m_zoom,
+                      cells.width() * m_zoom, cells.height() * m_zoom);
+    };
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing, false);
+    for (const CellOverlay& o : m_overlays) {
+        if (o.channel >= 0 && o.channel != channel)
+            continue;
+        const QRectF rect = toPixels(o.cells);
+        if (o.filled) {
+            QColor fill = o.color;
+            fill.setAlpha(60);
+            p.fillRect(rect, fill);
+        }
+        if (o.hatched)
+            p.fillRect(rect, QBrush(o.color, Qt::BDiagPattern));
+        p.setPen(QPen(o.color, o.hatched ? 1.0 : 2.0, o.hatched ? Qt::DashLine : Qt::SolidLine));
+        p.setBrush(Qt::NoBrush);
+        p.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5));
+    }
+    if (m_selectedChannel >= 0 && (channel == m_selectedChannel || channel == -2)) {
+        const QRectF rect = toPixels(QRect(m_selected, QSize(1, 1)));
+        p.setPen(QPen(Qt::black, 4.0));
+        p.drawRect(rect.adjusted(-1, -1, 1, 1));
+        p.setPen(QPen(QColor(255, 220, 0), 2.0));
+        p.drawRect(rect.adjusted(-1, -1, 1, 1));
+    }
+    p.restore();
 }
 
 void FeatureMapView::resizeEvent(QResizeEvent* event)
@@ -454,6 +511,8 @@ void FeatureMapView::mouseReleaseEvent(QMouseEvent* event)
             emit channelActivated(c);
             if (m_solo < 0)
                 setSoloChannel(c);
+            setSelectedCell(c, y, x);
+            emit cellSelected(c, y, x);
         }
     }
     m_dragging = false;
@@ -465,6 +524,24 @@ void FeatureMapView::keyPressEvent(QKeyEvent* event)
         m_composite = false;
         setSoloChannel(-1);
         zoomToFit();
+        return;
+    }
+    const int key = event->key();
+    if (m_tensor && m_selectedChannel >= 0
+        && (key == Qt::Key_Left || key == Qt::Key_Right || key == Qt::Key_Up || key == Qt::Key_Down)) {
+        // Left / right step through the cells in raster order (wrapping rows); up / down a row.
+        const TensorGeometry g = tensorGeometry(*m_tensor);
+        const int64_t count = g.height * g.width;
+        int64_t index = int64_t(m_selected.y()) * g.width + m_selected.x();
+        if (key == Qt::Key_Left || key == Qt::Key_Right)
+            index += key == Qt::Key_Right ? 1 : -1;
+        else
+            index += key == Qt::Key_Down ? g.width : -g.width;
+        if (count > 0 && index >= 0 && index < count) {
+            const int y = static_cast<int>(index / g.width), x = static_cast<int>(index % g.width);
+            setSelectedCell(m_selectedChannel, y, x);
+            emit cellSelected(m_selectedChannel, y, x);
+        }
         return;
     }
     QAbstractScrollArea::keyPressEvent(event);

@@ -4,17 +4,33 @@
 // (render.h) and are cached per channel; only visible tiles are rendered and drawn, so 512
 // channels stay fluid. Magnification is nearest-neighbour; when a data cell is large enough its
 // value is written in it (the numbers view). Wheel zooms around the cursor, dragging pans,
-// clicking a tile opens that channel large.
+// clicking a tile opens that channel large. A clicked cell becomes the selected cell (outlined;
+// arrow keys move it when the view has focus) and overlays (a receptive field, contributing
+// cells) are drawn over the tiles in cell coordinates, hatched where they lie outside the image.
 
 #include "core/render/render.h"
 
 #include <QAbstractScrollArea>
 #include <QHash>
+#include <QColor>
 #include <QImage>
+#include <QList>
+#include <QRect>
 
 #include <memory>
 
+class QPainter;
+
 namespace layerscope::gui {
+
+// A rectangle over a tile in cell coordinates (x, y, width, height; may reach past the edges).
+struct CellOverlay {
+    QRect cells;
+    QColor color;
+    int channel = -1;      // -1: every tile
+    bool hatched = false;  // drawn with a hatch pattern (padding outside the image)
+    bool filled = false;   // translucent fill
+};
 
 class FeatureMapView : public QAbstractScrollArea {
     Q_OBJECT
@@ -40,6 +56,16 @@ public:
     void zoomToFit();
     void setShowNumbers(bool show);
 
+    // The selected cell (view coordinates: channel, row, column of the shown batch item);
+    // channel -1 clears it. Does not emit cellSelected.
+    void setSelectedCell(int channel, int y, int x);
+    QPoint selectedCell() const { return m_selected; } // (x, y); (-1, -1) when none
+    int selectedChannel() const { return m_selectedChannel; }
+    void setOverlays(const QList<CellOverlay>& overlays);
+    const QList<CellOverlay>& overlays() const { return m_overlays; }
+    // The viewport position of the centre of cell (y, x) of the tile showing `channel`.
+    QPoint cellCenter(int channel, int y, int x) const;
+
     // What the view would write in cell (y, x) of channel c (for tests and the status bar).
     QString cellText(int channel, int y, int x) const;
     // The whole visible viewport as an image (copy to clipboard).
@@ -50,6 +76,8 @@ signals:
     void channelActivated(int channel);
     void soloChannelChanged(int channel);
     void zoomChanged(double zoom);
+    // A cell was clicked, or the selection was moved with the arrow keys.
+    void cellSelected(int channel, int y, int x);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -74,6 +102,7 @@ private:
     void updateScrollBars();
     const QImage& image(int channel);
     bool hitTest(QPoint viewportPos, int* channel, int* y, int* x) const;
+    void paintOverlays(QPainter& painter, const QRect& tile, int channel);
 
     std::shared_ptr<const Tensor> m_tensor;
     QString m_title;
@@ -89,6 +118,9 @@ private:
     QPoint m_lastDrag;
     bool m_dragging = false;
     bool m_fitPending = true;
+    QPoint m_selected{-1, -1};
+    int m_selectedChannel = -1;
+    QList<CellOverlay> m_overlays;
 };
 
 } // namespace layerscope::gui

@@ -1,0 +1,237 @@
+#include "shape_math_panel.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPainter>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace layerscope::gui {
+
+namespace {
+constexpr int kCell = 22;
+constexpr int kMaxDrawnCells = 48;
+}
+
+PaddingDiagram::PaddingDiagram(QWidget* parent) : QWidget(parent)
+{
+    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    setToolTip(tr("Input cells along the axis (white), SAME padding before and after (hatched), and "
+                  "the window of every output index underneath"));
+}
+
+void PaddingDiagram::setShapeWhatIf(std::optional<ShapeWhatIf> math)
+{
+    m_math = std::move(math);
+    updateGeometry();
+    update();
+}
+
+QSize PaddingDiagram::sizeHint() const
+{
+    const int windows = m_math ? static_cast<int>(m_math->windows.size()) : 0;
+    return QSize(400, 20 + kCell + 8 + std::min(windows, 16) * 9 + 16);
+}
+
+void PaddingDiagram::paintEvent(QPaintEvent*)
+{
+    QPainter p(this);
+    p.fillRect(rect(), palette().color(QPalette::Base));
+    if (!m_math || m_math->config.input <= 0)
+        return;
+    const ShapeWhatIf& m = *m_math;
+    const int64_t padBefore = m.current.padBefore, padAfter = m.current.padAfter;
+    const int64_t n = m.config.input;
+    const int64_t total = padBefore + n + padAfter;
+    const int64_t drawn = std::min<int64_t>(total, kMaxDrawnCells);
+    const int cell = std::clamp(static_cast<int>((width() - 16) / std::max<int64_t>(1, drawn)), 6, kCell);
+    const int left = 8, top = 18;
+    QFont small = font();
+    small.setPixelSize(std::clamp(cell / 2, 7, 11));
+    p.setFont(small);
+    p.setPen(palette().color(QPalette::Text));
+    p.drawText(QRect(left, 0, width() - 2 * left, top - 2), Qt::AlignLeft | Qt::AlignVCenter,
+               tr("%1: %2 input cells, %3 padding before, %4 after")
+                   .arg(QString::fromStdString(m.axis)).arg(n).arg(padBefore).arg(padAfter));
+    auto xOf = [&](int64_t index) { return left + static_cast<int>((index + padBefore) * cell); };
+    for (int64_t i = -padBefore; i < n + padAfter && i + padBefore < drawn; ++i) {
+        const QRect r(xOf(i), top, cell, cell);
+        const bool padding = i < 0 || i >= n;
+        if (padding) {
+            p.fillRect(r, QBrush(QColor(150, 150, 150), Qt::BDiagPattern));
+        } else {
+            p.fillRect(r, Qt::white);
+        }
+        p.setPen(QColor(120, 120, 120));
+        p.drawRect(r.adjusted(0, 0, -1, -1));
+        if (cell >= 14) {
+            p.setPen(padding ? QColor(120, 120, 120) : Qt::black);
+            p.drawText(r, Qt::AlignCenter, padding ? QStringLiteral("p") : QString::number(i));
+        }
+    }
+    // Windows, one line per output index (the first 16).
+    const QColor colors[] = {QColor(230, 126, 34), QColor(52, 152, 219), QColor(39, 174, 96), QColor(155, 89, 182)};
+    int y = top + cell + 6;
+    for (size_t o = 0; o < m.windows.size() && o < 16; ++o) {
+        const auto& w = m.windows[o];
+        const int x0 = xOf(w.first), x1 = xOf(w.last + 1);
+        if (x0 > width())
+            break;
+        const QColor c = colors[o % 4];
+        p.setPen(QPen(c, 3));
+        p.drawLine(x0 + 2, y, x1 - 2, y);
+        p.setPen(c);
+        p.drawText(QRect(x1 + 2, y - 6, 40, 12), Qt::AlignLeft | Qt::AlignVCenter, QStringLiteral("→ %1").arg(o));
+        y += 9;
+    }
+    if (m.windows.size() > 16) {
+        p.setPen(palette().color(QPalette::Text));
+        p.drawText(QRect(left, y, width(), 14), Qt::AlignLeft, tr("… %1 windows in all").arg(m.current.output));
+    }
+}
+
+ShapeMathPanel::ShapeMathPanel(QWidget* parent) : QWidget(parent)
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    auto* top = new QHBoxLayout;
+    m_header = new QLabel(this);
+    QFont bold = m_header->font();
+    bold.setBold(true);
+    m_header->setFont(bold);
+    top->addWidget(m_header, 1);
+    top->addWidget(new QLabel(tr("Axis"), this));
+    m_axis = new QComboBox(this);
+    m_axis->addItem(tr("height"));
+    m_axis->addItem(tr("width"));
+    m_axis->setCurrentIndex(1);
+    top->addWidget(m_axis);
+    layout->addLayout(top);
+    for (QLabel** label : {&m_rule, &m_numbers, &m_split}) {
+        *label = new QLabel(this);
+        (*label)->setWordWrap(true);
+        (*label)->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        layout->addWidget(*label);
+    }
+    m_rule->setObjectName("shapeRule");
+    m_numbers->setObjectName("shapeNumbers");
+    m_split->setObjectName("shapeSplit");
+    m_diagram = new PaddingDiagram(this);
+    layout->addWidget(m_diagram);
+    m_tables = new QWidget(this);
+    m_tablesLayout = new QVBoxLayout(m_tables);
+    m_tablesLayout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_tables);
+    layout->addStretch(1);
+    connect(m_axis, &QComboBox::currentIndexChanged, this, &ShapeMathPanel::rebuild);
+    rebuild();
+}
+
+int ShapeMathPanel::axis() const
+{
+    return m_axis->currentIndex();
+}
+
+void ShapeMathPanel::setAxis(int axis)
+{
+    m_axis->setCurrentIndex(axis);
+}
+
+void ShapeMathPanel::setLayer(const Layer* layer, const Shape& input)
+{
+    m_layer = layer ? layer->clone() : nullptr;
+    m_input = input;
+    rebuild();
+}
+
+void ShapeMathPanel::rebuild()
+{
+    m_math.reset();
+    while (QLayoutItem* item = m_tablesLayout->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    QString note;
+    if (!m_layer) {
+        note = tr("Select a layer to see how its output size is computed.");
+    } else {
+        try {
+            m_math = shapeWhatIf(*m_layer, m_input, axis());
+        } catch (const std::exception& error) {
+            note = QString::fromStdString(error.what());
+            // Other layers: the shape rule of every axis from inferShape.
+            try {
+                const LayerShape shape = m_layer->inferShape(m_input);
+                QStringList lines;
+                for (const AxisExplanation& a : shape.axes)
+                    lines << QStringLiteral("%1: %2   →   %3").arg(QString::fromStdString(a.axis), QString::fromStdString(a.rule),
+                                                             QString::fromStdString(a.arithmetic));
+                note += "\n\n" + lines.join('\n');
+            } catch (const std::exception& shapeError) {
+                note += "\n\n" + QString::fromStdString(shapeError.what());
+            }
+        }
+    }
+    m_diagram->setShapeWhatIf(m_math);
+    m_diagram->setVisible(m_math.has_value());
+    if (!m_math) {
+        m_header->setText(m_layer ? QString::fromStdString(m_layer->name()) : tr("Shape math"));
+        m_rule->setText(note);
+        m_numbers->clear();
+        m_split->clear();
+        return;
+    }
+    const ShapeWhatIf& m = *m_math;
+    m_header->setText(tr("%1 (%2): output %3").arg(QString::fromStdString(m_layer->name()),
+                                                  QString::fromStdString(m_layer->className()),
+                                                  QString::fromStdString(m.axis)));
+    m_rule->setText(tr("General formula: %1").arg(QString::fromStdString(m.rule)));
+    m_numbers->setText(tr("With the numbers: %1").arg(QString::fromStdString(m.current.valid ? m.current.arithmetic
+                                                                                               : m.current.reason)));
+    m_split->setText(tr("Padding: %1").arg(QString::fromStdString(m.paddingSplit)));
+    for (const WhatIfTable& t : m.tables) {
+        auto* title = new QLabel(QStringLiteral("<b>%1</b> (rows %2, columns %3; the layer's own is highlighted)")
+                                     .arg(QString::fromStdString(t.title).toHtmlEscaped(),
+                                          QString::fromStdString(t.rowParameter), QString::fromStdString(t.columnParameter)),
+                                 m_tables);
+        title->setWordWrap(true);
+        m_tablesLayout->addWidget(title);
+        auto* table = new QTableWidget(static_cast<int>(t.rowLabels.size()), static_cast<int>(t.columnLabels.size()), m_tables);
+        table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+        QStringList rows, cols;
+        for (const auto& l : t.rowLabels)
+            rows << QString::fromStdString(t.rowParameter + " = " + l);
+        for (const auto& l : t.columnLabels)
+            cols << QString::fromStdString(t.columnParameter + " = " + l);
+        table->setVerticalHeaderLabels(rows);
+        table->setHorizontalHeaderLabels(cols);
+        for (size_t r = 0; r < t.entries.size(); ++r)
+            for (size_t c = 0; c < t.entries[r].size(); ++c) {
+                const WhatIfEntry& e = t.entries[r][c];
+                auto* item = new QTableWidgetItem(e.valid ? QString::number(e.output) : QStringLiteral("✗"));
+                item->setTextAlignment(Qt::AlignCenter);
+                item->setToolTip(QString::fromStdString(e.valid ? e.arithmetic : e.reason));
+                if (!e.valid)
+                    item->setForeground(QColor(192, 57, 43));
+                if (static_cast<int>(r) == t.currentRow && static_cast<int>(c) == t.currentColumn) {
+                    item->setBackground(QColor(255, 221, 87));
+                    QFont f = item->font();
+                    f.setBold(true);
+                    item->setFont(f);
+                }
+                table->setItem(static_cast<int>(r), static_cast<int>(c), item);
+            }
+        table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+        table->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+        table->resizeRowsToContents();
+        int height = table->horizontalHeader()->height() + 4;
+        for (int r = 0; r < table->rowCount(); ++r)
+            height += table->rowHeight(r);
+        table->setFixedHeight(height);
+        m_tablesLayout->addWidget(table);
+    }
+}
+
+} // namespace layerscope::gui
