@@ -59,8 +59,17 @@ void InputWindowView::setExplanation(std::optional<CellExplanation> explanation,
         m_area.y1 = std::min(m_area.y1, m_area.y0 + kMaxCellsPerAxis - 1);
         m_area.x1 = std::min(m_area.x1, m_area.x0 + kMaxCellsPerAxis - 1);
     }
+    setMinimumHeight(heightForWidth(width()));
     updateGeometry();
     update();
+}
+
+void InputWindowView::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    const int height = heightForWidth(width());
+    if (minimumHeight() != height)
+        setMinimumHeight(height);
 }
 
 int InputWindowView::cellSize(int width) const

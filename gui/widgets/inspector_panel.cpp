@@ -102,12 +102,12 @@ InspectorPanel::InspectorPanel(Document* document, PipelineRunner* runner, QWidg
 
     // Step-through bar.
     auto* steps = new QHBoxLayout;
-    m_first = toolButton(this, QStringLiteral("⏮"), tr("First cell"));
+    m_first = toolButton(this, QStringLiteral("|◀"), tr("First cell"));
     m_previous = toolButton(this, QStringLiteral("◀"), tr("Previous cell (Left arrow in the view)"));
-    m_play = toolButton(this, QStringLiteral("▶"), tr("Play / pause: move across the output in raster order"));
+    m_play = toolButton(this, tr("Play"), tr("Play / pause: move across the output in raster order"));
     m_play->setCheckable(true);
-    m_next = toolButton(this, QStringLiteral("▶|"), tr("Next cell (Right arrow in the view)"));
-    m_last = toolButton(this, QStringLiteral("⏭"), tr("Last cell"));
+    m_next = toolButton(this, QStringLiteral("▶"), tr("Next cell (Right arrow in the view)"));
+    m_last = toolButton(this, QStringLiteral("▶|"), tr("Last cell"));
     m_slider = new QSlider(Qt::Horizontal, this);
     m_slider->setToolTip(tr("Output cell in raster order (row by row, left to right)"));
     m_speed = new QComboBox(this);
@@ -115,6 +115,7 @@ InspectorPanel::InspectorPanel(Document* document, PipelineRunner* runner, QWidg
         m_speed->addItem(tr("%1 cells/s").arg(rate), rate);
     m_speed->setCurrentIndex(1);
     m_stepLabel = new QLabel(this);
+    m_stepLabel->setWordWrap(true);
     for (QWidget* w : std::initializer_list<QWidget*>{m_first, m_previous, m_play, m_next, m_last})
         steps->addWidget(w);
     steps->addWidget(m_slider, 1);
@@ -146,6 +147,7 @@ InspectorPanel::InspectorPanel(Document* document, PipelineRunner* runner, QWidg
     m_details->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_details->setLineWrapMode(QPlainTextEdit::WidgetWidth);
     m_details->setObjectName("inspectorDetails");
+    m_details->setMinimumHeight(110);
     layout->addWidget(m_details, 1);
     updateExplanation();
 }
@@ -289,11 +291,7 @@ QString InspectorPanel::fieldText() const
 {
     if (!m_field)
         return {};
-    QString text = tr("Receptive field: %1").arg(QString::fromStdString(m_field->text));
-    if (m_field->extentHeight != m_field->height || m_field->extentWidth != m_field->width)
-        text += tr(" — %1×%2 including the padding beyond the border (hatched)")
-                    .arg(m_field->extentHeight).arg(m_field->extentWidth);
-    return text;
+    return tr("Receptive field: %1").arg(QString::fromStdString(m_field->text));
 }
 
 std::optional<TensorRegion> InspectorPanel::regionOf(int index) const
@@ -377,7 +375,7 @@ void InspectorPanel::setPlaying(bool playing)
         m_timer->stop();
     QSignalBlocker blocker(m_play);
     m_play->setChecked(playing);
-    m_play->setText(playing ? QStringLiteral("⏸") : QStringLiteral("▶"));
+    m_play->setText(playing ? tr("Pause") : tr("Play"));
 }
 
 bool InspectorPanel::isPlaying() const

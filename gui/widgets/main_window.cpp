@@ -15,6 +15,7 @@
 #include "models/layer_stack_model.h"
 #include "models/tensor_table_model.h"
 #include "widgets/color_bar.h"
+#include "widgets/explain_controller.h"
 #include "widgets/feature_map_view.h"
 #include "widgets/input_panel.h"
 #include "widgets/layer_properties_panel.h"
@@ -114,6 +115,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     setCentralWidget(central);
 
     createDocks();
+    m_explain = new ExplainController(this, m_document, m_runner, m_view, m_numbersView, m_numbersModel, m_overview);
     createActions();
 
     // Status bar: value under the cursor, run state, progress + cancel.
@@ -444,6 +446,9 @@ void MainWindow::createActions()
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     QMenu* examples = file->addMenu(tr("&Examples"));
     populateExamples(examples);
+    examples->addSeparator();
+    examples->addAction(m_explain->action("compareBroadcast"));
+    examples->addAction(m_explain->action("compareInterpolations"));
     file->addSeparator();
     file->addAction(action("save"));
     file->addAction(action("saveAs"));
@@ -457,6 +462,7 @@ void MainWindow::createActions()
     connect(make("copyView", tr("Copy View to Clip&board"), QKeySequence(tr("Ctrl+Shift+C"))), &QAction::triggered, this, &MainWindow::copyView);
     for (const char* n : {"exportChannels", "exportSheet", "exportComposite", "exportNpy", "exportAll"})
         exportMenu->addAction(action(n));
+    exportMenu->addAction(m_explain->action("exportKeras"));
     exportMenu->addSeparator();
     exportMenu->addAction(action("copyView"));
     file->addSeparator();
@@ -499,6 +505,8 @@ void MainWindow::createActions()
     edit->addAction(addDefault);
     for (const char* n : {"duplicate", "rename", "bypass", "moveUp", "moveDown", "delete"})
         edit->addAction(action(n));
+    edit->addSeparator();
+    edit->addAction(m_explain->action("copyKeras"));
     for (const char* n : {"add", "delete", "duplicate", "moveUp", "moveDown", "rename", "bypass"})
         action(n)->setShortcutContext(Qt::WindowShortcut);
 
@@ -528,6 +536,7 @@ void MainWindow::createActions()
     run->addAction(rerun);
     run->addAction(cancel);
 
+    menuBar()->addMenu(m_explain->menu());
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About LayerScope"), this, [this] {
         QMessageBox::about(this, tr("About LayerScope"),
@@ -648,6 +657,7 @@ void MainWindow::selectLayer(int index)
         m_properties->setLayerIndex(index);
     m_overview->setCurrentLayer(index);
     m_chain->setCurrentLayer(index);
+    m_explain->setCurrentLayer(index);
     updateActions();
     updateView();
 }
@@ -703,6 +713,8 @@ void MainWindow::updateView()
     }
     updateColorBar();
     updateActions();
+    if (m_explain)
+        m_explain->updateOverlays();
 }
 
 void MainWindow::updateColorBar()

@@ -27,6 +27,7 @@ namespace layerscope::gui {
 
 class ColorBar;
 class Document;
+class ExplainController;
 class FeatureMapView;
 class InputPanel;
 class LayerPropertiesPanel;
@@ -66,6 +67,7 @@ public:
     LayerStackModel* layerModel() const { return m_model; }
     StatisticsPanel* statisticsPanel() const { return m_statistics; }
     QListView* layerView() const { return m_layerView; }
+    ExplainController* explain() const { return m_explain; }
     int currentLayer() const { return m_current; }
     void selectLayer(int index); // -1: input
     RenderOptions renderOptions() const;
@@ -128,6 +130,7 @@ private:
     StatisticsPanel* m_statistics = nullptr;
     OverviewStrip* m_overview = nullptr;
     ShapeChainPanel* m_chain = nullptr;
+    ExplainController* m_explain = nullptr;
     ColorBar* m_colorBar = nullptr;
     QTabWidget* m_centerTabs = nullptr;
     QComboBox* m_colormap = nullptr;

@@ -37,6 +37,12 @@ void OverviewStrip::setOptions(const RenderOptions& options)
     update();
 }
 
+void OverviewStrip::setRegions(const QHash<int, QRect>& regions)
+{
+    m_regions = regions;
+    update();
+}
+
 void OverviewStrip::setCurrentLayer(int index)
 {
     m_current = index;
@@ -90,6 +96,17 @@ void OverviewStrip::paintEvent(QPaintEvent*)
                 const QRect target(frame.center().x() - scaled.width() / 2,
                                    frame.center().y() - scaled.height() / 2, scaled.width(), scaled.height());
                 p.drawImage(target, thumb);
+                if (m_regions.contains(i)) {
+                    const QRect cells = m_regions.value(i);
+                    const double sx = double(target.width()) / thumb.width(), sy = double(target.height()) / thumb.height();
+                    const QRectF region(target.left() + cells.x() * sx, target.top() + cells.y() * sy,
+                                        std::max(2.0, cells.width() * sx), std::max(2.0, cells.height() * sy));
+                    p.setBrush(Qt::NoBrush);
+                    p.setPen(QPen(Qt::black, 3));
+                    p.drawRect(region);
+                    p.setPen(QPen(QColor(255, 220, 0), 1.5));
+                    p.drawRect(region);
+                }
             }
         } else {
             p.fillRect(frame, palette().color(QPalette::Dark));

@@ -5,6 +5,8 @@
 
 #include "core/render/render.h"
 
+#include <QHash>
+#include <QRect>
 #include <QWidget>
 
 namespace layerscope::gui {
@@ -18,6 +20,9 @@ public:
     OverviewStrip(Document* document, PipelineRunner* runner, QWidget* parent = nullptr);
     void setOptions(const RenderOptions& options);
     void setCurrentLayer(int index);
+    // Rectangles in cell coordinates (x, y, width, height of the shown channel) drawn over the
+    // frames, by layer index (-1: the input): the selected cell's receptive field.
+    void setRegions(const QHash<int, QRect>& regions);
     QSize sizeHint() const override;
 
 signals:
@@ -36,6 +41,7 @@ private:
     RenderOptions m_options;
     int m_current = -1;
     QHash<const void*, QImage> m_thumbnails; // by tensor identity
+    QHash<int, QRect> m_regions;
 };
 
 } // namespace layerscope::gui
