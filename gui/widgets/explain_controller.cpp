@@ -120,6 +120,8 @@ ExplainController::ExplainController(MainWindow* window, Document* document, Pip
         window->tabifyDockWidget(overview, m_shapeMathDock);
     if (auto* chain = window->findChild<QDockWidget*>("ShapeChainDock"))
         chain->raise();
+    if (auto* statistics = window->findChild<QDockWidget*>("StatisticsDock"))
+        window->resizeDocks({m_inspectorDock, statistics}, {640, 170}, Qt::Vertical);
 
     connect(m_view, &FeatureMapView::cellSelected, this, &ExplainController::selectViewCell);
     connect(m_numbersView, &QAbstractItemView::clicked, this, [this](const QModelIndex& index) {

@@ -11,6 +11,12 @@
 namespace layerscope::gui {
 
 namespace {
+// Cells are small: four significant digits (the details give every number in full).
+QString shortValue(float value)
+{
+    return std::isfinite(value) ? QString::number(double(value), 'g', 4).replace('-', QChar(0x2212)) : formatValue(value);
+}
+
 constexpr int kTitle = 18;
 constexpr int kGridGap = 14;
 constexpr int kMaxCell = 54;
@@ -174,21 +180,21 @@ void InputWindowView::paintEvent(QPaintEvent*)
                     p.fillRect(r, QBrush(pad, Qt::BDiagPattern));
                     p.setPen(QPen(window, 1, Qt::DashLine));
                     p.drawRect(r.adjusted(1, 1, -2, -2));
-                    valueText = e.kind == ExplanationKind::AveragePooling ? tr("pad") : formatValue(cell->value);
+                    valueText = e.kind == ExplanationKind::AveragePooling ? tr("pad") : shortValue(cell->value);
                 } else if (cell && cell->dilationGap) {
                     p.fillRect(r, QColor(245, 245, 245));
                     p.setPen(QPen(pad, 1, Qt::DotLine));
                     p.drawRect(r.adjusted(1, 1, -2, -2));
                     if (value)
-                        valueText = formatValue(*value);
+                        valueText = shortValue(*value);
                 } else if (cell) {
                     p.fillRect(r, shade(cell->value));
                     p.setPen(QPen(window, 2));
                     p.drawRect(r.adjusted(1, 1, -1, -1));
-                    valueText = formatValue(cell->value);
+                    valueText = shortValue(cell->value);
                 } else if (value) {
                     p.fillRect(r, QColor(250, 250, 250));
-                    valueText = formatValue(*value);
+                    valueText = shortValue(*value);
                 } else {
                     p.fillRect(r, QBrush(QColor(200, 200, 200), Qt::BDiagPattern));
                 }
@@ -199,14 +205,14 @@ void InputWindowView::paintEvent(QPaintEvent*)
                 const bool active = cell && !cell->padding && !cell->dilationGap;
                 p.setFont(valueFont);
                 p.setPen(active ? Qt::black : QColor(140, 140, 140));
-                const bool weighted = cell && !cell->padding && cell->weight != 1.0f;
+                const bool weighted = cell && !cell->padding && !cell->dilationGap && cell->weight != 1.0f;
                 p.drawText(weighted ? r.adjusted(0, 0, 0, -r.height() / 3) : r, Qt::AlignCenter,
                            p.fontMetrics().elidedText(valueText, Qt::ElideRight, r.width() - 2));
                 if (weighted) {
                     p.setFont(weightFont);
                     p.setPen(cell->dilationGap ? QColor(160, 160, 160) : weightColor);
                     p.drawText(r.adjusted(0, r.height() / 2, 0, -1), Qt::AlignHCenter | Qt::AlignBottom,
-                               p.fontMetrics().elidedText(QStringLiteral("×") + formatValue(cell->weight), Qt::ElideRight, r.width() - 2));
+                               p.fontMetrics().elidedText(QStringLiteral("×") + QString::number(double(cell->weight), 'g', 3).replace('-', QChar(0x2212)), Qt::ElideRight, r.width() - 2));
                 }
             }
         }

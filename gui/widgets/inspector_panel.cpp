@@ -92,13 +92,6 @@ InspectorPanel::InspectorPanel(Document* document, PipelineRunner* runner, QWidg
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_summary->setObjectName("inspectorSummary");
     layout->addWidget(m_summary);
-    m_window = new InputWindowView(this);
-    layout->addWidget(m_window);
-    m_fieldLabel = new QLabel(this);
-    m_fieldLabel->setWordWrap(true);
-    m_fieldLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_fieldLabel->setObjectName("inspectorField");
-    layout->addWidget(m_fieldLabel);
 
     // Step-through bar.
     auto* steps = new QHBoxLayout;
@@ -122,6 +115,13 @@ InspectorPanel::InspectorPanel(Document* document, PipelineRunner* runner, QWidg
     steps->addWidget(m_speed);
     layout->addLayout(steps);
     layout->addWidget(m_stepLabel);
+    m_window = new InputWindowView(this);
+    layout->addWidget(m_window);
+    m_fieldLabel = new QLabel(this);
+    m_fieldLabel->setWordWrap(true);
+    m_fieldLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_fieldLabel->setObjectName("inspectorField");
+    layout->addWidget(m_fieldLabel);
     m_timer = new QTimer(this);
     setStepsPerSecond(2.0);
     connect(m_first, &QToolButton::clicked, this, [this] { stepTo(0); });
