@@ -325,10 +325,16 @@ void CompareWindow::showPair()
                                 QString::fromStdString(layerscope::formatValue(difference->meanAbs)))
                            .arg(difference->differing)
                            .arg(difference->difference.size());
-        if (difference->identical())
+        if (difference->identical()) {
             text += tr("  — identical");
-        else
-            text += "\n" + QString::fromStdString(difference->summary());
+        } else if (!difference->maxPosition.empty()) {
+            QStringList position;
+            for (int64_t i : difference->maxPosition)
+                position << QString::number(i);
+            text += tr("\nlargest at (%1): A = %2, B = %3")
+                        .arg(position.join(", "), QString::fromStdString(layerscope::formatValue(difference->aAtMax)),
+                             QString::fromStdString(layerscope::formatValue(difference->bAtMax)));
+        }
         m_summary->setText(text);
     } else {
         m_viewDiff->setTensor(nullptr);
