@@ -13,6 +13,21 @@
 namespace layerscope::gui {
 
 namespace {
+
+// The value with as many significant digits as fit in a cell (at least 2), so neighbouring
+// numbers never run into each other; "…" when not even that fits.
+QString valueFittingWidth(float value, const QFontMetrics& metrics, int width)
+{
+    const QString full = formatValue(value);
+    if (metrics.horizontalAdvance(full) <= width)
+        return full;
+    for (int digits = 5; digits >= 2; --digits) {
+        const QString shorter = QString::number(static_cast<double>(value), 'g', digits);
+        if (metrics.horizontalAdvance(shorter) <= width)
+            return shorter;
+    }
+    return QStringLiteral("…");
+}
 constexpr int kGap = 10;
 constexpr int kLabel = 16;
 constexpr int kMargin = 8;
@@ -370,7 +385,8 @@ void FeatureMapView::paintEvent(QPaintEvent*)
                                          static_cast<int>(m_zoom), static_cast<int>(m_zoom));
                         const QColor under = img.pixelColor(std::min(img.width() - 1, x), std::min(img.height() - 1, y));
                         p.setPen(under.lightness() > 128 ? Qt::black : Qt::white);
-                        p.drawText(cell, Qt::AlignCenter, formatValue(tensorValue(*m_tensor, b, y, x, channel)));
+                        p.drawText(cell, Qt::AlignCenter,
+                                   valueFittingWidth(tensorValue(*m_tensor, b, y, x, channel), p.fontMetrics(), cell.width() - 3));
                     }
                 p.setFont(small);
             }
