@@ -1,14 +1,17 @@
 // The one `layerscope` executable: command-line subcommands go to the CLI, no display means the
 // headless demo, anything else opens the app (optional arguments: IMAGE_OR_NPY [PIPELINE.json]).
 
+#include "engine/pipeline_runner.h"
 #include "widgets/app_setup.h"
 #include "widgets/main_window.h"
+#include "widgets/test_hooks.h"
 
 #include "cli/cli.h"
 
 #include <QApplication>
 #include <QStringList>
 
+#include <cstdio>
 #include <cstdlib>
 
 int main(int argc, char** argv)
@@ -25,8 +28,18 @@ int main(int argc, char** argv)
     QApplication app(argc, argv);
     layerscope::gui::setUpApplication();
     const QStringList args = QApplication::arguments();
-    layerscope::gui::MainWindow window;
+    layerscope::gui::MainWindowOptions options;
+    options.restoreAnswer = layerscope::gui::restoreAnswerFromEnvironment();
+    layerscope::gui::MainWindow window(options);
     window.show();
     window.openInitial(args.value(1), args.value(2));
-    return app.exec();
+    layerscope::gui::applyTestHook(window);
+    const int status = app.exec();
+    // Closed during a long computation: settings are written and nothing else is worth keeping,
+    // so leave without waiting for the worker to reach its next cancellation point.
+    if (!window.runner()->waitForIdle(/*timeoutMs=*/300)) {
+        std::fflush(nullptr);
+        std::_Exit(status);
+    }
+    return status;
 }

@@ -5,7 +5,9 @@
 
 #include "core/errors.h"
 
+#include <QDeadlineTimer>
 #include <QMetaObject>
+#include <QThread>
 #include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -54,6 +56,19 @@ void PipelineRunner::waitForIdle()
     m_futures.clear();
 }
 
+bool PipelineRunner::waitForIdle(int timeoutMs)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    while (true) {
+        std::erase_if(m_futures, [](const QFuture<void>& f) { return f.isFinished(); });
+        if (m_futures.empty())
+            return true;
+        if (deadline.hasExpired())
+            return false;
+        QThread::msleep(5);
+    }
+}
+
 std::shared_ptr<const Tensor> PipelineRunner::output(int index) const
 {
     if (index < 0)
@@ -78,6 +93,10 @@ void PipelineRunner::cancel()
 {
     if (m_stop)
         m_stop->request_stop();
+    if (m_busy || m_scheduled)
+        m_cancelled = true;
+    m_scheduled = false;
+    m_computing = -1;
     ++m_generation; // results of the cancelled run are dropped
     for (LayerRunInfo& info : m_info)
         if (info.status == LayerStatus::Computing || (info.status == LayerStatus::Pending && !info.output))
@@ -90,6 +109,8 @@ void PipelineRunner::cancel()
 void PipelineRunner::run()
 {
     m_scheduled = false;
+    m_cancelled = false;
+    m_computing = -1;
     if (m_stop)
         m_stop->request_stop();
     // Forget finished futures.
@@ -236,6 +257,7 @@ void PipelineRunner::onLayerStarted(quint64 generation, int index)
     if (generation != m_generation || index >= layerCount())
         return;
     m_info[static_cast<size_t>(index)].status = LayerStatus::Computing;
+    m_computing = index;
     emit layerStatusChanged(index);
 }
 
@@ -285,6 +307,8 @@ void PipelineRunner::setBusy(bool busy)
     if (m_busy == busy)
         return;
     m_busy = busy;
+    if (!busy)
+        m_computing = -1;
     emit busyChanged(busy);
 }
 

@@ -41,14 +41,22 @@ public:
     void run();
     // Coalesces: runs once when control returns to the event loop.
     void schedule();
+    // Stops the current run: its results are dropped and the layers it had not finished go back
+    // to Pending with wasCancelled() true until the next run.
     void cancel();
     // Blocks until no worker is running (tests, shutdown).
     void waitForIdle();
+    // Like waitForIdle, but gives up after `timeoutMs`; true when no worker is left running.
+    bool waitForIdle(int timeoutMs);
 
     bool isBusy() const { return m_busy; }
     // Nothing running and nothing scheduled.
     bool isIdle() const { return !m_busy && !m_scheduled; }
     quint64 generation() const { return m_generation; }
+    // The last run was cancelled (cleared by the next run).
+    bool wasCancelled() const { return m_cancelled; }
+    // The layer the worker is computing (-1 when idle).
+    int computingLayer() const { return m_computing; }
     // The first layer recomputed by the latest run (layerCount when nothing had to run).
     int lastStart() const { return m_lastStart; }
     int layerCount() const { return static_cast<int>(m_info.size()); }
@@ -80,6 +88,8 @@ private:
     quint64 m_generation = 0;
     bool m_busy = false;
     bool m_scheduled = false;
+    bool m_cancelled = false;
+    int m_computing = -1;
     int m_lastStart = 0;
     int64_t m_memoryBudget;
     std::vector<LayerRunInfo> m_info;

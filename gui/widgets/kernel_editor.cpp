@@ -152,7 +152,9 @@ void KernelEditor::refresh()
     const int targetIndex = m_target->currentIndex();
     m_target->clear();
     m_target->addItem(tr("all filters"));
-    for (int f = 0; f < w.filters; ++f)
+    // Lists stay short even for thousands of filters (the pages show the rest).
+    constexpr int kMaxListed = 512;
+    for (int f = 0; f < std::min(w.filters, kMaxListed); ++f)
         m_target->addItem(tr("filter %1").arg(f));
     m_target->setCurrentIndex(qBound(0, targetIndex, m_target->count() - 1));
     if (!w.valid()) {
@@ -206,8 +208,9 @@ void KernelEditor::refresh()
     }
     m_gridLayout->setRowStretch(last - first + 1, 1);
     m_gridLayout->setColumnStretch(channels + 1, 1);
-    m_bias->setColumnCount(static_cast<int>(w.bias.size()));
-    for (int f = 0; f < static_cast<int>(w.bias.size()); ++f) {
+    const int biasShown = std::min(static_cast<int>(w.bias.size()), kMaxListed);
+    m_bias->setColumnCount(biasShown);
+    for (int f = 0; f < biasShown; ++f) {
         m_bias->setHorizontalHeaderItem(f, new QTableWidgetItem(QString::number(f)));
         m_bias->setItem(0, f, new QTableWidgetItem(QString::number(static_cast<double>(w.bias[static_cast<size_t>(f)]), 'g', 4)));
         m_bias->setColumnWidth(f, 48);

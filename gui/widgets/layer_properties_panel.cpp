@@ -321,8 +321,14 @@ bool LayerPropertiesPanel::applyConfigValue(const std::string& key, const nlohma
             int cin = in.size() == 4 ? static_cast<int>(in[3]) / groups : w.cin;
             if (cin <= 0)
                 cin = w.cin;
-            if (ks[0] > 0 && ks[1] > 0 && filters > 0)
+            // Weights of a huge layer (typed by mistake, or meant to hit the memory guard) are not
+            // built on the GUI thread: the layer falls back to the engine's default weights.
+            constexpr int64_t kMaxStoredWeights = int64_t{1} << 22;
+            const int64_t count = int64_t{ks[0]} * ks[1] * cin * filters;
+            if (ks[0] > 0 && ks[1] > 0 && filters > 0 && count <= kMaxStoredWeights)
                 updated["weights"] = w.resized(ks[0], ks[1], cin, filters, useBias).toJson();
+            else
+                updated.erase("weights");
         }
     }
     if (updated == old)

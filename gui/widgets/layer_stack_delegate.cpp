@@ -91,7 +91,8 @@ void LayerStackDelegate::paint(QPainter* painter, const QStyleOptionViewItem& op
     painter->setPen(option.state & QStyle::State_Selected ? option.palette.color(QPalette::HighlightedText)
                                                           : option.palette.color(QPalette::Text));
     painter->drawText(right, Qt::AlignRight | Qt::AlignTop, shape);
-    painter->setPen(statusColor);
+    // Green/orange on the highlight colour is unreadable: selected rows use the highlighted text colour.
+    painter->setPen(option.state & QStyle::State_Selected ? option.palette.color(QPalette::HighlightedText) : statusColor);
     painter->drawText(right, Qt::AlignRight | Qt::AlignBottom, statusText);
     painter->restore();
 }

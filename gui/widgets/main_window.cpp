@@ -21,6 +21,7 @@
 #include "widgets/layer_properties_panel.h"
 #include "widgets/layer_stack_delegate.h"
 #include "widgets/overview_strip.h"
+#include "widgets/run_busy_bar.h"
 #include "widgets/shape_chain_panel.h"
 #include "widgets/statistics_panel.h"
 
@@ -111,6 +112,9 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     m_numbersView->horizontalHeader()->setDefaultSectionSize(80);
     m_centerTabs->addTab(m_view, tr("Feature maps"));
     m_centerTabs->addTab(m_numbersView, tr("Numbers"));
+    m_busyBar = new RunBusyBar(central);
+    m_busyBar->hide();
+    centralLayout->addWidget(m_busyBar);
     centralLayout->addWidget(m_centerTabs, 1);
     setCentralWidget(central);
 
@@ -139,6 +143,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
         if (m_runner->isBusy()) {
             m_progress->show();
             m_cancelButton->show();
+            m_busyBar->show();
         }
     });
 
@@ -167,9 +172,14 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     connect(m_document, &Document::modifiedChanged, this, &MainWindow::updateTitle);
     connect(m_document, &Document::fileNameChanged, this, &MainWindow::updateTitle);
     connect(m_runner, &PipelineRunner::layerStatusChanged, this, [this](int index) {
+        if (index == m_runner->computingLayer() && index < m_document->layerCount())
+            m_busyBar->setProgress(tr("Computing layer %1 (%2) of %3…").arg(index + 1)
+                                       .arg(QString::fromStdString(m_document->layer(index).name()))
+                                       .arg(m_document->layerCount()), 0);
         if (index == m_current)
             updateView();
     });
+    connect(m_busyBar, &RunBusyBar::cancelRequested, this, &MainWindow::cancelComputation);
     connect(m_runner, &PipelineRunner::busyChanged, this, [this](bool busy) {
         if (busy) {
             m_runLabel->setText(tr("computing…"));
@@ -179,10 +189,12 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
             m_progressDelay->stop();
             m_progress->hide();
             m_cancelButton->hide();
+            m_busyBar->hide();
             double total = 0;
             for (int i = 0; i < m_runner->layerCount(); ++i)
                 total += std::max(0.0, m_runner->info(i).milliseconds);
-            m_runLabel->setText(tr("pipeline %1 ms").arg(total, 0, 'f', 1));
+            m_runLabel->setText(m_runner->wasCancelled() ? tr("cancelled")
+                                                         : tr("pipeline %1 ms").arg(total, 0, 'f', 1));
         }
         updateActions();
     });
@@ -190,6 +202,9 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
         const int n = std::max(1, m_document->layerCount());
         m_progress->setValue(static_cast<int>(100.0 * (index + fraction) / n));
         m_progress->setFormat(tr("layer %1: %p%").arg(index));
+        const QString name = index < m_document->layerCount() ? QString::fromStdString(m_document->layer(index).name()) : QString();
+        m_busyBar->setProgress(tr("Computing layer %1 (%2) of %3…").arg(index + 1).arg(name).arg(n),
+                               static_cast<int>(100.0 * fraction));
     });
     connect(m_runner, &PipelineRunner::finished, this, [this] {
         updateView();
@@ -412,6 +427,8 @@ void MainWindow::createDocks()
     connect(m_overview, &OverviewStrip::layerActivated, this, &MainWindow::selectLayer);
     resizeDocks({chainDock}, {230}, Qt::Vertical);
     resizeDocks({propertiesDock, statsDock}, {520, 230}, Qt::Vertical);
+    // Wide enough for the Conv2D kernel editor (a row of 3×3 matrices) without scrolling sideways.
+    resizeDocks({propertiesDock}, {460}, Qt::Horizontal);
 }
 
 void MainWindow::createActions()
@@ -529,12 +546,19 @@ void MainWindow::createActions()
         view->addAction(dock->toggleViewAction());
 
     QMenu* run = menuBar()->addMenu(tr("&Run"));
-    QAction* cancel = make("cancel", tr("&Cancel Computation"), QKeySequence(tr("Ctrl+.")));
-    connect(cancel, &QAction::triggered, m_runner, &PipelineRunner::cancel);
+    QAction* cancel = make("cancel", tr("&Cancel Computation"), QKeySequence(Qt::Key_Escape));
+    // Enabled only while computing, so Esc still reaches the views otherwise.
+    cancel->setShortcuts({QKeySequence(Qt::Key_Escape), QKeySequence(tr("Ctrl+."))});
+    cancel->setShortcutContext(Qt::WindowShortcut);
+    connect(cancel, &QAction::triggered, this, &MainWindow::cancelComputation);
     QAction* rerun = make("rerun", tr("&Recompute"), QKeySequence(tr("F5")));
     connect(rerun, &QAction::triggered, m_runner, &PipelineRunner::run);
     run->addAction(rerun);
     run->addAction(cancel);
+    run->addSeparator();
+    connect(make("memoryBudget", tr("&Memory Budget…"), {}, tr("The most memory one layer may allocate")),
+            &QAction::triggered, this, &MainWindow::editMemoryBudget);
+    run->addAction(action("memoryBudget"));
 
     menuBar()->addMenu(m_explain->menu());
     QMenu* help = menuBar()->addMenu(tr("&Help"));
@@ -668,6 +692,19 @@ void MainWindow::updateView()
     const QString name = m_current < 0 ? tr("Input")
                        : m_current < m_document->layerCount() ? QString::fromStdString(m_document->layer(m_current).name())
                        : QString();
+    // While the shown layer recomputes, its previous picture stays up with a small busy note
+    // (no "Computing…" flash); errors, blocked layers and cancelled runs replace it.
+    const bool recomputing = !tensor && m_current >= 0 && m_current == m_shownLayer && m_view->tensor()
+        && m_current < m_runner->layerCount() && !m_runner->wasCancelled()
+        && m_document->shapeChain().layers.at(static_cast<size_t>(m_current)).ok
+        && (m_runner->info(m_current).status == LayerStatus::Pending
+            || m_runner->info(m_current).status == LayerStatus::Computing);
+    if (recomputing) {
+        m_viewTitle->setText(tr("%1  ⏳ recomputing…").arg(name));
+        updateActions();
+        return;
+    }
+    m_shownLayer = tensor ? m_current : -2;
     if (tensor) {
         m_viewTitle->setText(QStringLiteral("%1  %2").arg(name, QString::fromStdString(shapeToString(tensor->shape()))));
         if (tensor != m_view->tensor())
@@ -700,6 +737,8 @@ void MainWindow::updateView()
                 message = info.message;
             else if (entry.blocked || info.status == LayerStatus::Blocked)
                 message = tr("Not computed: an earlier layer has an error.");
+            else if (m_runner->wasCancelled())
+                message = tr("Computation cancelled. Press F5 (Run → Recompute) to compute again.");
             else
                 message = tr("Computing…");
         } else {
@@ -1042,7 +1081,7 @@ void MainWindow::scheduleAutosave()
     if (!m_autosaveTimer) {
         m_autosaveTimer = new QTimer(this);
         m_autosaveTimer->setSingleShot(true);
-        m_autosaveTimer->setInterval(1500);
+        m_autosaveTimer->setInterval(m_options.autosaveDelayMs);
         connect(m_autosaveTimer, &QTimer::timeout, this, &MainWindow::writeAutosave);
     }
     m_autosaveTimer->start();
@@ -1084,10 +1123,12 @@ bool MainWindow::restoreAutosave()
     f.close();
     if (o.isEmpty())
         return false;
-    const auto answer = QMessageBox::question(
-        this, tr("Restore session"),
-        tr("LayerScope did not exit cleanly last time. Restore the unsaved pipeline and input?"),
-        QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
+    const auto answer = m_options.restoreAnswer == RestoreAnswer::Yes ? QMessageBox::Yes
+        : m_options.restoreAnswer == RestoreAnswer::No                ? QMessageBox::No
+        : QMessageBox::question(
+              this, tr("Restore session"),
+              tr("LayerScope did not exit cleanly last time. Restore the unsaved pipeline and input?"),
+              QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
     if (answer != QMessageBox::Yes) {
         removeAutosave();
         return false;
@@ -1123,6 +1164,9 @@ void MainWindow::readSettings()
     o.fixedMax = settings.value("view/fixedMax", 255.0).toFloat();
     setRenderOptions(o);
     action("showNumbers")->setChecked(settings.value("view/showNumbers", true).toBool());
+    const qlonglong budget = settings.value("run/memoryBudgetBytes", 0).toLongLong();
+    if (budget > 0)
+        m_runner->setMemoryBudgetBytes(budget);
 }
 
 void MainWindow::writeSettings()
@@ -1149,6 +1193,41 @@ void MainWindow::setLastDir(const QString& kind, const QString& path)
 {
     if (m_options.useSettings)
         QSettings().setValue("dirs/" + kind, path);
+}
+
+void MainWindow::cancelComputation()
+{
+    if (!m_runner->isBusy())
+        return;
+    const int layer = m_runner->computingLayer();
+    m_runner->cancel();
+    const QString where = layer >= 0 && layer < m_document->layerCount()
+        ? tr(" at layer %1 (%2)").arg(layer + 1).arg(QString::fromStdString(m_document->layer(layer).name()))
+        : QString();
+    statusBar()->showMessage(tr("Computation cancelled%1. Press F5 to compute again.").arg(where), 10000);
+    updateView();
+}
+
+void MainWindow::setMemoryBudgetBytes(int64_t bytes)
+{
+    m_runner->setMemoryBudgetBytes(bytes);
+    if (m_options.useSettings)
+        QSettings().setValue("run/memoryBudgetBytes", QVariant::fromValue<qlonglong>(bytes));
+    m_runner->schedule();
+}
+
+void MainWindow::editMemoryBudget()
+{
+    const double gib = 1024.0 * 1024.0 * 1024.0;
+    bool ok = false;
+    const double value = QInputDialog::getDouble(
+        this, tr("Memory budget"),
+        tr("The most memory one layer may allocate, in GiB (default %1, half of RAM).\n"
+           "A layer that would need more stops with an error naming its shape and bytes.")
+            .arg(defaultMemoryBudget() / gib, 0, 'f', 1),
+        m_runner->memoryBudgetBytes() / gib, 0.01, 1024.0, 2, &ok);
+    if (ok)
+        setMemoryBudgetBytes(static_cast<int64_t>(value * gib));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

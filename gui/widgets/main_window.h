@@ -34,15 +34,21 @@ class LayerPropertiesPanel;
 class LayerStackModel;
 class OverviewStrip;
 class PipelineRunner;
+class RunBusyBar;
 class ShapeChainPanel;
 class StatisticsPanel;
 class TensorTableModel;
 struct InputSpec;
 
+// How to answer "restore the autosaved session?" at start-up (Yes/No: no dialog, for tests).
+enum class RestoreAnswer { Ask, Yes, No };
+
 struct MainWindowOptions {
     bool useSettings = true;      // read/write QSettings (window state, recent files, view options)
     bool offerRestore = true;     // ask to restore an autosaved session on start
+    RestoreAnswer restoreAnswer = RestoreAnswer::Ask;
     bool autosave = true;
+    int autosaveDelayMs = 1500;   // after the last edit
 };
 
 class MainWindow : public QMainWindow {
@@ -73,6 +79,10 @@ public:
     RenderOptions renderOptions() const;
     void setRenderOptions(const RenderOptions& options);
     QAction* action(const QString& name) const;
+    // Where the crash-recovery autosave lives (AppDataLocation/autosave.json).
+    QString autosavePath() const;
+    void cancelComputation();
+    void setMemoryBudgetBytes(int64_t bytes); // remembered in QSettings
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -110,7 +120,7 @@ private:
     void writeAutosave();
     void removeAutosave();
     bool restoreAutosave();
-    QString autosavePath() const;
+    void editMemoryBudget();
     void readSettings();
     void writeSettings();
     QString lastDir(const QString& kind) const;
@@ -145,12 +155,14 @@ private:
     QLabel* m_runLabel = nullptr;
     QProgressBar* m_progress = nullptr;
     QToolButton* m_cancelButton = nullptr;
+    RunBusyBar* m_busyBar = nullptr;
     QTimer* m_progressDelay = nullptr;
     QTimer* m_autosaveTimer = nullptr;
     QMenu* m_recentMenu = nullptr;
     QMenu* m_addMenu = nullptr;
     QHash<QString, QAction*> m_actions;
     int m_current = -1;
+    int m_shownLayer = -2; // the layer whose output the view shows
     int m_selectedChannel = -1;
     bool m_closing = false;
 };
