@@ -15,6 +15,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <random>
 #include <stdexcept>
@@ -62,7 +63,13 @@ std::vector<float> readWeightEntry(const json& entry, const std::string& what, S
     for (const json& v : data) {
         if (!v.is_number())
             throw std::invalid_argument("weights." + what + ".data must hold numbers, got " + v.dump());
-        values.push_back(static_cast<float>(v.get<double>()));
+        // A finite double beyond float32's range would become inf, which JSON cannot store: the
+        // pipeline would load but not survive save → load.
+        const double value = v.get<double>();
+        if (!(std::abs(value) <= static_cast<double>(std::numeric_limits<float>::max())))
+            throw std::invalid_argument("weights." + what + ".data holds " + v.dump()
+                                        + ", beyond float32's range (±3.4e38)");
+        values.push_back(static_cast<float>(value));
     }
     return values;
 }

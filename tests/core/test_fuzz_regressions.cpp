@@ -200,6 +200,24 @@ private slots:
             QVERIFY2(std::string(e.what()).find("the kernel") != std::string::npos, e.what());
         }
     }
+
+    // fuzz_pipeline_json (long run): a Conv2D weight written as a finite number beyond float32's
+    // range (a 40-digit integer) loaded as inf, which the saver writes as JSON null, so the saved
+    // pipeline did not load again. Now such a value is a load error naming the weights.
+    void convWeightBeyondFloat32()
+    {
+        const std::string text = R"([{"class_name":"Conv2D","config":{"name":"c","filters":1,"kernel_size":[1,1],"use_bias":false},"weights":{"kernel":{"shape":[1,1,1,1],"data":[6666666666666666666666666666666666666666]}}}])";
+        try {
+            parsePipelineJson(text);
+            QFAIL("expected PipelineFormatError");
+        } catch (const PipelineFormatError& e) {
+            QVERIFY2(std::string(e.what()).find("float32") != std::string::npos, e.what());
+        }
+        // The largest float32 itself is fine and survives save → load.
+        const Pipeline ok = parsePipelineJson(
+            R"([{"class_name":"Conv2D","config":{"name":"c","filters":1,"kernel_size":[1,1],"use_bias":false},"weights":{"kernel":{"shape":[1,1,1,1],"data":[-3.4028234663852886e38]}}}])");
+        QVERIFY(parsePipelineJson(pipelineToJsonText(ok)) == ok);
+    }
 };
 
 QTEST_APPLESS_MAIN(TestFuzzRegressions)
