@@ -65,7 +65,13 @@ public:
     std::shared_ptr<const Tensor> output(int index) const;
 
     int64_t memoryBudgetBytes() const { return m_memoryBudget; }
-    void setMemoryBudgetBytes(int64_t bytes) { m_memoryBudget = bytes; }
+    // A new budget forgets the cached outputs, so the next run applies it to every layer.
+    void setMemoryBudgetBytes(int64_t bytes)
+    {
+        if (bytes != m_memoryBudget)
+            m_keys.assign(m_keys.size(), std::string());
+        m_memoryBudget = bytes;
+    }
 
 signals:
     void layerStatusChanged(int index);

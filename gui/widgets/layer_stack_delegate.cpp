@@ -35,7 +35,7 @@ void LayerStackDelegate::paint(QPainter* painter, const QStyleOptionViewItem& op
                    : ms >= 0 ? QStringLiteral("✓ %1 ms").arg(ms, 0, 'f', ms < 10 ? 2 : 0) : QStringLiteral("✓");
         statusColor = QColor(0x2e, 0x9e, 0x55);
         break;
-    case LayerStatus::Computing: statusText = tr("⏳ computing"); statusColor = QColor(0xd9, 0x8c, 0x1f); break;
+    case LayerStatus::Computing: statusText = tr("computing…"); statusColor = QColor(0xd9, 0x8c, 0x1f); break;
     case LayerStatus::Pending: statusText = tr("…"); break;
     case LayerStatus::Error: statusText = tr("✗ error"); statusColor = QColor(0xe7, 0x4c, 0x3c); break;
     case LayerStatus::Blocked: statusText = tr("—"); statusColor = option.palette.color(QPalette::Disabled, QPalette::Text); break;

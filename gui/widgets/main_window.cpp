@@ -700,7 +700,7 @@ void MainWindow::updateView()
         && (m_runner->info(m_current).status == LayerStatus::Pending
             || m_runner->info(m_current).status == LayerStatus::Computing);
     if (recomputing) {
-        m_viewTitle->setText(tr("%1  ⏳ recomputing…").arg(name));
+        m_viewTitle->setText(tr("%1  (recomputing…)").arg(name));
         updateActions();
         return;
     }
