@@ -427,8 +427,6 @@ void MainWindow::createDocks()
     connect(m_overview, &OverviewStrip::layerActivated, this, &MainWindow::selectLayer);
     resizeDocks({chainDock}, {230}, Qt::Vertical);
     resizeDocks({propertiesDock, statsDock}, {520, 230}, Qt::Vertical);
-    // Wide enough for the Conv2D kernel editor (a row of 3×3 matrices) without scrolling sideways.
-    resizeDocks({propertiesDock}, {460}, Qt::Horizontal);
 }
 
 void MainWindow::createActions()
