@@ -183,6 +183,30 @@ std::optional<Dimensions> headerDimensions(const std::string& b)
 
 std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
 
+// libpng allocates each ancillary chunk (tEXt, zTXt, iCCP, ...) at its declared length before
+// reading it, so a 200-byte file whose tEXt chunk claims 1.9 GB made the decoder allocate 1.9 GB
+// (found by fuzz_image). A chunk that claims more bytes than the file has left is corrupt:
+// refuse the file before decoding.
+void checkPngChunks(const fs::path& path, const std::string& b)
+{
+    size_t at = 8;
+    while (at + 8 <= b.size()) {
+        const uint64_t length = be32(b, at);
+        const std::string type = b.substr(at + 4, 4);
+        const uint64_t left = b.size() - (at + 8);
+        if (length > left)
+            throw InputError("cannot decode image " + quoted(path) + " (corrupt PNG: chunk '"
+                             + std::string(type.size() == 4 && std::all_of(type.begin(), type.end(), [](char c) {
+                                   return std::isalpha(static_cast<unsigned char>(c));
+                               }) ? type : "?")
+                             + "' claims " + std::to_string(length) + " bytes, but only "
+                             + std::to_string(left) + " follow)");
+        if (type == "IEND")
+            return;
+        at += 12 + static_cast<size_t>(length);
+    }
+}
+
 void checkPixelCount(const fs::path& path, uint64_t width, uint64_t height)
 {
     // Dimensions are below 2^32 each, so the product fits in 64 bits.
@@ -214,6 +238,8 @@ Tensor loadImage(const fs::path& path)
         throw InputError("cannot decode image " + quoted(path) + " (the file is empty)");
     if (const auto d = headerDimensions(bytes))
         checkPixelCount(path, d->width, d->height);
+    if (bytes.size() >= 8 && bytes.compare(0, 8, "\x89PNG\r\n\x1a\n", 8) == 0)
+        checkPngChunks(path, bytes);
 
     const int flags = isJpeg(bytes) ? (cv::IMREAD_ANYDEPTH | cv::IMREAD_ANYCOLOR) : cv::IMREAD_UNCHANGED;
     cv::Mat decoded;

@@ -218,6 +218,41 @@ private slots:
             R"([{"class_name":"Conv2D","config":{"name":"c","filters":1,"kernel_size":[1,1],"use_bias":false},"weights":{"kernel":{"shape":[1,1,1,1],"data":[-3.4028234663852886e38]}}}])");
         QVERIFY(parsePipelineJson(pipelineToJsonText(ok)) == ok);
     }
+
+    // fuzz_image (long run, out-of-memory): a 225-byte 5×4 PNG whose second tEXt chunk claims
+    // 1 946 157 093 bytes made libpng (inside cv::imdecode) allocate 1.9 GB. Now a chunk longer
+    // than the rest of the file is refused before decoding, naming the chunk.
+    void pngChunkClaimingGigabytes()
+    {
+        static const char bytes[] =
+            "\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x05\x00\x00\x00\x04"
+            "\x10\x00\x00\x00\x00\x33\xc8\x76\xdf\x00\x00\x00\x04\x67\x41\x4d\x41\x00\x00\xb1\x8f\x0b\xfc\x61"
+            "\x05\x00\x00\x00\x02\x62\x4b\x47\x44\xff\xef\x09\x1c\x21\xa9\x00\x00\x00\x07\x74\x49\x4d\x45\x07"
+            "\xea\x0b\x15\x17\x1c\x1e\x6e\x0d\xd1\x33\x00\x00\x00\x15\x49\x44\x41\x54\x08\xd7\x63\x34\x2b\x60"
+            "\x80\x02\x96\x2f\x2c\x08\x26\x33\x16\x51\x00\x59\xba\x03\x9b\xb8\x43\x15\xfa\x00\x00\x00\x25\x74"
+            "\x45\x58\x74\x64\x61\x74\x65\x3a\x63\x72\x65\x61\x74\x65\x00\x32\x30\x32\x36\x2d\x31\x31\x2d\x32"
+            "\x31\x54\x32\x33\x3a\x32\x38\x3a\x33\x30\x3c\x56\x52\x54\x44\x61\x74\x61\x73\x65\x74\x00\x00\x25"
+            "\x74\x45\x58\x74\x64\x61\x74\x65\x3a\x6d\x6f\x64\x69\x66\x79\x00\x32\x30\x32\x36\x2d\x31\x31\x2d"
+            "\x32\x31\x54\x32\x33\x3a\x32\x38\x3a\x33\x30\x2b\x30\x30\x3a\x30\x30\x5e\x71\x68\x33\x00\x00\x00"
+            "\x00\x49\x45\x4e\x44\xae\x42\x60\x82";
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const fs::path path = fs::path(dir.path().toStdString()) / "bomb.png";
+        writeFile(path, std::string(bytes, sizeof bytes - 1));
+        try {
+            loadInputFile(path);
+            QFAIL("expected InputError");
+        } catch (const InputError& e) {
+            QVERIFY2(std::string(e.what()).find("tEXt") != std::string::npos, e.what());
+            QVERIFY2(std::string(e.what()).find("1946157093") != std::string::npos, e.what());
+        }
+        // The same file without the lying chunk (cut after the first tEXt, plus IEND) still loads.
+        std::string good(bytes, 164);
+        good += std::string("\x00\x00\x00\x00IEND\xae\x42\x60\x82", 12);
+        writeFile(path, good);
+        const Tensor image = loadInputFile(path);
+        QCOMPARE(image.shape(), (Shape{1, 4, 5, 1}));
+    }
 };
 
 QTEST_APPLESS_MAIN(TestFuzzRegressions)
