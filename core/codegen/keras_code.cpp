@@ -10,6 +10,9 @@ namespace layerscope {
 
 using nlohmann::json;
 
+// Beyond this many kernel values a script would be hundreds of megabytes of literals.
+constexpr long double kMaxInlineWeights = 16.0L * 1024 * 1024;
+
 static std::string pythonString(const std::string& text)
 {
     std::string out = "\"";
@@ -180,12 +183,22 @@ std::string generateKerasCode(const Pipeline& pipeline, const KerasCodeOptions& 
         if (!conv)
             continue;
         // The input channel count of this layer decides the default (seeded) kernel's shape.
-        const bool inputKnown = i <= chain.layers.size();
+        // The default kernel's shape needs this layer's input channels and a valid layer; a
+        // layer that fails shape inference gets no weights (the script fails there as Keras would).
+        const bool inputKnown = i < chain.layers.size();
         if (!conv->params().hasExplicitKernel() && !inputKnown)
-            continue; // an earlier layer fails for this input: the default kernel's shape is unknown
+            continue;
         const Shape in = !inputKnown ? Shape{} : i == 0 ? chain.input : chain.layers[i - 1].output;
         const bool nchw = conv->params().dataFormat == DataFormat::ChannelsFirst;
         const int64_t inputChannels = in.size() == 4 ? (nchw ? in[1] : in[3]) : 0;
+        const auto& p = conv->params();
+        const long double kernelElements = static_cast<long double>(p.kernelSize[0]) * p.kernelSize[1]
+                                         * static_cast<long double>(inputChannels) * p.filters;
+        if (!p.hasExplicitKernel() && kernelElements > kMaxInlineWeights) {
+            py << "    # " << conv->name() << ": the default kernel is too large to write out; Keras's own\n"
+               << "    # initializer is used, so this layer's numbers differ from LayerScope's.\n";
+            continue;
+        }
         const Conv2DWeights w = conv->resolvedWeights(inputChannels);
         anyWeights = true;
         py << "    kernel = np.array(" << floatList(json(w.kernel)) << ",\n        dtype=\"float32\").reshape("

@@ -236,6 +236,12 @@ MainWindow::~MainWindow()
 {
     m_runner->cancel();
     m_runner->waitForIdle();
+    // The document, its undo stack and the runner are children destroyed after this body; their
+    // last signals (the undo stack's cleanChanged on destruction, for one) must not reach slots
+    // of a half-destroyed window.
+    m_runner->blockSignals(true);
+    m_document->undoStack()->blockSignals(true);
+    m_document->blockSignals(true);
 }
 
 QAction* MainWindow::action(const QString& name) const

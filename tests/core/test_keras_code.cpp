@@ -58,6 +58,7 @@ private slots:
     void buildsEveryLayerWithItsArguments();
     void carriesTheEngineWeights();
     void isValidPython();
+    void hugeOrInvalidKernelsAreNotWrittenOut();
     void cliWritesScript();
 };
 
@@ -113,6 +114,22 @@ void TestKerasCode::carriesTheEngineWeights()
         QCOMPARE(static_cast<float>(seededKernel[i]), w.kernel[i]);
     QVERIFY(script.contains("reshape([3, 3, 2, 3])"));
     QVERIFY(script.contains("model.get_layer(\"seeded\").set_weights([kernel])"));
+}
+
+void TestKerasCode::hugeOrInvalidKernelsAreNotWrittenOut()
+{
+    // Found by fuzz_pipeline_json: an absurd kernel size made the generator build the default
+    // kernel (int64 overflow, then terabytes). An invalid layer gets no weights at all.
+    const Pipeline invalid = parsePipelineJson(R"([{"class_name":"Conv2D","config":{"name":"c","filters":1,"kernel_size":3222222222}}])");
+    const QString a = QString::fromStdString(generateKerasCode(invalid, {"x.png", {1, 8, 8, 3}}));
+    QVERIFY(a.contains("layers.Conv2D(name=\"c\""));
+    QVERIFY(!a.contains("get_layer(\"c\")"));
+    // Valid but 64·64·3·5000 = 61 M default values: named in a comment instead of written out.
+    const Pipeline huge = parsePipelineJson(
+        R"([{"class_name":"Conv2D","config":{"name":"big","filters":5000,"kernel_size":64,"padding":"same"}}])");
+    const QString b = QString::fromStdString(generateKerasCode(huge, {"x.png", {1, 64, 64, 3}}));
+    QVERIFY(b.contains("# big: the default kernel is too large to write out"));
+    QVERIFY(b.size() < 100000);
 }
 
 void TestKerasCode::isValidPython()
