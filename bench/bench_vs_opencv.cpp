@@ -223,7 +223,8 @@ int main(int argc, char** argv)
     cv::setNumThreads(g_threads);
     omp_set_num_threads(g_threads);
     std::printf("threads %d, median of %d runs after a warm-up\n", g_threads, g_repeat);
-    auto want = [&](const char* name) { return only.empty() || only == name; };
+    // --only takes one name or a comma-separated list.
+    auto want = [&](const char* name) { return only.empty() || ("," + only + ",").find("," + std::string(name) + ",") != std::string::npos; };
     if (want("conv_a")) benchConv("conv_a", 1024, 1024, 3, 64, 3, 0.5);
     if (want("conv_b")) benchConv("conv_b", 256, 256, 64, 64, 3, 0.6);
     if (want("conv_c")) benchConv("conv_c", 512, 512, 32, 32, 1, 0.6);
