@@ -1,5 +1,7 @@
 #include "conv2d.h"
 
+#include "../streaming_copy.h"
+
 #include "../config_parse.h"
 #include "../parallel.h"
 
@@ -667,22 +669,6 @@ bool pagesResident(const void* data, int64_t bytes)
     return true;
 }
 
-// dst[0, n) = src[0, n) with streaming stores where dst is 32-byte aligned.
-void streamCopy(float* dst, const float* src, int64_t n)
-{
-#if defined(__AVX2__)
-    int64_t i = 0;
-    for (; i < n && (reinterpret_cast<uintptr_t>(dst + i) & 31) != 0; ++i)
-        dst[i] = src[i];
-    for (; i + 8 <= n; i += 8)
-        _mm256_stream_ps(dst + i, _mm256_loadu_ps(src + i));
-    for (; i < n; ++i)
-        dst[i] = src[i];
-#else
-    std::copy_n(src, n, dst);
-#endif
-}
-
 } // namespace
 
 void conv2dNhwc(const Tensor& input, Tensor& output, const float* kernel, const float* bias,
@@ -769,7 +755,7 @@ void conv2dNhwc(const Tensor& input, Tensor& output, const float* kernel, const 
             else
                 applyElementwise(fused, o, rows * F);
             if (stream)
-                streamCopy(out + p0 * F, o, rows * F);
+                copyFloats(out + p0 * F, o, rows * F);
         }
 #if defined(__AVX2__)
         if (stream)

@@ -1,5 +1,7 @@
 #include "resize_kernels.h"
 
+#include "../streaming_copy.h"
+
 #include "../parallel.h"
 
 #include <algorithm>
@@ -180,13 +182,6 @@ float halfPixelSource(int64_t i, float scale)
     return scaled - 0.5f;
 }
 
-// Outputs larger than this are written with non-temporal stores: they would not stay in cache
-// anyway, and streaming skips the read-for-ownership of every output line (up to 2× less memory
-// traffic on the memory-bound upsampling paths).
-constexpr int64_t kStreamingBytes = int64_t{16} << 20;
-
-bool useStreaming(const Tensor& output) { return output.byteSize() >= kStreamingBytes; }
-
 // dst[j] = top[j] + (bottom[j] − top[j])·f, the vertical bilinear step. The AVX form performs
 // the same three IEEE operations per element, so the result is bit-identical to the scalar loop.
 void lerpRows(const float* __restrict top, const float* __restrict bottom, float* __restrict dst,
@@ -209,32 +204,6 @@ void lerpRows(const float* __restrict top, const float* __restrict bottom, float
 #pragma omp simd
     for (int64_t k = j; k < n; ++k)
         dst[k] = top[k] + (bottom[k] - top[k]) * f;
-}
-
-// memcpy that streams when asked (see kStreamingBytes).
-void copyFloats(float* __restrict dst, const float* __restrict src, int64_t n, bool streaming)
-{
-    int64_t j = 0;
-#if defined(__AVX__)
-    if (streaming) {
-        for (; j < n && (reinterpret_cast<uintptr_t>(dst + j) & 31) != 0; ++j)
-            dst[j] = src[j];
-        for (; j + 8 <= n; j += 8)
-            _mm256_stream_ps(dst + j, _mm256_loadu_ps(src + j));
-    }
-#else
-    (void)streaming;
-#endif
-    if (j < n)
-        std::memcpy(dst + j, src + j, sizeof(float) * static_cast<size_t>(n - j));
-}
-
-// Non-temporal stores are weakly ordered: fence before another thread may read the output.
-void streamingFence()
-{
-#if defined(__AVX__)
-    _mm_sfence();
-#endif
 }
 
 void copyImages(const ImageView& input, Tensor& output, const ExecContext& context)

@@ -2,6 +2,7 @@
 
 #include "../config_parse.h"
 #include "../parallel.h"
+#include "../streaming_copy.h"
 
 #include <cstring>
 
@@ -105,6 +106,7 @@ Tensor Tile::forward(const Tensor& input, const ExecContext& context) const
     const float* in = input.data();
     float* out = output.data();
     // Every output row (all axes but the last) copies one input row `multiples[last]` times.
+    const bool streaming = useStreaming(output);
     parallelChunks(rows, 1, context, [&](int64_t begin, int64_t end) {
         for (int64_t row = begin; row < end; ++row) {
             int64_t rest = row, source = 0, stride = 1;
@@ -117,9 +119,11 @@ Tensor Tile::forward(const Tensor& input, const ExecContext& context) const
             const float* src = in + source * inRow;
             float* dst = out + row * outRow;
             for (int64_t m = 0; m < multiples[rank - 1]; ++m)
-                std::memcpy(dst + m * inRow, src, static_cast<size_t>(inRow) * sizeof(float));
+                copyFloats(dst + m * inRow, src, inRow, streaming);
         }
     });
+    if (streaming)
+        streamingFence();
     return output;
 }
 
