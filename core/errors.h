@@ -35,6 +35,12 @@ public:
     using LayerError::LayerError;
 };
 
+// A layer would exceed ExecContext::maxMultiplyAdds (names the layer and the arithmetic).
+class WorkBudgetError : public LayerError {
+public:
+    using LayerError::LayerError;
+};
+
 // A pipeline file is malformed or names something unsupported.
 class PipelineFormatError : public Error {
 public:

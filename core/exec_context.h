@@ -17,6 +17,11 @@ int64_t defaultMemoryBudget();
 struct ExecContext {
     int threads = 0;                          // 0: all hardware threads
     int64_t memoryBudgetBytes = defaultMemoryBudget();
+    // Largest number of multiply-adds one layer may need; 0: no limit (the app and CLI, where a
+    // long run shows progress and can be cancelled). The fuzz harness sets one: memory-bounded
+    // shapes still allow a Conv2D with a 2048×2048 'same' kernel over a 2048×2048 map (10^13
+    // multiply-adds, hours), which is a valid computation, just not one to wait for there.
+    int64_t maxMultiplyAdds = 0;
     std::stop_token stop;                     // cancellation, checked between layers and inside kernels
     // Fraction 0..1 of the current layer done; called from the computing thread.
     std::function<void(double)> progress;

@@ -1,10 +1,11 @@
 // libFuzzer target: executing fuzzed pipelines on a small 8×8×3 tensor. The bytes are decoded
 // into 1–4 layers with arbitrary (also absurd: 2^k, INT64 extremes, negative) parameters and
 // sometimes inline Conv2D weights of a random shape; every run must finish with outputs of exactly
-// the shapes inferChain predicted, or end in a LayerError (including MemoryBudgetError) or
-// PipelineFormatError, within a 16 MiB budget (small, so that an execution stays fast while every
-// guard path is still reachable). A byte also decides whether the run is cancelled
-// before it starts or from the progress callback, which must end in CancelledError.
+// the shapes inferChain predicted, or end in a LayerError (including MemoryBudgetError and
+// WorkBudgetError) or PipelineFormatError, within a 16 MiB budget and 2^30 multiply-adds per layer
+// (small, so that an execution stays fast while every guard path is still reachable). A byte also
+// decides whether the run is cancelled before it starts or from the progress callback, which must
+// end in CancelledError.
 #include "core/errors.h"
 #include "core/pipeline.h"
 
@@ -121,6 +122,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     const int count = 1 + in.next() % 4;
     for (int i = 0; i < count; ++i)
         layers.push_back(layerFrom(in, i));
+    // LAYERSCOPE_FUZZ_PRINT=1 prints the decoded pipeline (to turn a finding into a test).
+    static const bool print = std::getenv("LAYERSCOPE_FUZZ_PRINT") != nullptr;
+    if (print)
+        std::fprintf(stderr, "%s\n", layers.dump().c_str());
     const uint8_t cancelMode = in.next() % 16; // 0: cancel before the run, 1: from the progress callback
     Tensor input({1, 8, 8, 3});
     for (int64_t i = 0; i < input.size(); ++i)
@@ -130,6 +135,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     ExecContext context;
     context.threads = 1;
     context.memoryBudgetBytes = int64_t{16} << 20;
+    // A few seconds under ASan at most; without it a huge 'same' Conv2D kernel over a grown map
+    // is a valid computation of hours (the libFuzzer timeout is 10 s).
+    context.maxMultiplyAdds = int64_t{1} << 30;
     context.stop = stop.get_token();
     if (cancelMode == 0)
         stop.request_stop();
@@ -160,6 +168,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         if (cancelMode > 1)
             std::abort(); // nobody asked for it
     } catch (const MemoryBudgetError&) {
+    } catch (const WorkBudgetError&) {
     } catch (const LayerError&) {
         // Validation errors come first: a chain that infers fine may only fail on the budget.
         if (chain.ok()) {

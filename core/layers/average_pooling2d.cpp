@@ -2,6 +2,7 @@
 
 #include "../config_parse.h"
 #include "../parallel.h"
+#include "window_sums.h"
 
 #include <algorithm>
 #include <vector>
@@ -77,10 +78,86 @@ LayerShape AveragePooling2D::inferShape(const Shape& input) const
     return result;
 }
 
+AvgPoolMethod chooseAvgPoolMethod(const Shape& in, const Shape& out, std::array<int64_t, 2> pool)
+{
+    const int64_t rows = std::min(pool[0], in[1]), cols = std::min(pool[1], in[2]);
+    if (rows * cols < 64)
+        return AvgPoolMethod::DirectSum;
+    // Cell additions of the direct sum (an upper bound: border windows are clipped). Each factor
+    // is bounded by the memory-guarded shapes, so the product fits in a double exactly enough.
+    const double additions = static_cast<double>(out[0]) * static_cast<double>(out[1])
+                           * static_cast<double>(out[2]) * static_cast<double>(out[3])
+                           * static_cast<double>(rows * cols);
+    return additions > double(1 << 24) ? AvgPoolMethod::WindowSums : AvgPoolMethod::DirectSum;
+}
+
+int64_t windowSumsScratchBytes(const Shape& in, const Shape& out)
+{
+    return in[1] * out[2] * in[3] * static_cast<int64_t>(sizeof(float));
+}
+
+namespace {
+
+// Rows first (each row's window sums into `rowSums`, H × OW × C), then columns of those, then
+// one division per output by its in-bounds count.
+void averagePoolWindowSums(const Tensor& input, Tensor& output, std::array<int64_t, 2> pool,
+                           std::array<int64_t, 2> strides, std::array<int64_t, 2> padBefore,
+                           const ExecContext& context)
+{
+    const int64_t B = input.dim(0), H = input.dim(1), W = input.dim(2), C = input.dim(3);
+    const int64_t OH = output.dim(1), OW = output.dim(2);
+    const WindowGeometry alongRows{H, pool[0], strides[0], padBefore[0], OH};
+    const WindowGeometry alongCols{W, pool[1], strides[1], padBefore[1], OW};
+    Tensor rowSums = Tensor::uninitialized({H, OW, C});
+    const int64_t rowLanes = OW * C;
+    constexpr int64_t kColumnLanes = 256; // lanes per chunk of the column pass: scratch stays in L2
+    for (int64_t b = 0; b < B; ++b) {
+        const float* in = input.data() + b * H * W * C;
+        parallelChunks(H, /*grain=*/1, context, [&](int64_t begin, int64_t end) {
+            std::vector<float> prefix(static_cast<size_t>(W * C)), suffix(prefix.size());
+            for (int64_t y = begin; y < end; ++y)
+                windowSumsAlongAxis(in + y * W * C, C, 0, C, rowSums.data() + y * rowLanes, C,
+                                    alongCols, prefix.data(), suffix.data());
+        });
+        float* out = output.data() + b * OH * rowLanes;
+        const int64_t laneChunks = (rowLanes + kColumnLanes - 1) / kColumnLanes;
+        parallelChunks(laneChunks, /*grain=*/1, context, [&](int64_t begin, int64_t end) {
+            std::vector<float> prefix(static_cast<size_t>(H * kColumnLanes)), suffix(prefix.size());
+            for (int64_t chunk = begin; chunk < end; ++chunk) {
+                const int64_t laneBegin = chunk * kColumnLanes;
+                const int64_t laneEnd = std::min(rowLanes, laneBegin + kColumnLanes);
+                windowSumsAlongAxis(rowSums.data(), rowLanes, laneBegin, laneEnd, out, rowLanes,
+                                    alongRows, prefix.data(), suffix.data());
+            }
+        });
+    }
+    parallelChunks(B * OH, /*grain=*/1, context, [&](int64_t begin, int64_t end) {
+        for (int64_t row = begin; row < end; ++row) {
+            const int64_t oy = row % OH;
+            const int64_t rowCount = alongRows.endCell(oy) - alongRows.firstCell(oy);
+            for (int64_t ox = 0; ox < OW; ++ox) {
+                const float count = static_cast<float>(rowCount * (alongCols.endCell(ox) - alongCols.firstCell(ox)));
+                float* dst = output.data() + (row * OW + ox) * C;
+#pragma omp simd
+                for (int64_t c = 0; c < C; ++c)
+                    dst[c] /= count;
+            }
+        }
+    });
+}
+
+} // namespace
+
 void averagePoolNhwc(const Tensor& input, Tensor& output, std::array<int64_t, 2> pool,
                      std::array<int64_t, 2> strides, std::array<int64_t, 2> padBefore,
-                     const ExecContext& context)
+                     const ExecContext& context, AvgPoolMethod method)
 {
+    if (method == AvgPoolMethod::Auto)
+        method = chooseAvgPoolMethod(input.shape(), output.shape(), pool);
+    if (method == AvgPoolMethod::WindowSums) {
+        averagePoolWindowSums(input, output, pool, strides, padBefore, context);
+        return;
+    }
     const int64_t B = input.dim(0), H = input.dim(1), W = input.dim(2), C = input.dim(3);
     const int64_t OH = output.dim(1), OW = output.dim(2);
     const float* in = input.data();
@@ -119,17 +196,19 @@ void averagePoolNhwc(const Tensor& input, Tensor& output, std::array<int64_t, 2>
 Tensor AveragePooling2D::forward(const Tensor& input, const ExecContext& context) const
 {
     const LayerShape shape = inferShape(input.shape());
-    guard(context, shape.output);
     const bool nchw = m_params.dataFormat == DataFormat::ChannelsFirst;
+    const Shape outNhwc = nchw ? nchwToNhwc(shape.output) : shape.output;
+    const Shape inNhwc = nchw ? nchwToNhwc(input.shape()) : input.shape();
+    const bool windowSums = chooseAvgPoolMethod(inNhwc, outNhwc, m_params.poolSize) == AvgPoolMethod::WindowSums;
+    guard(context, shape.output, windowSums ? windowSumsScratchBytes(inNhwc, outNhwc) : 0);
     const Tensor converted = nchw ? nchwToNhwc(input) : Tensor();
     const Tensor& nhwc = nchw ? converted : input;
-    // Axes 1 and 2 of the explanation in NHWC order are height and width.
-    const Shape outNhwc = nchw ? nchwToNhwc(shape.output) : shape.output;
     const auto strides = m_params.effectiveStrides();
     const WindowAxis rows = windowAxis("height", nhwc.dim(1), m_params.poolSize[0], strides[0], 1, m_params.padding);
     const WindowAxis cols = windowAxis("width", nhwc.dim(2), m_params.poolSize[1], strides[1], 1, m_params.padding);
     Tensor output = Tensor::uninitialized(outNhwc);
-    averagePoolNhwc(nhwc, output, m_params.poolSize, strides, {rows.padBefore, cols.padBefore}, context);
+    averagePoolNhwc(nhwc, output, m_params.poolSize, strides, {rows.padBefore, cols.padBefore}, context,
+                    windowSums ? AvgPoolMethod::WindowSums : AvgPoolMethod::DirectSum);
     if (nchw)
         return nhwcToNchw(output);
     return output; // (a ternary here would copy the whole output)

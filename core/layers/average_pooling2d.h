@@ -51,9 +51,22 @@ private:
     AveragePooling2DParams m_params;
 };
 
+// How the window sums are formed. DirectSum adds every window cell in TF's row-major order
+// (bit-exact with TF). WindowSums uses separable block prefix/suffix sums (window_sums.h): time
+// independent of the window size, the same float sums in a different order (last-bit
+// differences). Auto takes WindowSums only where the direct sum would be slow: windows of 64
+// cells or more and over 2^24 cell additions in all (never for the 2×2 and 3×3 pools of real
+// models, nor for the golden cases).
+enum class AvgPoolMethod { Auto, DirectSum, WindowSums };
+
+AvgPoolMethod chooseAvgPoolMethod(const Shape& inputNhwc, const Shape& outputNhwc,
+                                  std::array<int64_t, 2> pool);
+// Scratch the WindowSums method allocates (the row-summed map of one batch item).
+int64_t windowSumsScratchBytes(const Shape& inputNhwc, const Shape& outputNhwc);
+
 // The NHWC kernel, exposed for the reference-loop tests and the benchmark.
 void averagePoolNhwc(const Tensor& input, Tensor& output, std::array<int64_t, 2> pool,
                      std::array<int64_t, 2> strides, std::array<int64_t, 2> padBefore,
-                     const ExecContext& context);
+                     const ExecContext& context, AvgPoolMethod method = AvgPoolMethod::Auto);
 
 } // namespace layerscope

@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <memory>
@@ -778,6 +779,30 @@ static void adviseHugePages(Tensor& tensor)
         madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
 }
 
+void Conv2D::guardWork(const ExecContext& context, const Shape& in, const Shape& out) const
+{
+    if (context.maxMultiplyAdds <= 0)
+        return;
+    const auto& p = m_params;
+    const int64_t channelsPerGroup = in[3] / std::max<int64_t>(1, p.groups);
+    // In double: the factors are each memory-bounded but their product need not fit in int64.
+    const double pixels = static_cast<double>(out[0]) * static_cast<double>(out[1]) * static_cast<double>(out[2]);
+    const double work = pixels * static_cast<double>(p.kernelSize[0]) * static_cast<double>(p.kernelSize[1])
+                      * static_cast<double>(channelsPerGroup) * static_cast<double>(p.filters);
+    if (work <= static_cast<double>(context.maxMultiplyAdds))
+        return;
+    char amount[64], limit[64];
+    std::snprintf(amount, sizeof amount, "%.3g", work);
+    std::snprintf(limit, sizeof limit, "%.3g", static_cast<double>(context.maxMultiplyAdds));
+    throw WorkBudgetError(className(), name(),
+                          shapeToString(out) + " output: " + std::to_string(out[0] * out[1] * out[2])
+                              + " pixels × " + std::to_string(p.kernelSize[0]) + "×"
+                              + std::to_string(p.kernelSize[1]) + " kernel × "
+                              + std::to_string(channelsPerGroup) + " input channels per group × "
+                              + std::to_string(p.filters) + " filters = " + amount
+                              + " multiply-adds, more than this run's limit of " + limit);
+}
+
 Tensor Conv2D::forward(const Tensor& input, const ExecContext& context) const
 {
     const LayerShape shape = inferShape(input.shape());
@@ -803,6 +828,7 @@ Tensor Conv2D::forward(const Tensor& input, const ExecContext& context) const
     // kernel_size of 2^40) their element counts can be beyond 2^62, and every size below is only
     // safe to compute once these are known to fit the budget.
     guard(context, convNhwc);
+    guardWork(context, inNhwc, convNhwc);
     if (!p.hasExplicitKernel())
         guard(context, {p.kernelSize[0], p.kernelSize[1], inNhwc[3] / std::max<int64_t>(1, p.groups), p.filters},
               0, "the kernel");

@@ -111,6 +111,9 @@ public:
     std::unique_ptr<Layer> clone() const override { return std::make_unique<Conv2D>(*this); }
 
 private:
+    // Throws WorkBudgetError when the convolution needs more than context.maxMultiplyAdds.
+    void guardWork(const ExecContext& context, const Shape& inputNhwc, const Shape& outputNhwc) const;
+
     Conv2DParams m_params;
 };
 

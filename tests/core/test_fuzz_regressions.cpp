@@ -201,6 +201,67 @@ private slots:
         }
     }
 
+    // fuzz_execute (long run, timeout): Resizing grew 8×8×3 to 131072×8×3, then a 131072×8 SAME
+    // pool with stride 8 summed every window cell for each of 16384 outputs (2.6·10^10 additions,
+    // minutes under ASan). Large windows now use separable block sums (linear time); the result
+    // must match a direct double-precision mean of the same cells.
+    void hugeSamePoolOverGrownMap()
+    {
+        const Pipeline pipeline = parsePipelineJson(
+            R"([{"class_name":"Resizing","config":{"antialias":true,"crop_to_aspect_ratio":false,"data_format":"channels_last","fill_value":5.0,"height":131072,"interpolation":"area","name":"l0","pad_to_aspect_ratio":false,"width":8}},)"
+            R"({"class_name":"AveragePooling2D","config":{"data_format":"channels_last","name":"l1","padding":"same","pool_size":[131072,8],"strides":[8,8]}}])");
+        Tensor input({1, 8, 8, 3});
+        for (int64_t i = 0; i < input.size(); ++i)
+            input[i] = static_cast<float>((i * 37) % 251) - 128.0f;
+        ExecContext context;
+        context.threads = 1;
+        context.memoryBudgetBytes = int64_t{16} << 20;
+        const std::vector<Tensor> outputs = runPipeline(pipeline, input, context);
+        QCOMPARE(outputs.size(), size_t{2});
+        const Tensor& grown = outputs[0];
+        const Tensor& pooled = outputs[1];
+        QCOMPARE(pooled.shape(), (Shape{1, 16384, 1, 3}));
+        // SAME split: rows pad (16383·8 + 131072 − 131072) / 2 = 65532 before; columns 0.
+        for (int64_t oy : {int64_t{0}, int64_t{8191}, int64_t{16383}})
+            for (int64_t c = 0; c < 3; ++c) {
+                const int64_t first = std::max<int64_t>(oy * 8 - 65532, 0);
+                const int64_t end = std::min<int64_t>(oy * 8 - 65532 + 131072, 131072);
+                double sum = 0;
+                for (int64_t y = first; y < end; ++y)
+                    for (int64_t x = 0; x < 8; ++x)
+                        sum += grown.at(0, y, x, c);
+                const double mean = sum / static_cast<double>((end - first) * 8);
+                QVERIFY2(std::abs(pooled.at(0, oy, 0, c) - mean) <= 1e-3 * (1 + std::abs(mean)),
+                         qPrintable(QString("row %1 channel %2: %3 vs %4").arg(oy).arg(c).arg(pooled.at(0, oy, 0, c)).arg(mean)));
+            }
+    }
+
+    // The same class of finding for Conv2D: shapes within the memory budget can still ask for
+    // 10^13 multiply-adds (a 'same' kernel as large as a grown map). Runs that set
+    // maxMultiplyAdds (the fuzz harness) get a WorkBudgetError naming the arithmetic instead.
+    void convWorkBeyondLimitIsRefused()
+    {
+        const Pipeline pipeline = parsePipelineJson(
+            R"([{"class_name":"Conv2D","config":{"name":"wide","filters":2,"kernel_size":[64,64],"padding":"same"}}])");
+        ExecContext context;
+        context.threads = 1;
+        context.maxMultiplyAdds = 1000000;
+        const Tensor input({1, 16, 16, 3});
+        try {
+            runPipeline(pipeline, input, context);
+            QFAIL("expected WorkBudgetError");
+        } catch (const WorkBudgetError& e) {
+            // 256 pixels × 64×64 × 3 × 2 = 6 291 456.
+            const std::string message = e.what();
+            QVERIFY2(message.find("Conv2D 'wide'") == 0, e.what());
+            QVERIFY2(message.find("256 pixels × 64×64 kernel × 3 input channels per group × 2 filters = 6.29e+06") != std::string::npos, e.what());
+        }
+        context.maxMultiplyAdds = 6291456; // exactly enough
+        QCOMPARE(runPipeline(pipeline, input, context).back().shape(), (Shape{1, 16, 16, 2}));
+        context.maxMultiplyAdds = 0; // no limit (the app and CLI)
+        QCOMPARE(runPipeline(pipeline, input, context).back().shape(), (Shape{1, 16, 16, 2}));
+    }
+
     // fuzz_pipeline_json (long run): a Conv2D weight written as a finite number beyond float32's
     // range (a 40-digit integer) loaded as inf, which the saver writes as JSON null, so the saved
     // pipeline did not load again. Now such a value is a load error naming the weights.

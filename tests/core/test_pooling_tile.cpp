@@ -9,6 +9,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <limits>
 
 using namespace layerscope;
 
@@ -77,6 +78,10 @@ class TestPoolingTile : public QObject {
 private slots:
     void avgPoolMatchesReference_data();
     void avgPoolMatchesReference();
+    void avgPoolWindowSumsMatchesReference_data();
+    void avgPoolWindowSumsMatchesReference();
+    void avgPoolWindowSumsNonFiniteAndHugeValues();
+    void avgPoolChoosesWindowSumsOnlyForLargeWindows();
     void avgPoolDocumentationExample();
     void avgPoolSamePaddingExcludesBorder();
     void avgPoolShapeTable_data();
@@ -134,6 +139,121 @@ void TestPoolingTile::avgPoolMatchesReference()
     const Tensor actualNchw = AveragePooling2D("pool", p).forward(toNchw(x), ExecContext{});
     QCOMPARE(actualNchw.shape(), toNchw(expected).shape());
     QVERIFY(actualNchw == toNchw(expected));
+}
+
+namespace {
+
+// Runs the kernel with a forced method, the geometry computed as referenceAvgPool does.
+Tensor avgPoolWith(AvgPoolMethod method, const Tensor& x, int kh, int kw, int sh, int sw, bool same)
+{
+    const int64_t H = x.dim(1), W = x.dim(2);
+    int64_t OH = (H - kh) / sh + 1, OW = (W - kw) / sw + 1, top = 0, left = 0;
+    if (same) {
+        OH = (H + sh - 1) / sh;
+        OW = (W + sw - 1) / sw;
+        top = std::max<int64_t>(0, (OH - 1) * sh + kh - H) / 2;
+        left = std::max<int64_t>(0, (OW - 1) * sw + kw - W) / 2;
+    }
+    Tensor out({x.dim(0), OH, OW, x.dim(3)});
+    averagePoolNhwc(x, out, {kh, kw}, {sh, sw}, {top, left}, ExecContext{}, method);
+    return out;
+}
+
+} // namespace
+
+void TestPoolingTile::avgPoolWindowSumsMatchesReference_data()
+{
+    QTest::addColumn<int>("h");
+    QTest::addColumn<int>("w");
+    QTest::addColumn<int>("c");
+    QTest::addColumn<int>("kh");
+    QTest::addColumn<int>("kw");
+    QTest::addColumn<int>("sh");
+    QTest::addColumn<int>("sw");
+    QTest::addColumn<bool>("same");
+    int row = 0;
+    for (int c : {1, 3, 8, 17})
+        for (auto [h, w] : {std::pair{9, 7}, {1, 5}, {13, 4}, {20, 17}})
+            for (auto [kh, kw, sh, sw] : {std::array{2, 2, 2, 2}, {3, 1, 1, 2}, {5, 5, 1, 1}, {9, 7, 2, 3},
+                                          {4, 6, 4, 6}, {7, 3, 3, 1}, {40, 40, 1, 1}, {33, 2, 5, 1}})
+                for (bool same : {false, true}) {
+                    if (!same && (kh > h || kw > w))
+                        continue;
+                    QTest::addRow("%d: %dx%dx%d pool %dx%d s%dx%d %s", row++, h, w, c, kh, kw, sh, sw, same ? "same" : "valid")
+                        << h << w << c << kh << kw << sh << sw << same;
+                }
+}
+
+void TestPoolingTile::avgPoolWindowSumsMatchesReference()
+{
+    // The separable block-sum path adds the same cells in another order: equal to rounding.
+    QFETCH(int, h);
+    QFETCH(int, w);
+    QFETCH(int, c);
+    QFETCH(int, kh);
+    QFETCH(int, kw);
+    QFETCH(int, sh);
+    QFETCH(int, sw);
+    QFETCH(bool, same);
+    const Tensor x = test::randomTensor({2, h, w, c}, static_cast<uint32_t>(h * 7 + w * 3 + c + kh), -5, 5);
+    const Tensor expected = referenceAvgPool(x, kh, kw, sh, sw, same);
+    const Tensor actual = avgPoolWith(AvgPoolMethod::WindowSums, x, kh, kw, sh, sw, same);
+    const std::string mismatch = test::compareTensors(actual, expected, 1e-5, 1e-5);
+    QVERIFY2(mismatch.empty(), mismatch.c_str());
+}
+
+void TestPoolingTile::avgPoolWindowSumsNonFiniteAndHugeValues()
+{
+    // One row of 12: a 1e30 at 0, NaN at 5, +Inf at 8, −Inf at 10; pool 3 stride 1 same. Windows
+    // never subtract, so the 1e30 only reaches windows that contain it, and NaN/Inf reach exactly
+    // the windows that hold them (Inf + −Inf is NaN), as in the direct sum.
+    const float inf = std::numeric_limits<float>::infinity();
+    std::vector<float> values{1e30f, 1, 2, 3, 4, NAN, 6, 7, inf, 9, -inf, 11};
+    const Tensor x({1, 1, 12, 1}, values);
+    const Tensor direct = avgPoolWith(AvgPoolMethod::DirectSum, x, 1, 3, 1, 1, true);
+    const Tensor sums = avgPoolWith(AvgPoolMethod::WindowSums, x, 1, 3, 1, 1, true);
+    for (int64_t i = 0; i < 12; ++i) {
+        const float d = direct[i], s = sums[i];
+        QVERIFY2(std::isnan(d) == std::isnan(s), qPrintable(QString("cell %1: %2 vs %3").arg(i).arg(d).arg(s)));
+        if (!std::isnan(d))
+            QCOMPARE(s, d);
+    }
+    QCOMPARE(sums[2], 2.0f);                 // (1 + 2 + 3) / 3: untouched by the 1e30 two cells away
+    QVERIFY(std::isnan(sums[9]));            // Inf + 9 − Inf
+    QCOMPARE(sums[11], -inf / 2);            // (−Inf + 11) / 2 at the clipped border
+}
+
+void TestPoolingTile::avgPoolChoosesWindowSumsOnlyForLargeWindows()
+{
+    // Real models' pools (and every golden case) keep the bit-exact direct sum.
+    QCOMPARE(chooseAvgPoolMethod({1, 1024, 1024, 64}, {1, 512, 512, 64}, {2, 2}), AvgPoolMethod::DirectSum);
+    QCOMPARE(chooseAvgPoolMethod({1, 512, 512, 64}, {1, 512, 512, 64}, {3, 3}), AvgPoolMethod::DirectSum);
+    QCOMPARE(chooseAvgPoolMethod({1, 9, 9, 3}, {1, 9, 9, 3}, {9, 9}), AvgPoolMethod::DirectSum);
+    // The fuzz finding: a 131072×8 SAME pool over 131072×8×3 (direct: 2.6·10^10 additions).
+    QCOMPARE(chooseAvgPoolMethod({1, 131072, 8, 3}, {1, 16384, 1, 3}, {131072, 8}), AvgPoolMethod::WindowSums);
+    QCOMPARE(chooseAvgPoolMethod({1, 1000, 1000, 3}, {1, 1000, 1000, 3}, {500, 500}), AvgPoolMethod::WindowSums);
+
+    // Through the layer: a 401×401 SAME pool on 600×500×2 picks window sums and agrees with the
+    // direct sum of a few cells computed here.
+    const Tensor x = test::randomTensor({1, 600, 500, 2}, 11, 0, 255);
+    AveragePooling2DParams p;
+    p.poolSize = {401, 401};
+    p.strides = std::array<int64_t, 2>{1, 1};
+    p.padding = Padding::Same;
+    const Tensor out = AveragePooling2D("big", p).forward(x, ExecContext{});
+    QCOMPARE(out.shape(), (Shape{1, 600, 500, 2}));
+    for (auto [oy, ox] : {std::pair<int64_t, int64_t>{0, 0}, {300, 250}, {599, 499}, {123, 457}}) {
+        const int64_t top = (599 + 401 - 600) / 2, left = (499 + 401 - 500) / 2;
+        double sum = 0;
+        int64_t count = 0;
+        for (int64_t y = std::max<int64_t>(oy - top, 0); y < std::min<int64_t>(oy - top + 401, 600); ++y)
+            for (int64_t xx = std::max<int64_t>(ox - left, 0); xx < std::min<int64_t>(ox - left + 401, 500); ++xx) {
+                sum += x.at(0, y, xx, 1);
+                ++count;
+            }
+        QVERIFY2(std::abs(out.at(0, oy, ox, 1) - sum / count) < 1e-3,
+                 qPrintable(QString("(%1, %2): %3 vs %4").arg(oy).arg(ox).arg(out.at(0, oy, ox, 1)).arg(sum / count)));
+    }
 }
 
 void TestPoolingTile::avgPoolDocumentationExample()
