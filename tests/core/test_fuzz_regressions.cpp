@@ -13,6 +13,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -234,6 +235,37 @@ private slots:
                 QVERIFY2(std::abs(pooled.at(0, oy, 0, c) - mean) <= 1e-3 * (1 + std::abs(mean)),
                          qPrintable(QString("row %1 channel %2: %3 vs %4").arg(oy).arg(c).arg(pooled.at(0, oy, 0, c)).arg(mean)));
             }
+    }
+
+    // fuzz_execute (long run, timeout): Tile grew the width to 49152, then an 'area' Resizing to
+    // 16384×5 (channels_first) summed a ~9830-column box per output pixel, recomputing each
+    // source row's box sums for every one of the 16384 output rows that covers it (1.3·10^10
+    // additions). The row sums are now computed once per source row (bit-exact with TF's order,
+    // see test_resize_kernels); this run must finish with the inferred shapes.
+    void areaResizeOfVeryWideRows()
+    {
+        const Pipeline pipeline = parsePipelineJson(
+            R"([{"class_name":"Resizing","config":{"antialias":true,"data_format":"channels_last","height":1,"interpolation":"lanczos3","name":"l0","width":1}},)"
+            R"({"class_name":"Resizing","config":{"antialias":true,"data_format":"channels_last","height":8,"interpolation":"bicubic","name":"l1","width":5}},)"
+            R"({"class_name":"Tile","config":{"multiples":[1,16384],"name":"l2"}},)"
+            R"({"class_name":"Resizing","config":{"antialias":true,"data_format":"channels_first","height":16384,"interpolation":"area","name":"l3","width":5}}])");
+        Tensor input({1, 8, 8, 3});
+        for (int64_t i = 0; i < input.size(); ++i)
+            input[i] = static_cast<float>(i % 17) - 8.0f;
+        ExecContext context;
+        context.threads = 1;
+        context.memoryBudgetBytes = int64_t{16} << 20;
+        const std::vector<Tensor> outputs = runPipeline(pipeline, input, context);
+        QCOMPARE(outputs[2].shape(), (Shape{1, 8, 5, 49152}));
+        QCOMPARE(outputs[3].shape(), (Shape{1, 8, 16384, 5}));
+        // l1 grows a 1×1 image, so every row of l3's input (channels_first: 5 rows of 49152 columns
+        // per channel) cycles through the same three values; a box of 9830.4 columns averages
+        // them to within 3 columns' share of their range.
+        const float v0 = outputs[2][0], v1 = outputs[2][1], v2 = outputs[2][2];
+        const float mean = (v0 + v1 + v2) / 3, range = std::max({v0, v1, v2}) - std::min({v0, v1, v2});
+        for (int64_t i = 0; i < outputs[3].size(); i += 4099)
+            QVERIFY2(std::abs(outputs[3][i] - mean) <= 3 * range / 9830 + 1e-5f,
+                     qPrintable(QString("%1: %2 vs %3").arg(i).arg(outputs[3][i]).arg(mean)));
     }
 
     // The same class of finding for Conv2D: shapes within the memory budget can still ask for
