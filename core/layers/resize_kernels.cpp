@@ -683,17 +683,15 @@ private:
 
 } // namespace
 
-void resizeArea(const ImageView& input, Tensor& output, const ExecContext& context)
+namespace {
+
+// TF's order: per output pixel, Σ over source rows of (row weight × the row's x-weighted box sum).
+void resizeAreaRowsFirst(const ImageView& input, Tensor& output, const std::vector<AreaSpan>& ys,
+                         const std::vector<AreaSpan>& xs, const ExecContext& context)
 {
     const int64_t H = input.height, W = input.width, C = input.channels;
     const int64_t OH = output.dim(1), OW = output.dim(2);
-    if (OH == H && OW == W) {
-        copyImages(input, output, context);
-        return;
-    }
     const float scaleH = resizeScale(H, OH);
-    const std::vector<AreaSpan> ys = areaSpans(H, OH);
-    const std::vector<AreaSpan> xs = areaSpans(W, OW);
     const float norm = areaNormalisation(H, OH, W, OW);
     const int64_t rowFloats = OW * C;
     float* out = output.data();
@@ -719,6 +717,84 @@ void resizeArea(const ImageView& input, Tensor& output, const ExecContext& conte
                 total[k] = total[k] * norm;
         }
     });
+}
+
+// The transposed order, Σ over source columns of (column weight × the column's y-weighted box
+// sum): the same weights and cells, rounded in another order. Only for shapes where TF's order
+// costs orders of magnitude more, such as a tall single column spread into a wide single row
+// (1048576×1 → 1×1048576: every source row summed for every output column).
+void resizeAreaColumnsFirst(const ImageView& input, Tensor& output, const std::vector<AreaSpan>& ys,
+                            const std::vector<AreaSpan>& xs, const ExecContext& context)
+{
+    const int64_t H = input.height, W = input.width, C = input.channels;
+    const int64_t OH = output.dim(1), OW = output.dim(2);
+    const float scaleH = resizeScale(H, OH);
+    const float norm = areaNormalisation(H, OH, W, OW);
+    const int64_t rowFloats = OW * C, inRowFloats = W * C;
+    float* out = output.data();
+    parallelChunks(input.batch * OH, rowGrain(rowFloats), context, [&](int64_t begin, int64_t end) {
+        std::vector<float> columnSums(static_cast<size_t>(inRowFloats));
+        for (int64_t row = begin; row < end; ++row) {
+            const int64_t b = row / OH, y = row % OH;
+            const AreaSpan& sy = ys[static_cast<size_t>(y)];
+            const float a = static_cast<float>(y) * scaleH, bEdge = static_cast<float>(y + 1) * scaleH;
+            float* __restrict sums = columnSums.data();
+            std::fill(sums, sums + inRowFloats, 0.0f);
+            for (int64_t i = sy.start; i < sy.end; ++i) {
+                const float* __restrict p = input.row(b, std::clamp<int64_t>(i, 0, H - 1));
+                const float wy = areaCellScale(i, a, bEdge, scaleH);
+#pragma omp simd
+                for (int64_t k = 0; k < inRowFloats; ++k)
+                    sums[k] += p[k] * wy;
+            }
+            areaRowSums(sums, W, C, xs, out + row * rowFloats);
+            float* __restrict total = out + row * rowFloats;
+#pragma omp simd
+            for (int64_t k = 0; k < rowFloats; ++k)
+                total[k] = total[k] * norm;
+        }
+    });
+}
+
+double spanCells(const std::vector<AreaSpan>& spans)
+{
+    double cells = 0;
+    for (const AreaSpan& s : spans)
+        cells += static_cast<double>(s.end - s.start);
+    return cells;
+}
+
+} // namespace
+
+AreaOrder chooseAreaOrder(int64_t H, int64_t W, int64_t OH, int64_t OW)
+{
+    const std::vector<AreaSpan> ys = areaSpans(H, OH), xs = areaSpans(W, OW);
+    const double rowCells = spanCells(ys), columnCells = spanCells(xs);
+    // Additions per channel: rows first sums each source row's boxes about once and then mixes
+    // rows per output pixel; columns first mixes rows per source column and then sums boxes.
+    const double rowsFirst = std::min(rowCells, static_cast<double>(H + OH)) * columnCells
+                           + rowCells * static_cast<double>(OW);
+    const double columnsFirst = rowCells * static_cast<double>(W) + static_cast<double>(OH) * columnCells;
+    return rowsFirst > 8 * columnsFirst && rowsFirst > double(1 << 24) ? AreaOrder::ColumnsFirst
+                                                                       : AreaOrder::RowsFirst;
+}
+
+void resizeArea(const ImageView& input, Tensor& output, const ExecContext& context, AreaOrder order)
+{
+    const int64_t H = input.height, W = input.width;
+    const int64_t OH = output.dim(1), OW = output.dim(2);
+    if (OH == H && OW == W) {
+        copyImages(input, output, context);
+        return;
+    }
+    if (order == AreaOrder::Auto)
+        order = chooseAreaOrder(H, W, OH, OW);
+    const std::vector<AreaSpan> ys = areaSpans(H, OH);
+    const std::vector<AreaSpan> xs = areaSpans(W, OW);
+    if (order == AreaOrder::ColumnsFirst)
+        resizeAreaColumnsFirst(input, output, ys, xs, context);
+    else
+        resizeAreaRowsFirst(input, output, ys, xs, context);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1036,7 +1112,7 @@ int64_t resizeScratchBytes(const ImageView& input, int64_t outHeight, int64_t ou
     case Interpolation::Nearest:
         return saturate(axes * 8 + flat * 4);
     case Interpolation::Area:
-        return saturate(axes * 24 + perThread * 2 * outRow * f);
+        return saturate(axes * 24 + perThread * std::max(2 * outRow, inRow) * f);
     case Interpolation::Lanczos3:
     case Interpolation::Lanczos5:
         break;

@@ -88,7 +88,12 @@ int64_t resizeScratchBytes(const ImageView& input, int64_t outHeight, int64_t ou
 void resizeBilinear(const ImageView& input, Tensor& output, const ExecContext& context);
 void resizeNearest(const ImageView& input, Tensor& output, const ExecContext& context);
 void resizeBicubic(const ImageView& input, Tensor& output, const ExecContext& context);
-void resizeArea(const ImageView& input, Tensor& output, const ExecContext& context);
+// Area resize sums in TF's order (RowsFirst: bit-exact) unless that costs over 8× the transposed
+// order (ColumnsFirst: the same sum rounded differently), which only extreme aspect changes do.
+enum class AreaOrder { Auto, RowsFirst, ColumnsFirst };
+AreaOrder chooseAreaOrder(int64_t inHeight, int64_t inWidth, int64_t outHeight, int64_t outWidth);
+void resizeArea(const ImageView& input, Tensor& output, const ExecContext& context,
+                AreaOrder order = AreaOrder::Auto);
 enum class SamplingKernel { Lanczos3, Lanczos5, Triangle, KeysCubic };
 void scaleAndTranslate(const ImageView& input, Tensor& output, SamplingKernel kernel,
                        bool antialias, const ExecContext& context);

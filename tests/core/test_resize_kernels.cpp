@@ -415,6 +415,47 @@ private slots:
                     }
     }
 
+    void areaColumnsFirstMatchesReference()
+    {
+        // The transposed summation order adds the same weighted cells: equal up to rounding.
+        const ExecContext context = testContext();
+        uint32_t seed = 500;
+        for (const SizeCase& s : kSizes)
+            for (int64_t c : {1, 3, 16}) {
+                const Tensor in = randomTensor({2, s.h, s.w, c}, seed++, -2.0f, 3.0f);
+                Tensor out = Tensor::uninitialized({2, s.oh, s.ow, c});
+                resizeArea(ImageView::of(in), out, context, AreaOrder::ColumnsFirst);
+                const std::string diff = compareTensors(out, refArea(in, s.oh, s.ow), 1e-5, 1e-5);
+                QVERIFY2(diff.empty(), (describe(s, c, Interpolation::Area, false) + diff).c_str());
+            }
+    }
+
+    void areaOrderIsTfsExceptForExtremeShapes()
+    {
+        // Every ordinary resize keeps TF's (bit-exact) order...
+        QCOMPARE(chooseAreaOrder(1024, 1024, 512, 512), AreaOrder::RowsFirst);
+        QCOMPARE(chooseAreaOrder(1024, 1024, 1536, 1536), AreaOrder::RowsFirst);
+        QCOMPARE(chooseAreaOrder(5, 49152, 16384, 5), AreaOrder::RowsFirst);
+        QCOMPARE(chooseAreaOrder(7, 9, 3, 11), AreaOrder::RowsFirst);
+        // ...but a tall column spread into a wide row would sum every source row for every output
+        // column (65536² additions); the transposed order needs about 2·65536.
+        QCOMPARE(chooseAreaOrder(65536, 1, 1, 65536), AreaOrder::ColumnsFirst);
+        const Tensor in = randomTensor({1, 65536, 1, 2}, 77, 0.0f, 1.0f);
+        Tensor out = Tensor::uninitialized({1, 1, 65536, 2});
+        resizeImages(ImageView::of(in), out, Interpolation::Area, false, testContext());
+        // One output row covering all 65536 source rows: every column is the mean of the input
+        // column (area scale 65536 along y, 1/65536 along x: each output cell is one source column).
+        for (int64_t c = 0; c < 2; ++c) {
+            double mean = 0;
+            for (int64_t y = 0; y < 65536; ++y)
+                mean += in.at(0, y, 0, c);
+            mean /= 65536;
+            for (int64_t x : {int64_t{0}, int64_t{31337}, int64_t{65535}})
+                QVERIFY2(std::abs(out.at(0, 0, x, c) - mean) < 1e-4,
+                         qPrintable(QString("x %1 c %2: %3 vs %4").arg(x).arg(c).arg(out.at(0, 0, x, c)).arg(mean)));
+        }
+    }
+
     void kernelsReadCroppedViews()
     {
         // A crop is a strided view; the kernels must honour its row and batch strides.
