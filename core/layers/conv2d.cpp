@@ -772,7 +772,10 @@ void conv2dNhwc(const Tensor& input, Tensor& output, const float* kernel, const 
     // the width: no im2col copy (conv_a, 3 channels: 26.5 → 21.5 ms; conv_b, 64 channels: about
     // 7% faster). Border columns whose taps reach into the left/right padding still go through
     // im2col, as does everything on the AVX2 and Eigen paths.
-    const bool direct = wide && !pointwise && G == 1 && g.dilation[1] == 1 && g.kernelSize[0] <= kMaxSegments;
+    // (Strides beyond the input leave one output per axis; they stay on im2col, which keeps the
+    // stride·channels row step below from overflowing for absurd strides.)
+    const bool direct = wide && !pointwise && G == 1 && g.dilation[1] == 1 && g.kernelSize[0] <= kMaxSegments
+                     && g.strides[0] <= H && g.strides[1] <= W;
     const int64_t kw = g.kernelSize[1], sw = g.strides[1], padLeft = g.padBefore[1];
     const int64_t interiorBegin = std::min(OW, (padLeft + sw - 1) / sw);
     const int64_t interiorEnd = W - kw + padLeft >= 0 ? std::min(OW, (W - kw + padLeft) / sw + 1) : 0;

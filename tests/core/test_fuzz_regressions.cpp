@@ -268,6 +268,28 @@ private slots:
                      qPrintable(QString("%1: %2 vs %3").arg(i).arg(outputs[3][i]).arg(mean)));
     }
 
+    // fuzz_execute (UBSan): the direct (im2col-free) Conv2D path stepped rows by stride·channels,
+    // which overflowed for a width stride of 2^63 − 2. Such strides leave one output column and
+    // now stay on the im2col path; the result must equal the same layer with stride 48 (the input
+    // width, the same single column).
+    void convDirectPathHugeStride()
+    {
+        const std::string conv = R"({"class_name":"Conv2D","config":{"activation":"sparsemax","filters":6,"kernel_size":[6,3],"name":"l1","padding":"same","use_bias":false,"strides":[2,)";
+        const std::string tile = R"([{"class_name":"Tile","config":{"multiples":[6,6,6,8],"name":"l0"}},)";
+        const Pipeline huge = parsePipelineJson(tile + conv + R"(9223372036854775806]}}])");
+        const Pipeline plain = parsePipelineJson(tile + conv + R"(48]}}])");
+        Tensor input({1, 8, 8, 3});
+        for (int64_t i = 0; i < input.size(); ++i)
+            input[i] = static_cast<float>((i * 7) % 13) - 6.0f;
+        ExecContext context;
+        context.threads = 1;
+        const std::vector<Tensor> a = runPipeline(huge, input, context);
+        const std::vector<Tensor> b = runPipeline(plain, input, context);
+        QCOMPARE(a.back().shape(), (Shape{6, 24, 1, 6}));
+        QCOMPARE(b.back().shape(), a.back().shape());
+        QVERIFY(a.back() == b.back());
+    }
+
     // The same class of finding for Conv2D: shapes within the memory budget can still ask for
     // 10^13 multiply-adds (a 'same' kernel as large as a grown map). Runs that set
     // maxMultiplyAdds (the fuzz harness) get a WorkBudgetError naming the arithmetic instead.
