@@ -27,35 +27,41 @@ constexpr int kMaxChannelsShown = 4;
 
 KernelEditor::KernelEditor(Document* document, QWidget* parent) : QWidget(parent), m_document(document)
 {
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 6, 0, 0);
-    auto* title = new QLabel(tr("<b>Kernel</b> (rows: filters, columns: input channels)"), this);
-    layout->addWidget(title);
+    auto* outer = new QVBoxLayout(this);
+    outer->setContentsMargins(4, 4, 4, 4);
+    m_title = new QLabel(this);
+    outer->addWidget(m_title);
+    m_controls = new QWidget(this);
+    outer->addWidget(m_controls, 1);
+    auto* layout = new QVBoxLayout(m_controls);
+    layout->setContentsMargins(0, 0, 0, 0);
 
     auto* presets = new QHBoxLayout;
-    m_preset = new QComboBox(this);
+    m_preset = new QComboBox(m_controls);
     m_preset->addItems(kernelPresetNames());
-    m_target = new QComboBox(this);
-    m_average = new QCheckBox(tr("÷ channels"), this);
+    m_target = new QComboBox(m_controls);
+    m_average = new QCheckBox(tr("÷ channels"), m_controls);
     m_average->setChecked(true);
     m_average->setToolTip(tr("Divide fixed presets by the number of input channels (luminance response)"));
-    m_seed = new QSpinBox(this);
+    m_seed = new QSpinBox(m_controls);
     m_seed->setRange(0, 1000000);
     m_seed->setPrefix(tr("seed "));
-    auto* apply = new QPushButton(tr("Apply"), this);
-    presets->addWidget(m_preset, 1);
+    auto* apply = new QPushButton(tr("Apply"), m_controls);
+    presets->addWidget(new QLabel(tr("Preset"), m_controls));
+    presets->addWidget(m_preset);
     presets->addWidget(m_target);
     presets->addWidget(m_average);
     presets->addWidget(m_seed);
     presets->addWidget(apply);
+    presets->addStretch(1);
     layout->addLayout(presets);
     connect(apply, &QPushButton::clicked, this, [this] {
         applyPreset(m_preset->currentIndex(), m_target->currentIndex() - 1);
     });
 
     auto* pageRow = new QHBoxLayout;
-    m_info = new QLabel(this);
-    m_page = new QSpinBox(this);
+    m_info = new QLabel(m_controls);
+    m_page = new QSpinBox(m_controls);
     m_page->setPrefix(tr("filters from "));
     m_page->setSingleStep(kFiltersPerPage);
     pageRow->addWidget(m_info, 1);
@@ -63,7 +69,7 @@ KernelEditor::KernelEditor(Document* document, QWidget* parent) : QWidget(parent
     layout->addLayout(pageRow);
     connect(m_page, &QSpinBox::valueChanged, this, [this] { refresh(); });
 
-    auto* scroll = new QScrollArea(this);
+    auto* scroll = new QScrollArea(m_controls);
     scroll->setWidgetResizable(true);
     m_grid = new QWidget(scroll);
     m_gridLayout = new QGridLayout(m_grid);
@@ -71,11 +77,15 @@ KernelEditor::KernelEditor(Document* document, QWidget* parent) : QWidget(parent
     scroll->setWidget(m_grid);
     layout->addWidget(scroll, 1);
 
-    layout->addWidget(new QLabel(tr("Bias"), this));
-    m_bias = new QTableWidget(1, 0, this);
+    auto* biasRow = new QHBoxLayout;
+    biasRow->addWidget(new QLabel(tr("Bias"), m_controls));
+    m_bias = new QTableWidget(1, 0, m_controls);
     m_bias->verticalHeader()->hide();
-    m_bias->setMaximumHeight(60);
-    layout->addWidget(m_bias);
+    m_bias->horizontalHeader()->setDefaultSectionSize(60);
+    m_bias->setFixedHeight(2 * m_bias->fontMetrics().height() + 26); // header + one row
+    m_bias->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    biasRow->addWidget(m_bias, 1);
+    layout->addLayout(biasRow);
     connect(m_bias, &QTableWidget::cellChanged, this, [this](int, int column) {
         if (m_updating)
             return;
@@ -89,12 +99,31 @@ KernelEditor::KernelEditor(Document* document, QWidget* parent) : QWidget(parent
         w.bias[static_cast<size_t>(column)] = v;
         pushWeights(w, tr("Edit bias"), QStringLiteral("bias:%1").arg(column));
     });
+
+    connect(document, &Document::layerChanged, this, [this](int index) {
+        if (index == m_index)
+            refresh();
+    });
+    connect(document, &Document::contentChanged, this, [this] { refresh(); });
+    refresh();
 }
 
 void KernelEditor::setLayerIndex(int index)
 {
+    if (index == m_index)
+        return;
     m_index = index;
+    {
+        const QSignalBlocker block(m_page);
+        m_page->setValue(0);
+    }
     refresh();
+}
+
+bool KernelEditor::editsConv2D() const
+{
+    return m_index >= 0 && m_index < m_document->layerCount()
+        && m_document->layer(m_index).className() == "Conv2D";
 }
 
 ConvWeights KernelEditor::currentWeights() const
@@ -120,6 +149,8 @@ void KernelEditor::pushWeights(const ConvWeights& weights, const QString& text, 
 
 void KernelEditor::applyPreset(int preset, int filter)
 {
+    if (!editsConv2D())
+        return;
     ConvWeights w = currentWeights();
     if (!w.valid()) {
         // No stored weights yet: create them for the layer's current sizes and input channels.
@@ -140,8 +171,13 @@ void KernelEditor::applyPreset(int preset, int filter)
 
 void KernelEditor::refresh()
 {
+    const bool conv = editsConv2D();
+    m_controls->setEnabled(conv);
+    m_title->setText(conv ? tr("<b>%1</b>: kernel weights (columns: filters, rows: input channels)")
+                                .arg(QString::fromStdString(m_document->layer(m_index).name()).toHtmlEscaped())
+                          : tr("Select a Conv2D layer to edit its kernel."));
     m_updating = true;
-    const ConvWeights w = currentWeights();
+    const ConvWeights w = conv ? currentWeights() : ConvWeights{};
     while (QLayoutItem* item = m_gridLayout->takeAt(0)) {
         if (QWidget* widget = item->widget()) {
             widget->hide();
@@ -158,7 +194,8 @@ void KernelEditor::refresh()
         m_target->addItem(tr("filter %1").arg(f));
     m_target->setCurrentIndex(qBound(0, targetIndex, m_target->count() - 1));
     if (!w.valid()) {
-        m_info->setText(tr("No stored weights: apply a preset to create them."));
+        m_info->setText(conv ? tr("Seeded Glorot-uniform default weights (not stored): apply a preset to edit them.")
+                             : QString());
         m_bias->setColumnCount(0);
         m_updating = false;
         return;
@@ -171,12 +208,13 @@ void KernelEditor::refresh()
     const int first = m_page->value();
     const int last = std::min(w.filters, first + kFiltersPerPage);
     const int channels = std::min(w.cin, kMaxChannelsShown);
+    // Filters across (a wide dock), input channels down.
     for (int ci = 0; ci < channels; ++ci)
-        m_gridLayout->addWidget(new QLabel(tr("in %1").arg(ci), m_grid), 0, ci + 1, Qt::AlignCenter);
-    const int cell = 40;
+        m_gridLayout->addWidget(new QLabel(tr("in %1").arg(ci), m_grid), ci + 1, 0);
+    const int cell = 60;
     for (int f = first; f < last; ++f) {
-        const int row = f - first + 1;
-        m_gridLayout->addWidget(new QLabel(tr("f%1").arg(f), m_grid), row, 0);
+        const int column = f - first + 1;
+        m_gridLayout->addWidget(new QLabel(tr("filter %1").arg(f), m_grid), 0, column, Qt::AlignCenter);
         for (int ci = 0; ci < channels; ++ci) {
             auto* table = new QTableWidget(w.kh, w.kw, m_grid);
             table->horizontalHeader()->hide();
@@ -203,17 +241,16 @@ void KernelEditor::refresh()
                 cw.at(y, x, ci, f) = v;
                 pushWeights(cw, tr("Edit kernel"), QStringLiteral("kernel:%1,%2,%3,%4").arg(f).arg(ci).arg(y).arg(x));
             });
-            m_gridLayout->addWidget(table, row, ci + 1);
+            m_gridLayout->addWidget(table, ci + 1, column);
         }
     }
-    m_gridLayout->setRowStretch(last - first + 1, 1);
-    m_gridLayout->setColumnStretch(channels + 1, 1);
+    m_gridLayout->setRowStretch(channels + 1, 1);
+    m_gridLayout->setColumnStretch(last - first + 1, 1);
     const int biasShown = std::min(static_cast<int>(w.bias.size()), kMaxListed);
     m_bias->setColumnCount(biasShown);
     for (int f = 0; f < biasShown; ++f) {
         m_bias->setHorizontalHeaderItem(f, new QTableWidgetItem(QString::number(f)));
         m_bias->setItem(0, f, new QTableWidgetItem(QString::number(static_cast<double>(w.bias[static_cast<size_t>(f)]), 'g', 4)));
-        m_bias->setColumnWidth(f, 48);
     }
     m_updating = false;
 }

@@ -2,6 +2,8 @@
 // The Conv2D kernel editor: a grid of small editable kernel matrices (filters × input channels,
 // paged), the bias values, and presets (identity, blur, Gaussian, sharpen, Sobel, Laplacian,
 // emboss, seeded Glorot-uniform). Edits the layer's "weights" JSON through ChangeLayerCommand.
+// Lives in the "Kernel" dock and follows the selected layer; for anything but a Conv2D it says so
+// and disables itself. Follows document edits (undo included) on its own.
 
 #include <QWidget>
 
@@ -21,7 +23,9 @@ class KernelEditor : public QWidget {
     Q_OBJECT
 public:
     explicit KernelEditor(Document* document, QWidget* parent = nullptr);
-    void setLayerIndex(int index);
+    void setLayerIndex(int index); // any layer index; -1 is the input
+    int layerIndex() const { return m_index; }
+    bool editsConv2D() const;
 
     // Applies preset `preset` (index into kernelPresetNames()) to `filter` (-1: all).
     void applyPreset(int preset, int filter);
@@ -43,6 +47,8 @@ private:
     QWidget* m_grid = nullptr;
     QGridLayout* m_gridLayout = nullptr;
     QTableWidget* m_bias = nullptr;
+    QWidget* m_controls = nullptr; // everything but the title: disabled for non-Conv2D layers
+    QLabel* m_title = nullptr;
 };
 
 } // namespace layerscope::gui

@@ -5,7 +5,6 @@
 #include "document/document.h"
 #include "document/layer_json.h"
 #include "widgets/field_schema.h"
-#include "widgets/kernel_editor.h"
 #include "widgets/pair_editor.h"
 
 #include <QCheckBox>
@@ -15,6 +14,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QSignalBlocker>
 #include <QSpinBox>
 #include <QVBoxLayout>
@@ -96,7 +96,6 @@ void LayerPropertiesPanel::rebuild()
         m_form->deleteLater();
         m_form = nullptr;
     }
-    m_kernelEditor = nullptr;
     m_name = nullptr;
     if (m_index < 0) {
         m_className.clear();
@@ -279,11 +278,13 @@ void LayerPropertiesPanel::rebuild()
         form->addRow(field.label, editor);
     }
     if (m_className == "Conv2D") {
-        m_kernelEditor = new KernelEditor(m_document, m_form);
-        m_kernelEditor->setLayerIndex(m_index);
-        outer->addWidget(m_kernelEditor, 1);
+        auto* editKernel = new QPushButton(tr("Edit Kernel Weights…"), m_form);
+        editKernel->setObjectName("editKernelButton");
+        editKernel->setToolTip(tr("Open the kernel editor (Ctrl+K): presets, every weight, the bias"));
+        connect(editKernel, &QPushButton::clicked, this, &LayerPropertiesPanel::kernelEditorRequested);
+        outer->addWidget(editKernel, 0, Qt::AlignLeft);
     }
-    m_layout->insertWidget(1, m_form, m_className == "Conv2D" ? 1 : 0);
+    m_layout->insertWidget(1, m_form, 0);
     refreshValues();
 }
 
@@ -295,8 +296,6 @@ void LayerPropertiesPanel::refreshValues()
     const nlohmann::json config = object.value("config", nlohmann::json::object());
     for (auto& refresh : m_refreshers)
         refresh(config);
-    if (m_kernelEditor)
-        m_kernelEditor->setLayerIndex(m_index);
     const ShapeChainEntry& entry = m_document->shapeChain().layers.at(static_cast<size_t>(m_index));
     showError(!m_localError.isEmpty() ? m_localError : entry.error);
 }

@@ -1,7 +1,7 @@
 #pragma once
 // The properties of the selected layer: its name, one editor per Keras argument (from
-// field_schema.h), the Keras message inline when a value is rejected, and for Conv2D the kernel
-// editor. Every edit becomes a ChangeLayerCommand holding the old and new layer JSON; edits of
+// field_schema.h), the Keras message inline when a value is rejected, and for Conv2D a button that
+// opens the kernel editor (a dock of its own: kernels need width). Every edit becomes a ChangeLayerCommand holding the old and new layer JSON; edits of
 // one field merge into one undo step.
 
 #include <QWidget>
@@ -19,7 +19,6 @@ class QVBoxLayout;
 namespace layerscope::gui {
 
 class Document;
-class KernelEditor;
 
 class LayerPropertiesPanel : public QWidget {
     Q_OBJECT
@@ -31,6 +30,10 @@ public:
     QString errorText() const;
     // Applies `value` to config key `key` as if the user edited it; false when rejected.
     bool applyConfigValue(const std::string& key, const nlohmann::json& value);
+
+signals:
+    // "Edit kernel weights…" on a Conv2D layer.
+    void kernelEditorRequested();
 
 private:
     void rebuild();
@@ -46,7 +49,6 @@ private:
     QLabel* m_title;
     QLineEdit* m_name = nullptr;
     QLabel* m_error;
-    KernelEditor* m_kernelEditor = nullptr;
     QString m_localError;
     std::vector<std::function<void(const nlohmann::json& config)>> m_refreshers;
 };

@@ -18,6 +18,7 @@
 #include "widgets/explain_controller.h"
 #include "widgets/feature_map_view.h"
 #include "widgets/input_panel.h"
+#include "widgets/kernel_editor.h"
 #include "widgets/layer_properties_panel.h"
 #include "widgets/layer_stack_delegate.h"
 #include "widgets/overview_strip.h"
@@ -429,7 +430,16 @@ void MainWindow::createDocks()
     overviewDock->setWidget(overviewScroll);
     addDockWidget(Qt::BottomDockWidgetArea, overviewDock);
     tabifyDockWidget(chainDock, overviewDock);
+
+    // The Conv2D kernel editor wants width (filters × channels of small matrices): a bottom dock.
+    m_kernelDock = new QDockWidget(tr("Kernel"), this);
+    m_kernelDock->setObjectName("KernelDock");
+    m_kernelEditor = new KernelEditor(m_document, m_kernelDock);
+    m_kernelDock->setWidget(m_kernelEditor);
+    addDockWidget(Qt::BottomDockWidgetArea, m_kernelDock);
+    tabifyDockWidget(overviewDock, m_kernelDock);
     chainDock->raise();
+    connect(m_properties, &LayerPropertiesPanel::kernelEditorRequested, this, &MainWindow::showKernelEditor);
     connect(m_overview, &OverviewStrip::layerActivated, this, &MainWindow::selectLayer);
     resizeDocks({chainDock}, {230}, Qt::Vertical);
     resizeDocks({propertiesDock, statsDock}, {520, 230}, Qt::Vertical);
@@ -523,8 +533,11 @@ void MainWindow::createActions()
         if (m_current >= 0)
             m_document->undoStack()->push(new BypassLayerCommand(m_document, m_current, on));
     });
+    connect(make("editKernel", tr("Edit &Kernel Weights"), QKeySequence(tr("Ctrl+K")),
+                 tr("Show the kernel editor of the selected Conv2D layer")),
+            &QAction::triggered, this, &MainWindow::showKernelEditor);
     edit->addAction(addDefault);
-    for (const char* n : {"duplicate", "rename", "bypass", "moveUp", "moveDown", "delete"})
+    for (const char* n : {"duplicate", "rename", "bypass", "moveUp", "moveDown", "delete", "editKernel"})
         edit->addAction(action(n));
     edit->addSeparator();
     edit->addAction(m_explain->action("copyKeras"));
@@ -685,9 +698,20 @@ void MainWindow::selectLayer(int index)
         m_properties->setLayerIndex(index);
     m_overview->setCurrentLayer(index);
     m_chain->setCurrentLayer(index);
+    m_kernelEditor->setLayerIndex(index);
     m_explain->setCurrentLayer(index);
     updateActions();
     updateView();
+}
+
+void MainWindow::showKernelEditor()
+{
+    m_kernelDock->show();
+    m_kernelDock->raise();
+    // Room for a 3×3 kernel per input channel (three rows: RGB) without scrolling.
+    if (m_kernelDock->height() < 360)
+        resizeDocks({m_kernelDock}, {360}, Qt::Vertical);
+    m_kernelEditor->setFocus();
 }
 
 void MainWindow::updateView()

@@ -11,6 +11,7 @@
 
 class QAction;
 class QComboBox;
+class QDockWidget;
 class QDoubleSpinBox;
 class QLabel;
 class QListView;
@@ -30,6 +31,7 @@ class Document;
 class ExplainController;
 class FeatureMapView;
 class InputPanel;
+class KernelEditor;
 class LayerPropertiesPanel;
 class LayerStackModel;
 class OverviewStrip;
@@ -72,6 +74,9 @@ public:
     LayerPropertiesPanel* propertiesPanel() const { return m_properties; }
     LayerStackModel* layerModel() const { return m_model; }
     StatisticsPanel* statisticsPanel() const { return m_statistics; }
+    KernelEditor* kernelEditor() const { return m_kernelEditor; }
+    // Shows and raises the Kernel dock (Ctrl+K, or the button on a Conv2D's properties).
+    void showKernelEditor();
     QListView* layerView() const { return m_layerView; }
     ExplainController* explain() const { return m_explain; }
     int currentLayer() const { return m_current; }
@@ -138,6 +143,8 @@ private:
     QTableView* m_numbersView = nullptr;
     TensorTableModel* m_numbersModel = nullptr;
     StatisticsPanel* m_statistics = nullptr;
+    KernelEditor* m_kernelEditor = nullptr;
+    QDockWidget* m_kernelDock = nullptr;
     OverviewStrip* m_overview = nullptr;
     ShapeChainPanel* m_chain = nullptr;
     ExplainController* m_explain = nullptr;

@@ -1,6 +1,7 @@
 // The Conv2D kernel editor and presets: a preset writes the stored weights (HWIO JSON), the layer
 // is recomputed with them, undo restores the previous weights, and changing the filter count
-// keeps the stored weights in step.
+// keeps the stored weights in step. The editor lives in its own "Kernel" dock, follows the
+// selected layer, and opens from the Conv2D properties (button) or Ctrl+K.
 
 #include "gui_test_support.h"
 
@@ -9,6 +10,9 @@
 #include "widgets/kernel_editor.h"
 #include "widgets/layer_properties_panel.h"
 
+#include <QDockWidget>
+#include <QPushButton>
+#include <QTableWidget>
 #include <QTest>
 
 using namespace layerscope;
@@ -19,6 +23,9 @@ namespace {
 
 const char* kConv = R"([{"class_name": "Conv2D", "config": {"name": "conv", "filters": 2,
   "kernel_size": [3, 3], "strides": [1, 1], "padding": "same", "use_bias": true}}])";
+
+const char* kPoolThenConv = R"([{"class_name": "AveragePooling2D", "config": {"name": "pool", "pool_size": [1, 1]}},
+  {"class_name": "Conv2D", "config": {"name": "conv", "filters": 2, "kernel_size": [3, 3], "padding": "same"}}])";
 
 } // namespace
 
@@ -31,7 +38,7 @@ private slots:
     {
         auto w = makeWindow(InputSpec::arange(1, 5, 6, 1), kConv);
         QVERIFY(waitIdle(*w));
-        KernelEditor* editor = w->propertiesPanel()->findChild<KernelEditor*>();
+        KernelEditor* editor = w->kernelEditor();
         QVERIFY(editor);
         editor->applyPreset(static_cast<int>(KernelPreset::Identity), -1);
         const ConvWeights weights = ConvWeights::fromJson(layerWeights(w->document()->layerJson(0)));
@@ -56,11 +63,53 @@ private slots:
         QCOMPARE(w->runner()->output(0)->at(0, 2, 2, 1), 15.0f);
     }
 
+    void dockFollowsSelectionAndOpensOnRequest()
+    {
+        auto w = makeWindow(InputSpec::arange(1, 5, 6, 1), kPoolThenConv);
+        QVERIFY(waitIdle(*w));
+        KernelEditor* editor = w->kernelEditor();
+        auto* dock = w->findChild<QDockWidget*>("KernelDock");
+        QVERIFY(editor && dock);
+        QCOMPARE(dock->widget(), static_cast<QWidget*>(editor));
+
+        w->selectLayer(0); // the pooling layer: nothing to edit, presets do nothing
+        QVERIFY(!editor->editsConv2D());
+        const nlohmann::json before = w->document()->layerJson(0);
+        editor->applyPreset(static_cast<int>(KernelPreset::Identity), -1);
+        QVERIFY(w->document()->layerJson(0) == before);
+        QCOMPARE(w->document()->undoStack()->count(), 0);
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete); // the previous form
+        QVERIFY(!w->propertiesPanel()->findChild<QPushButton*>("editKernelButton"));
+
+        w->selectLayer(1);
+        QVERIFY(editor->editsConv2D());
+        QCOMPARE(editor->layerIndex(), 1);
+        // The Conv2D properties offer the editor; the button shows and raises the dock.
+        dock->hide();
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+        auto* button = w->propertiesPanel()->findChild<QPushButton*>("editKernelButton");
+        QVERIFY(button);
+        button->click();
+        QVERIFY(!dock->isHidden());
+        dock->hide();
+        w->action("editKernel")->trigger();
+        QVERIFY(!dock->isHidden());
+        QCOMPARE(w->action("editKernel")->shortcut(), QKeySequence(tr("Ctrl+K")));
+
+        // Edits made elsewhere (undo) reach the editor without reselecting.
+        editor->applyPreset(static_cast<int>(KernelPreset::Identity), -1);
+        QVERIFY(ConvWeights::fromJson(layerWeights(w->document()->layerJson(1))).valid());
+        w->document()->undoStack()->undo();
+        QVERIFY(!ConvWeights::fromJson(layerWeights(w->document()->layerJson(1))).valid());
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+        QCOMPARE(editor->findChildren<QTableWidget*>().size(), qsizetype{1}); // only the (empty) bias row
+    }
+
     void filterCountResizesStoredWeights()
     {
         auto w = makeWindow(InputSpec::arange(1, 5, 6, 3), kConv);
         QVERIFY(waitIdle(*w));
-        KernelEditor* editor = w->propertiesPanel()->findChild<KernelEditor*>();
+        KernelEditor* editor = w->kernelEditor();
         QVERIFY(editor);
         editor->applyPreset(static_cast<int>(KernelPreset::BoxBlur), -1);
         QVERIFY(w->propertiesPanel()->applyConfigValue("filters", 5));
