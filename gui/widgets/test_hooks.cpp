@@ -2,6 +2,7 @@
 
 #include "commands/insert_layer_command.h"
 #include "document/document.h"
+#include "engine/pipeline_runner.h"
 
 #include <QTimer>
 
@@ -32,6 +33,14 @@ void applyTestHook(MainWindow& window)
             doc->undoStack()->push(new InsertLayerCommand(doc, doc->layerCount(), layer));
             std::printf("edited\n");
             std::fflush(stdout);
+        });
+    } else if (hook == "close") {
+        // Close the window the normal way once the first run is done (exit-time measurements).
+        QTimer::singleShot(0, &window, [&window] {
+            window.runner()->waitForIdle();
+            std::printf("closing\n");
+            std::fflush(stdout);
+            window.close();
         });
     } else if (hook == "report") {
         QTimer::singleShot(0, &window, [&window] {

@@ -174,6 +174,37 @@ private slots:
         QVERIFY2(out.contains("modified: 1"), qPrintable(out));
     }
 
+    void closingExitsPromptlyAndCleanly()
+    {
+        // The real process, closed the normal way once idle: it must end by itself with status
+        // 0 (worker threads joined, no hang in teardown), leave no autosave behind and have
+        // written its settings.
+        const QString binary = QCoreApplication::applicationDirPath() + "/layerscope";
+        if (!QFile::exists(binary))
+            QSKIP("layerscope binary not next to the test");
+        QTemporaryDir home;
+        QVERIFY(home.isValid());
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("HOME", home.path());
+        env.insert("XDG_CONFIG_HOME", home.path() + "/config");
+        env.insert("XDG_DATA_HOME", home.path() + "/data");
+        env.insert("XDG_CACHE_HOME", home.path() + "/cache");
+        env.insert("QT_QPA_PLATFORM", "offscreen");
+        env.insert("LAYERSCOPE_TEST_HOOK", "close");
+        env.insert("LAYERSCOPE_RESTORE", "no");
+        QProcess app;
+        app.setProcessEnvironment(env);
+        app.start(binary, QStringList{});
+        QVERIFY(app.waitForStarted(5000));
+        QVERIFY(waitFor([&] { return app.state() == QProcess::NotRunning || app.peek(64).contains("closing"); }, 20000));
+        QVERIFY2(app.waitForFinished(5000), "the app did not exit within 5 s of closing its window");
+        QCOMPARE(app.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(app.exitCode(), 0);
+        QVERIFY(app.readAllStandardOutput().contains("closing"));
+        QVERIFY(findFile(home.path() + "/data", "autosave.json").isEmpty());
+        QVERIFY(!findFile(home.path() + "/config", "*.conf").isEmpty());
+    }
+
     void saveReplacesByRename()
     {
         QTemporaryDir dir;
