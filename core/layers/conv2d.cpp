@@ -777,8 +777,8 @@ void conv2dNhwc(const Tensor& input, Tensor& output, const float* kernel, const 
     const bool direct = wide && !pointwise && G == 1 && g.dilation[1] == 1 && g.kernelSize[0] <= kMaxSegments
                      && g.strides[0] <= H && g.strides[1] <= W;
     const int64_t kw = g.kernelSize[1], sw = g.strides[1], padLeft = g.padBefore[1];
-    const int64_t interiorBegin = std::min(OW, (padLeft + sw - 1) / sw);
-    const int64_t interiorEnd = W - kw + padLeft >= 0 ? std::min(OW, (W - kw + padLeft) / sw + 1) : 0;
+    const int64_t interiorBegin = direct ? std::min(OW, (padLeft + sw - 1) / sw) : 0;
+    const int64_t interiorEnd = direct && W - kw + padLeft >= 0 ? std::min(OW, (W - kw + padLeft) / sw + 1) : 0;
     // Pixels [q0, q1) of one block through im2col and the GEMM, into c.
     const auto im2colGemm = [&](int64_t q0, int64_t q1, float* patches, float* c) {
         im2col(in, in + input.size(), H, W, C, OH, OW, g, 0, C, q0, q1, patches);

@@ -288,6 +288,12 @@ private slots:
         QCOMPARE(a.back().shape(), (Shape{6, 24, 1, 6}));
         QCOMPARE(b.back().shape(), a.back().shape());
         QVERIFY(a.back() == b.back());
+
+        // The same with a stride of 2^63 − 1 and a left padding of 1 (the interior-column bounds
+        // overflowed even though the direct path was not taken).
+        const Pipeline widest = parsePipelineJson(
+            R"([{"class_name":"Conv2D","config":{"activation":"relu","data_format":"channels_first","filters":2,"kernel_size":[3,5],"name":"l0","padding":"same","strides":[3,9223372036854775807],"use_bias":true}}])");
+        QCOMPARE(runPipeline(widest, input, context).back().shape(), (Shape{1, 2, 3, 1}));
     }
 
     // The same class of finding for Conv2D: shapes within the memory budget can still ask for
