@@ -165,7 +165,11 @@ CellExplanation explainAveragePooling(const AveragePooling2D& layer, const Tenso
     }
     e.cellCount = count;
     e.value = sum / static_cast<float>(count);
-    e.exact = true;
+    // Very large windows are summed by the engine in another order (block sums, see
+    // average_pooling2d.h): the same cells, possibly a different last digit.
+    const Shape inNhwc{d.B, d.H, d.W, d.C};
+    const Shape outNhwc{d.B, rows.output, cols.output, d.C};
+    e.exact = chooseAvgPoolMethod(inNhwc, outNhwc, p.poolSize) == AvgPoolMethod::DirectSum;
     const int64_t windowCells = p.poolSize[0] * p.poolSize[1];
     e.summary = (count == 1 ? terms[0] : "(" + joinTerms(terms) + ")") + " / " + std::to_string(count)
               + " = " + formatValue(e.value);
@@ -183,6 +187,10 @@ CellExplanation explainAveragePooling(const AveragePooling2D& layer, const Tenso
     if (p.padding == Padding::Same)
         e.details.push_back("SAME padding: " + rows.explanation.arithmetic + "; " + cols.explanation.arithmetic
                             + "; padding is excluded from the average (TF divides by the real pixel count)");
+    if (!e.exact)
+        e.details.push_back("this window is large, so LayerScope sums it by rows of block sums instead of cell "
+                            "by cell (time independent of the window size): the same cells, added in another "
+                            "order, which can change the last digit");
     return e;
 }
 
@@ -728,7 +736,14 @@ CellExplanation explainResize(const Tensor& input, const CellIndex& o, DataForma
         }
     }
     e.cellCount = static_cast<int64_t>(e.cells.size());
-    e.exact = true;
+    // An area resize with an extreme aspect change is summed columns first by the engine
+    // (resize_kernels.h): the same weighted cells in another order.
+    e.exact = r.method != ResizeMethod::Area || r.sameSizeCopy
+           || chooseAreaOrder(inH, inW, outH, outW) == AreaOrder::RowsFirst;
+    if (!e.exact)
+        e.details.push_back("for this extreme change of aspect LayerScope sums each source column's rows first, "
+                            "then across columns (TF's order would cost orders of magnitude more): the same "
+                            "weighted cells, which can change the last digit");
     int64_t y0 = e.cells[0].cell.y, y1 = y0, x0 = e.cells[0].cell.x, x1 = x0;
     for (const ContributingCell& c : e.cells) {
         y0 = std::min(y0, c.cell.y);

@@ -254,7 +254,7 @@ void InspectorPanel::updateExplanation()
                              .arg(QString::fromStdString(m_explanation->layerName), QString::fromStdString(m_explanation->layerClass),
                                   QString::fromStdString(cellText(m_cell)),
                                   QString::fromStdString(layerscope::formatValue(m_explanation->value)),
-                                  m_explanation->exact ? QString() : tr(" (≈, summed in double)")));
+                                  m_explanation->exact ? QString() : tr(" (≈: the layer adds these terms in another order)")));
         m_summary->setText(QString::fromStdString(m_explanation->summary));
         m_details->setPlainText(detailsText());
         m_window->setExplanation(m_explanation, m_runner->output(m_layer - 1));

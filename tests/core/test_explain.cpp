@@ -169,6 +169,30 @@ private slots:
         QCOMPARE(e.clipped, (CellWindow{0, 0, 2, 3}));
     }
 
+    void largeWindowsAreMarkedApproximate()
+    {
+        // A 65×65 SAME pool over 300×260×2 takes the engine's block-sum path: the explanation
+        // (TF's cell order) is then marked not exact, says why, and agrees to rounding.
+        AveragePooling2DParams p;
+        p.poolSize = {65, 65};
+        p.strides = std::array<int64_t, 2>{1, 1};
+        p.padding = Padding::Same;
+        const AveragePooling2D pool("big", p);
+        const Tensor x = randomTensor({1, 300, 260, 2}, 3, 0.0f, 255.0f);
+        const Tensor out = pool.forward(x, ExecContext{});
+        for (const CellIndex cell : {CellIndex{0, 0, 0, 0}, CellIndex{0, 150, 100, 1}, CellIndex{0, 299, 259, 0}}) {
+            const CellExplanation e = explainCell(pool, x, cell);
+            QVERIFY(!e.exact);
+            const float expected = out.at(0, cell.y, cell.x, cell.c);
+            QVERIFY2(std::abs(e.value - expected) <= 1e-5f * (1 + std::abs(expected)),
+                     qPrintable(QString("%1 vs %2").arg(e.value).arg(expected)));
+            QVERIFY(QString::fromStdString(e.text()).contains("another order"));
+        }
+        // An ordinary pool stays exact (checked cell by cell in averagePoolingEveryCell).
+        p.poolSize = {3, 3};
+        QVERIFY(explainCell(AveragePooling2D("small", p), x, {0, 10, 10, 0}).exact);
+    }
+
     void globalAveragePoolingEveryCell()
     {
         for (DataFormat format : {DataFormat::ChannelsLast, DataFormat::ChannelsFirst}) {
