@@ -10,6 +10,7 @@
 #include "core/render/render.h"
 
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -41,6 +42,7 @@ Usage:
   layerscope demo    [--image IMG] [--output-dir DIR]
   layerscope export-keras --pipeline P.json [--input IN | --input-shape 1,32,32,3] [--output SCRIPT.py]
 Common options: --threads T, --max-memory SIZE (e.g. 4G, 512M; default half of RAM), --help.
+run and bench: --max-multiply-adds N (e.g. 1e10; refuse a layer needing more; default no limit).
 Exit status: 0 success, 1 invalid pipeline/input/layer error, 2 usage error.
 )";
 
@@ -49,7 +51,8 @@ const std::map<std::string, const char*> kHelp = {
 Runs the pipeline on IN (.npy or an image: PNG, JPEG, BMP, TIFF, WebP) and writes the final output
 as float32 .npy. --outputs-dir writes every layer's output as NN_name.npy plus a labelled
 contact-sheet PNG NN_name.png. Files are written only when every layer succeeded.
-Options: --threads T, --max-memory SIZE.
+Options: --threads T, --max-memory SIZE, --max-multiply-adds N (a Conv2D needing more multiply-adds
+than N, e.g. 1e10, stops with an error instead of running for hours; default no limit).
 )"},
     {"shapes", R"(Usage: layerscope shapes --pipeline P.json (--input IN | --input-shape 1,32,32,3) [--json]
 Prints, per layer, its name, class, output shape and the arithmetic that produced every axis.
@@ -60,6 +63,7 @@ Times each layer alone (its input already computed) over N runs after one warm-u
 the median and minimum milliseconds per layer and the total of the medians. The input is seeded
 uniform noise in 0..255. --json prints {"threads", "layers": [{"name", "class_name",
 "output_shape", "median_ms", "min_ms"}], "total_median_ms"}.
+Options: --threads T, --max-memory SIZE, --max-multiply-adds N.
 )"},
     {"export-keras", R"(Usage: layerscope export-keras --pipeline P.json [--input IN | --input-shape 1,32,32,3] [--output SCRIPT.py]
 Writes a runnable Keras 3 Python script that builds the same Sequential model (Tile as a small layer
@@ -175,12 +179,27 @@ int parseCount(const Options& options, const std::string& key, int fallback, int
     throw UsageError("--" + key + " must be an integer >= " + std::to_string(minimum));
 }
 
+// "1e10", "250000000": a positive whole number of multiply-adds.
+int64_t parseMultiplyAdds(const std::string& text)
+{
+    try {
+        size_t used = 0;
+        const double number = std::stod(text, &used);
+        if (used == text.size() && number >= 1 && number <= 9e18 && number == std::floor(number))
+            return static_cast<int64_t>(number);
+    } catch (const std::exception&) {
+    }
+    throw UsageError("--max-multiply-adds must be a positive whole number such as 1e10; got '" + text + "'");
+}
+
 ExecContext contextFrom(const Options& options)
 {
     ExecContext context;
     context.threads = parseCount(options, "threads", 0, 1);
     if (options.values.count("max-memory"))
         context.memoryBudgetBytes = parseBytes(options.values.at("max-memory"));
+    if (options.values.count("max-multiply-adds"))
+        context.maxMultiplyAdds = parseMultiplyAdds(options.values.at("max-multiply-adds"));
     return context;
 }
 
@@ -416,11 +435,11 @@ int dispatch(int argc, char** argv)
             return 0;
         }
     if (command == "run")
-        return commandRun(parseOptions(argc, argv, {"pipeline", "input", "output", "outputs-dir", "threads", "max-memory"}, {}));
+        return commandRun(parseOptions(argc, argv, {"pipeline", "input", "output", "outputs-dir", "threads", "max-memory", "max-multiply-adds"}, {}));
     if (command == "shapes")
         return commandShapes(parseOptions(argc, argv, {"pipeline", "input", "input-shape", "max-memory", "threads"}, {"json"}));
     if (command == "bench")
-        return commandBench(parseOptions(argc, argv, {"pipeline", "input-shape", "repeat", "threads", "max-memory"}, {"json"}));
+        return commandBench(parseOptions(argc, argv, {"pipeline", "input-shape", "repeat", "threads", "max-memory", "max-multiply-adds"}, {"json"}));
     if (command == "export-keras")
         return commandExportKeras(parseOptions(argc, argv, {"pipeline", "input", "input-shape", "output"}, {}));
     if (command == "demo")

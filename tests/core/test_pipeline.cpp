@@ -245,6 +245,26 @@ void TestPipeline::cliErrorsLeaveNoFile()
     QVERIFY2(memory.err.contains("Tile 't': the output of shape 1×8000×20000×1 needs") && memory.err.contains("memory budget of 64.00 MiB"),
              qPrintable(memory.err));
     QVERIFY(!fs::exists(d / "out.npy"));
+
+    // So is the multiply-add limit: a 5×5 Conv2D with 8 filters over in.npy, limited to 1000.
+    writeTextAtomically(d / "conv.json", R"([{"class_name": "Conv2D", "config": {"name": "c", "filters": 8, "kernel_size": [5, 5], "padding": "same"}}])");
+    const CliResult work = runCli({"run", "--pipeline", QString::fromStdString((d / "conv.json").string()), "--input",
+                                   QString::fromStdString((d / "in.npy").string()), "--max-multiply-adds", "1e3",
+                                   "--output", QString::fromStdString((d / "out.npy").string())});
+    QCOMPARE(work.exitCode, 1);
+    QVERIFY2(work.err.startsWith("error: Conv2D 'c': ") && work.err.contains("5×5 kernel")
+                 && work.err.contains("multiply-adds, more than this run's limit of 1e+03"),
+             qPrintable(work.err));
+    QVERIFY(!fs::exists(d / "out.npy"));
+    const CliResult enough = runCli({"run", "--pipeline", QString::fromStdString((d / "conv.json").string()), "--input",
+                                     QString::fromStdString((d / "in.npy").string()), "--max-multiply-adds", "1e12",
+                                     "--output", QString::fromStdString((d / "out.npy").string())});
+    QVERIFY2(enough.exitCode == 0, qPrintable(enough.err));
+    QVERIFY(fs::exists(d / "out.npy"));
+    const CliResult badLimit = runCli({"run", "--pipeline", QString::fromStdString((d / "conv.json").string()), "--input",
+                                       QString::fromStdString((d / "in.npy").string()), "--max-multiply-adds", "lots"});
+    QCOMPARE(badLimit.exitCode, 2);
+    QVERIFY2(badLimit.err.contains("--max-multiply-adds must be a positive whole number"), qPrintable(badLimit.err));
 }
 
 void TestPipeline::cliShapesAndBenchJson()
