@@ -70,6 +70,49 @@ std::string layerError(const Layer& layer, const Shape& input)
     return {};
 }
 
+// One pooling case of a data-driven test: the columns, the rows (every channel count × size ×
+// window, SAME and, where the window fits, VALID), and reading the current row back.
+struct PoolCase {
+    int h, w, c, kh, kw, sh, sw;
+    bool same;
+};
+
+void addPoolCases(std::initializer_list<int> channels, std::initializer_list<std::pair<int, int>> sizes,
+                  std::initializer_list<std::array<int, 4>> windows)
+{
+    QTest::addColumn<int>("h");
+    QTest::addColumn<int>("w");
+    QTest::addColumn<int>("c");
+    QTest::addColumn<int>("kh");
+    QTest::addColumn<int>("kw");
+    QTest::addColumn<int>("sh");
+    QTest::addColumn<int>("sw");
+    QTest::addColumn<bool>("same");
+    int row = 0;
+    for (int c : channels)
+        for (auto [h, w] : sizes)
+            for (auto [kh, kw, sh, sw] : windows)
+                for (bool same : {false, true}) {
+                    if (!same && (kh > h || kw > w))
+                        continue;
+                    QTest::addRow("%d: %dx%dx%d pool %dx%d s%dx%d %s", row++, h, w, c, kh, kw, sh, sw, same ? "same" : "valid")
+                        << h << w << c << kh << kw << sh << sw << same;
+                }
+}
+
+PoolCase fetchPoolCase()
+{
+    QFETCH(int, h);
+    QFETCH(int, w);
+    QFETCH(int, c);
+    QFETCH(int, kh);
+    QFETCH(int, kw);
+    QFETCH(int, sh);
+    QFETCH(int, sw);
+    QFETCH(bool, same);
+    return {h, w, c, kh, kw, sh, sw, same};
+}
+
 } // namespace
 
 class TestPoolingTile : public QObject {
@@ -95,36 +138,13 @@ private slots:
 
 void TestPoolingTile::avgPoolMatchesReference_data()
 {
-    QTest::addColumn<int>("h");
-    QTest::addColumn<int>("w");
-    QTest::addColumn<int>("c");
-    QTest::addColumn<int>("kh");
-    QTest::addColumn<int>("kw");
-    QTest::addColumn<int>("sh");
-    QTest::addColumn<int>("sw");
-    QTest::addColumn<bool>("same");
-    int row = 0;
-    for (int c : {1, 2, 3, 4, 7, 8, 15, 16})
-        for (auto [h, w] : {std::pair{9, 7}, {1, 5}, {5, 1}, {8, 11}})
-            for (auto [kh, kw, sh, sw] : {std::array{2, 2, 2, 2}, {3, 1, 1, 2}, {1, 3, 3, 1}, {3, 3, 1, 1}, {2, 3, 3, 2}})
-                for (bool same : {false, true}) {
-                    if (!same && (kh > h || kw > w))
-                        continue;
-                    QTest::addRow("%d: %dx%dx%d pool %dx%d s%dx%d %s", row++, h, w, c, kh, kw, sh, sw, same ? "same" : "valid")
-                        << h << w << c << kh << kw << sh << sw << same;
-                }
+    addPoolCases({1, 2, 3, 4, 7, 8, 15, 16}, {{9, 7}, {1, 5}, {5, 1}, {8, 11}},
+                 {{2, 2, 2, 2}, {3, 1, 1, 2}, {1, 3, 3, 1}, {3, 3, 1, 1}, {2, 3, 3, 2}});
 }
 
 void TestPoolingTile::avgPoolMatchesReference()
 {
-    QFETCH(int, h);
-    QFETCH(int, w);
-    QFETCH(int, c);
-    QFETCH(int, kh);
-    QFETCH(int, kw);
-    QFETCH(int, sh);
-    QFETCH(int, sw);
-    QFETCH(bool, same);
+    const auto [h, w, c, kh, kw, sh, sw, same] = fetchPoolCase();
     const Tensor x = test::randomTensor({2, h, w, c}, static_cast<uint32_t>(h * 131 + w * 17 + c), -5, 5);
     AveragePooling2DParams p;
     p.poolSize = {kh, kw};
@@ -163,38 +183,14 @@ Tensor avgPoolWith(AvgPoolMethod method, const Tensor& x, int kh, int kw, int sh
 
 void TestPoolingTile::avgPoolWindowSumsMatchesReference_data()
 {
-    QTest::addColumn<int>("h");
-    QTest::addColumn<int>("w");
-    QTest::addColumn<int>("c");
-    QTest::addColumn<int>("kh");
-    QTest::addColumn<int>("kw");
-    QTest::addColumn<int>("sh");
-    QTest::addColumn<int>("sw");
-    QTest::addColumn<bool>("same");
-    int row = 0;
-    for (int c : {1, 3, 8, 17})
-        for (auto [h, w] : {std::pair{9, 7}, {1, 5}, {13, 4}, {20, 17}})
-            for (auto [kh, kw, sh, sw] : {std::array{2, 2, 2, 2}, {3, 1, 1, 2}, {5, 5, 1, 1}, {9, 7, 2, 3},
-                                          {4, 6, 4, 6}, {7, 3, 3, 1}, {40, 40, 1, 1}, {33, 2, 5, 1}})
-                for (bool same : {false, true}) {
-                    if (!same && (kh > h || kw > w))
-                        continue;
-                    QTest::addRow("%d: %dx%dx%d pool %dx%d s%dx%d %s", row++, h, w, c, kh, kw, sh, sw, same ? "same" : "valid")
-                        << h << w << c << kh << kw << sh << sw << same;
-                }
+    addPoolCases({1, 3, 8, 17}, {{9, 7}, {1, 5}, {13, 4}, {20, 17}},
+                 {{2, 2, 2, 2}, {3, 1, 1, 2}, {5, 5, 1, 1}, {9, 7, 2, 3}, {4, 6, 4, 6}, {7, 3, 3, 1}, {40, 40, 1, 1}, {33, 2, 5, 1}});
 }
 
 void TestPoolingTile::avgPoolWindowSumsMatchesReference()
 {
     // The separable block-sum path adds the same cells in another order: equal to rounding.
-    QFETCH(int, h);
-    QFETCH(int, w);
-    QFETCH(int, c);
-    QFETCH(int, kh);
-    QFETCH(int, kw);
-    QFETCH(int, sh);
-    QFETCH(int, sw);
-    QFETCH(bool, same);
+    const auto [h, w, c, kh, kw, sh, sw, same] = fetchPoolCase();
     const Tensor x = test::randomTensor({2, h, w, c}, static_cast<uint32_t>(h * 7 + w * 3 + c + kh), -5, 5);
     const Tensor expected = referenceAvgPool(x, kh, kw, sh, sw, same);
     const Tensor actual = avgPoolWith(AvgPoolMethod::WindowSums, x, kh, kw, sh, sw, same);

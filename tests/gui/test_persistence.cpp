@@ -59,6 +59,19 @@ QString findFile(const QString& root, const QString& name)
     return it.hasNext() ? it.next() : QString();
 }
 
+// The environment for a real `layerscope` process whose settings, autosave and cache all live
+// under `home`, without a display.
+QProcessEnvironment isolatedAppEnvironment(const QString& home)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("HOME", home);
+    env.insert("XDG_CONFIG_HOME", home + "/config");
+    env.insert("XDG_DATA_HOME", home + "/data");
+    env.insert("XDG_CACHE_HOME", home + "/cache");
+    env.insert("QT_QPA_PLATFORM", "offscreen");
+    return env;
+}
+
 } // namespace
 
 class TestPersistence : public QObject {
@@ -135,12 +148,7 @@ private slots:
             QSKIP("layerscope binary not next to the test");
         QTemporaryDir home;
         QVERIFY(home.isValid());
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert("HOME", home.path());
-        env.insert("XDG_CONFIG_HOME", home.path() + "/config");
-        env.insert("XDG_DATA_HOME", home.path() + "/data");
-        env.insert("XDG_CACHE_HOME", home.path() + "/cache");
-        env.insert("QT_QPA_PLATFORM", "offscreen");
+        QProcessEnvironment env = isolatedAppEnvironment(home.path());
         const QString pipeline = home.filePath("p.json");
         {
             QFile f(pipeline);
@@ -184,12 +192,7 @@ private slots:
             QSKIP("layerscope binary not next to the test");
         QTemporaryDir home;
         QVERIFY(home.isValid());
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert("HOME", home.path());
-        env.insert("XDG_CONFIG_HOME", home.path() + "/config");
-        env.insert("XDG_DATA_HOME", home.path() + "/data");
-        env.insert("XDG_CACHE_HOME", home.path() + "/cache");
-        env.insert("QT_QPA_PLATFORM", "offscreen");
+        QProcessEnvironment env = isolatedAppEnvironment(home.path());
         env.insert("LAYERSCOPE_TEST_HOOK", "close");
         env.insert("LAYERSCOPE_RESTORE", "no");
         QProcess app;
