@@ -764,11 +764,9 @@ double spanCells(const std::vector<AreaSpan>& spans)
     return cells;
 }
 
-} // namespace
-
-AreaOrder chooseAreaOrder(int64_t H, int64_t W, int64_t OH, int64_t OW)
+AreaOrder chooseAreaOrder(const std::vector<AreaSpan>& ys, const std::vector<AreaSpan>& xs, int64_t H, int64_t W)
 {
-    const std::vector<AreaSpan> ys = areaSpans(H, OH), xs = areaSpans(W, OW);
+    const int64_t OH = static_cast<int64_t>(ys.size()), OW = static_cast<int64_t>(xs.size());
     const double rowCells = spanCells(ys), columnCells = spanCells(xs);
     // Additions per channel: rows first sums each source row's boxes about once and then mixes
     // rows per output pixel; columns first mixes rows per source column and then sums boxes.
@@ -779,6 +777,13 @@ AreaOrder chooseAreaOrder(int64_t H, int64_t W, int64_t OH, int64_t OW)
                                                                        : AreaOrder::RowsFirst;
 }
 
+} // namespace
+
+AreaOrder chooseAreaOrder(int64_t H, int64_t W, int64_t OH, int64_t OW)
+{
+    return chooseAreaOrder(areaSpans(H, OH), areaSpans(W, OW), H, W);
+}
+
 void resizeArea(const ImageView& input, Tensor& output, const ExecContext& context, AreaOrder order)
 {
     const int64_t H = input.height, W = input.width;
@@ -787,10 +792,10 @@ void resizeArea(const ImageView& input, Tensor& output, const ExecContext& conte
         copyImages(input, output, context);
         return;
     }
-    if (order == AreaOrder::Auto)
-        order = chooseAreaOrder(H, W, OH, OW);
     const std::vector<AreaSpan> ys = areaSpans(H, OH);
     const std::vector<AreaSpan> xs = areaSpans(W, OW);
+    if (order == AreaOrder::Auto)
+        order = chooseAreaOrder(ys, xs, H, W);
     if (order == AreaOrder::ColumnsFirst)
         resizeAreaColumnsFirst(input, output, ys, xs, context);
     else
