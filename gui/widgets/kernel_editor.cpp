@@ -100,11 +100,13 @@ KernelEditor::KernelEditor(Document* document, QWidget* parent) : QWidget(parent
         pushWeights(w, tr("Edit bias"), QStringLiteral("bias:%1").arg(column));
     });
 
-    connect(document, &Document::layerChanged, this, [this](int index) {
-        if (index == m_index)
+    // Every edit (undo included, and inserts or moves that shift indices) ends in contentChanged;
+    // the grid is rebuilt only when the edited layer's JSON is not what it shows, so dragging a
+    // parameter of another layer costs nothing here.
+    connect(document, &Document::contentChanged, this, [this] {
+        if (shownLayerJson() != m_shown)
             refresh();
     });
-    connect(document, &Document::contentChanged, this, [this] { refresh(); });
     refresh();
 }
 
@@ -118,6 +120,11 @@ void KernelEditor::setLayerIndex(int index)
         m_page->setValue(0);
     }
     refresh();
+}
+
+nlohmann::json KernelEditor::shownLayerJson() const
+{
+    return m_index >= 0 && m_index < m_document->layerCount() ? m_document->layerJson(m_index) : nlohmann::json();
 }
 
 bool KernelEditor::editsConv2D() const
@@ -171,6 +178,7 @@ void KernelEditor::applyPreset(int preset, int filter)
 
 void KernelEditor::refresh()
 {
+    m_shown = shownLayerJson();
     const bool conv = editsConv2D();
     m_controls->setEnabled(conv);
     m_title->setText(conv ? tr("<b>%1</b>: kernel weights (columns: filters, rows: input channels)")

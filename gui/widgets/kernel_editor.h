@@ -7,6 +7,8 @@
 
 #include <QWidget>
 
+#include <nlohmann/json.hpp>
+
 class QCheckBox;
 class QComboBox;
 class QGridLayout;
@@ -32,12 +34,14 @@ public:
 
 private:
     void refresh();
+    nlohmann::json shownLayerJson() const; // the layer at m_index, null when there is none
     void pushWeights(const ConvWeights& weights, const QString& text, const QString& mergeKey);
     ConvWeights currentWeights() const;
 
     Document* m_document;
     int m_index = -1;
     bool m_updating = false;
+    nlohmann::json m_shown; // the layer JSON the grid was built from
     QComboBox* m_preset;
     QComboBox* m_target;
     QCheckBox* m_average;
