@@ -1,6 +1,7 @@
 // The one `layerscope` executable: command-line subcommands go to the CLI, no display means the
 // headless demo, anything else opens the app (optional arguments: IMAGE_OR_NPY [PIPELINE.json]).
 
+#include "bench/ui_benchmark.h"
 #include "engine/pipeline_runner.h"
 #include "widgets/app_setup.h"
 #include "widgets/main_window.h"
@@ -16,6 +17,8 @@
 
 int main(int argc, char** argv)
 {
+    if (layerscope::gui::isUiBenchmarkInvocation(argc, argv))
+        return layerscope::gui::runUiBenchmark(argc, argv);
     if (layerscope::isCliInvocation(argc, argv))
         return layerscope::runCli(argc, argv);
     const bool noDisplay = !std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY")

@@ -1,0 +1,329 @@
+#include "ui_benchmark.h"
+
+#include "engine/pipeline_runner.h"
+#include "widgets/app_setup.h"
+#include "widgets/feature_map_view.h"
+#include "widgets/field_schema.h"
+#include "widgets/layer_properties_panel.h"
+#include "widgets/main_window.h"
+
+#include "document/document.h"
+
+#include <QAbstractScrollArea>
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QEvent>
+#include <QFile>
+#include <QTimer>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace layerscope::gui {
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: layerscope bench-ui --image IMG --pipeline P.json [--edits N]\n"
+    "                           [--normalise channel|layer|fixed] [--json]\n"
+    "Opens the real main window (offscreen without a display), applies N edits to the first\n"
+    "layer's first integer parameter as the properties editor does, and reports edit-to-pixels\n"
+    "latency, the longest UI event-loop stall and the peak resident memory.\n";
+
+struct Options {
+    QString image, pipeline;
+    int edits = 20;
+    Normalization normalization = Normalization::PerChannel;
+    bool json = false;
+};
+
+struct UsageError {
+    std::string message;
+};
+
+Options parseOptions(int argc, char** argv)
+{
+    Options options;
+    auto value = [&](int& i) -> std::string {
+        if (i + 1 >= argc)
+            throw UsageError{std::string(argv[i]) + " needs a value"};
+        return argv[++i];
+    };
+    for (int i = 2; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--image") {
+            options.image = QString::fromStdString(value(i));
+        } else if (arg == "--pipeline") {
+            options.pipeline = QString::fromStdString(value(i));
+        } else if (arg == "--edits") {
+            const std::string text = value(i);
+            char* end = nullptr;
+            const long n = std::strtol(text.c_str(), &end, 10);
+            if (*end != '\0' || n < 1 || n > 100000)
+                throw UsageError{"--edits must be an integer from 1 to 100000, not '" + text + "'"};
+            options.edits = static_cast<int>(n);
+        } else if (arg == "--normalise" || arg == "--normalize") {
+            const std::string mode = value(i);
+            if (mode == "channel")
+                options.normalization = Normalization::PerChannel;
+            else if (mode == "layer")
+                options.normalization = Normalization::PerLayer;
+            else if (mode == "fixed")
+                options.normalization = Normalization::FixedRange;
+            else
+                throw UsageError{"--normalise must be channel, layer or fixed, not '" + mode + "'"};
+        } else if (arg == "--json") {
+            options.json = true;
+        } else if (arg == "--help" || arg == "-h") {
+            throw UsageError{};
+        } else {
+            throw UsageError{"unknown argument '" + arg + "'"};
+        }
+    }
+    if (options.image.isEmpty() || options.pipeline.isEmpty())
+        throw UsageError{"--image and --pipeline are required"};
+    for (const QString& path : {options.image, options.pipeline})
+        if (!QFile::exists(path))
+            throw UsageError{"no such file: " + path.toStdString()};
+    return options;
+}
+
+double peakResidentMegabytes()
+{
+    QFile status("/proc/self/status");
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray& line : status.readAll().split('\n'))
+        if (line.startsWith("VmHWM:"))
+            return line.mid(6).trimmed().split(' ').value(0).toDouble() / 1024.0;
+    return -1;
+}
+
+double percentile(std::vector<double> values, double p)
+{
+    std::sort(values.begin(), values.end());
+    const size_t rank = static_cast<size_t>(std::ceil(p * static_cast<double>(values.size())));
+    return values[std::clamp<size_t>(rank, 1, values.size()) - 1];
+}
+
+// The longest gap between two ticks of a 1 ms timer: how long the event loop was kept from
+// running (a paint, a slot, a computation on the UI thread).
+class StallWatchdog : public QObject {
+public:
+    explicit StallWatchdog(QObject* parent) : QObject(parent)
+    {
+        m_timer.setTimerType(Qt::PreciseTimer);
+        m_timer.setInterval(1);
+        connect(&m_timer, &QTimer::timeout, this, [this] {
+            const qint64 now = m_clock.nsecsElapsed();
+            m_longest = std::max(m_longest, now - m_last);
+            m_last = now;
+        });
+    }
+    void start()
+    {
+        m_clock.start();
+        m_last = 0;
+        m_longest = 0;
+        m_timer.start();
+    }
+    double longestMs() const { return static_cast<double>(m_longest) / 1e6; }
+
+private:
+    QTimer m_timer;
+    QElapsedTimer m_clock;
+    qint64 m_last = 0, m_longest = 0;
+};
+
+// Remembers which tensor the feature-map view held at each paint of its viewport.
+class PaintWatcher : public QObject {
+public:
+    PaintWatcher(FeatureMapView* view, QObject* parent) : QObject(parent), m_view(view)
+    {
+        view->viewport()->installEventFilter(this);
+    }
+    // The view has painted `tensor` since reset().
+    bool painted(const Tensor* tensor) const { return m_painted.count(tensor) > 0; }
+    void reset() { m_painted.clear(); }
+    bool eventFilter(QObject* watched, QEvent* event) override
+    {
+        if (event->type() == QEvent::Paint)
+            m_painted.insert(m_view->tensor().get());
+        return QObject::eventFilter(watched, event);
+    }
+
+private:
+    FeatureMapView* m_view;
+    std::set<const Tensor*> m_painted;
+};
+
+// The first integer (or integer pair) editor field of the layer, as the properties panel shows it.
+std::optional<FieldSpec> firstIntegerField(const std::string& className)
+{
+    for (const FieldSpec& field : fieldsForClass(className))
+        if (field.kind == FieldKind::Int || field.kind == FieldKind::IntPair)
+            return field;
+    return std::nullopt;
+}
+
+// Processes events until `done` or the deadline; false on timeout.
+template <typename Done>
+bool processUntil(Done done, qint64 timeoutMs)
+{
+    QElapsedTimer clock;
+    clock.start();
+    while (!done()) {
+        if (clock.elapsed() > timeoutMs)
+            return false;
+        QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents);
+    }
+    return true;
+}
+
+int run(const Options& options, int argc, char** argv)
+{
+    if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY") && !std::getenv("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    setUpApplication();
+    MainWindowOptions windowOptions;
+    windowOptions.useSettings = false;
+    windowOptions.offerRestore = false;
+    windowOptions.autosave = false;
+    MainWindow window(windowOptions);
+    window.show();
+    RenderOptions render = window.renderOptions();
+    render.normalization = options.normalization;
+    window.setRenderOptions(render);
+
+    PipelineRunner* runner = window.runner();
+    quint64 finishedGeneration = 0;
+    QObject::connect(runner, &PipelineRunner::finished, &window,
+                     [&finishedGeneration](quint64 generation) { finishedGeneration = generation; });
+    auto* paints = new PaintWatcher(window.featureView(), &window);
+
+    const qint64 kTimeoutMs = qEnvironmentVariableIntValue("LAYERSCOPE_BENCH_TIMEOUT_S") > 0 ? qEnvironmentVariableIntValue("LAYERSCOPE_BENCH_TIMEOUT_S") * 1000LL : 30 * 60 * 1000LL;
+    window.openInitial(options.image, options.pipeline);
+    Document* document = window.document();
+    if (document->layerCount() == 0) {
+        std::fprintf(stderr, "error: the pipeline has no layers to edit\n");
+        return 1;
+    }
+    if (!processUntil([&] { return runner->isIdle() && finishedGeneration > 0; }, kTimeoutMs)) {
+        std::fprintf(stderr, "error: the first run did not finish within 30 minutes\n");
+        return 1;
+    }
+    window.selectLayer(0);
+    const std::string className = document->layer(0).className();
+    const std::optional<FieldSpec> field = firstIntegerField(className);
+    if (!field) {
+        std::fprintf(stderr, "error: the first layer (%s) has no integer parameter to edit\n", className.c_str());
+        return 1;
+    }
+    const nlohmann::json original = document->layerJson(0).at("config").at(field->key);
+
+    const bool verbose = qEnvironmentVariableIsSet("LAYERSCOPE_BENCH_VERBOSE");
+    if (verbose)
+        std::fprintf(stderr, "first run done\n");
+    StallWatchdog watchdog(&window);
+    watchdog.start();
+    std::vector<double> latencies;
+    for (int i = 0; i < options.edits; ++i) {
+        nlohmann::json value = original;
+        if (i % 2 == 0) {
+            if (value.is_array())
+                for (auto& v : value)
+                    v = v.get<int64_t>() + 1;
+            else
+                value = value.get<int64_t>() + 1;
+        }
+        const quint64 generationBefore = runner->generation();
+        QElapsedTimer clock;
+        clock.start();
+        if (!window.propertiesPanel()->applyConfigValue(field->key, value)) {
+            std::fprintf(stderr, "error: %s '%s' rejected %s = %s\n", className.c_str(),
+                         document->layer(0).name().c_str(), field->key.c_str(), value.dump().c_str());
+            return 1;
+        }
+        // The run answering this edit has computed the first layer, and the view has painted
+        // that output (the rest of the pipeline may still be running).
+        paints->reset();
+        auto answered = [&] { return finishedGeneration > generationBefore || runner->generation() > generationBefore; };
+        const bool shown = processUntil(
+            [&] {
+                const auto output = runner->output(0);
+                return answered() && output && runner->info(0).status == LayerStatus::Ok
+                    && runner->computingLayer() != 0 && paints->painted(output.get());
+            },
+            kTimeoutMs);
+        if (!shown || verbose)
+            std::fprintf(stderr, "idle %d, generation %llu (before %llu), finished %llu\n", runner->isIdle(),
+                         static_cast<unsigned long long>(runner->generation()),
+                         static_cast<unsigned long long>(generationBefore),
+                         static_cast<unsigned long long>(finishedGeneration));
+        if (!shown) {
+            std::fprintf(stderr, "error: edit %d was not shown within %lld s\n", i + 1, kTimeoutMs / 1000);
+            return 1;
+        }
+        latencies.push_back(static_cast<double>(clock.nsecsElapsed()) / 1e6);
+        if (verbose)
+            std::fprintf(stderr, "edit %d: %s = %s shown after %.1f ms\n", i + 1, field->key.c_str(),
+                         value.dump().c_str(), latencies.back());
+    }
+
+    const double stall = watchdog.longestMs();
+    const double rss = peakResidentMegabytes();
+    const double p50 = percentile(latencies, 0.50), p95 = percentile(latencies, 0.95);
+    const double max = *std::max_element(latencies.begin(), latencies.end());
+    auto round1 = [](double v) { return std::round(v * 10.0) / 10.0; };
+    if (options.json) {
+        const nlohmann::json result = {
+            {"edits", options.edits},
+            {"edit_to_pixels_ms", {{"p50", round1(p50)}, {"p95", round1(p95)}, {"max", round1(max)}}},
+            {"longest_ui_stall_ms", round1(stall)},
+            {"peak_rss_mb", round1(rss)}};
+        std::printf("%s\n", result.dump().c_str());
+    } else {
+        std::printf("edits: %d of %s.%s (%s)\n", options.edits, document->layer(0).name().c_str(),
+                    field->key.c_str(), className.c_str());
+        std::printf("edit to pixels: p50 %.1f ms, p95 %.1f ms, max %.1f ms\n", p50, p95, max);
+        std::printf("longest UI stall: %.1f ms\npeak RSS: %.1f MB\n", stall, rss);
+    }
+    std::fflush(stdout);
+    // Leave without tearing down a window whose worker may still hold a large run.
+    std::_Exit(0);
+}
+
+} // namespace
+
+bool isUiBenchmarkInvocation(int argc, char** argv)
+{
+    return argc >= 2 && std::strcmp(argv[1], "bench-ui") == 0;
+}
+
+int runUiBenchmark(int argc, char** argv)
+{
+    Options options;
+    try {
+        options = parseOptions(argc, argv);
+    } catch (const UsageError& e) {
+        if (e.message.empty()) {
+            std::fputs(kUsage, stdout);
+            return 0;
+        }
+        std::fprintf(stderr, "error: %s\n%s", e.message.c_str(), kUsage);
+        return 2;
+    }
+    return run(options, argc, argv);
+}
+
+} // namespace layerscope::gui
