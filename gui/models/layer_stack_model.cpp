@@ -1,10 +1,19 @@
 #include "layer_stack_model.h"
 
+#include "commands/bypass_layer_command.h"
+#include "commands/change_layer_command.h"
+#include "commands/insert_layer_command.h"
+#include "commands/move_layer_command.h"
+#include "commands/remove_layer_command.h"
 #include "document/document.h"
+#include "document/layer_json.h"
 #include "engine/pipeline_runner.h"
 #include "models/layer_icons.h"
 
+#include "core/layer_registry.h"
+
 #include <QMimeData>
+#include <QUndoStack>
 
 namespace layerscope::gui {
 
@@ -101,15 +110,11 @@ bool LayerStackModel::setData(const QModelIndex& index, const QVariant& value, i
     if (layer < 0 || layer >= m_document->layerCount())
         return false;
     if (role == Qt::CheckStateRole) {
-        emit bypassRequested(layer, value.toInt() != Qt::Checked);
+        setBypassed(layer, value.toInt() != Qt::Checked);
         return true;
     }
     if (role == Qt::EditRole) {
-        const QString name = value.toString().trimmed();
-        if (name.isEmpty() || name.toStdString() == m_document->layer(layer).name())
-            return false;
-        emit renameRequested(layer, name);
-        return true;
+        return renameLayer(layer, value.toString());
     }
     return false;
 }
@@ -161,9 +166,73 @@ bool LayerStackModel::dropMimeData(const QMimeData* data, Qt::DropAction action,
     if (to > from)
         --to;
     to = qBound(0, to, m_document->layerCount() - 1);
-    if (to != from)
-        emit moveRequested(from, to);
+    moveLayer(from, to);
     return false; // the document moves the row; the view must not remove anything itself
+}
+
+bool LayerStackModel::validLayer(int layer) const
+{
+    return layer >= 0 && layer < m_document->layerCount();
+}
+
+bool LayerStackModel::insertNewLayer(int index, const std::string& className)
+{
+    const LayerFactory* factory = findLayerFactory(className);
+    if (!factory || index < 0 || index > m_document->layerCount())
+        return false;
+    const std::unique_ptr<Layer> layer = factory->makeDefault(m_document->uniqueLayerName(factory->nameStem));
+    m_document->undoStack()->push(new InsertLayerCommand(m_document, index, layerToJson(*layer)));
+    return true;
+}
+
+bool LayerStackModel::duplicateLayer(int layer)
+{
+    if (!validLayer(layer))
+        return false;
+    nlohmann::json object = m_document->layerJson(layer);
+    const std::string name = m_document->layer(layer).name();
+    object["config"]["name"] = m_document->uniqueLayerName(name + "_copy");
+    auto* command = new InsertLayerCommand(m_document, layer + 1, object, m_document->isBypassed(layer));
+    command->setText(tr("Duplicate %1").arg(QString::fromStdString(name)));
+    m_document->undoStack()->push(command);
+    return true;
+}
+
+bool LayerStackModel::removeLayer(int layer)
+{
+    if (!validLayer(layer))
+        return false;
+    m_document->undoStack()->push(new RemoveLayerCommand(m_document, layer));
+    return true;
+}
+
+bool LayerStackModel::moveLayer(int fromLayer, int toLayer)
+{
+    if (!validLayer(fromLayer) || !validLayer(toLayer) || fromLayer == toLayer)
+        return false;
+    m_document->undoStack()->push(new MoveLayerCommand(m_document, fromLayer, toLayer));
+    return true;
+}
+
+bool LayerStackModel::setBypassed(int layer, bool bypassed)
+{
+    if (!validLayer(layer) || m_document->isBypassed(layer) == bypassed)
+        return false;
+    m_document->undoStack()->push(new BypassLayerCommand(m_document, layer, bypassed));
+    return true;
+}
+
+bool LayerStackModel::renameLayer(int layer, const QString& name)
+{
+    const std::string trimmed = name.trimmed().toStdString();
+    if (!validLayer(layer) || trimmed.empty() || trimmed == m_document->layer(layer).name())
+        return false;
+    const nlohmann::json old = m_document->layerJson(layer);
+    nlohmann::json renamed = old;
+    renamed["config"]["name"] = trimmed;
+    m_document->undoStack()->push(
+        new ChangeLayerCommand(m_document, layer, old, renamed, tr("Rename to %1").arg(name.trimmed())));
+    return true;
 }
 
 } // namespace layerscope::gui

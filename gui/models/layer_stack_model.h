@@ -6,6 +6,8 @@
 
 #include <QAbstractListModel>
 
+#include <string>
+
 namespace layerscope::gui {
 
 class Document;
@@ -42,12 +44,18 @@ public:
     bool dropMimeData(const QMimeData* data, Qt::DropAction action, int row, int column,
                       const QModelIndex& parent) override;
 
-signals:
-    void moveRequested(int fromLayer, int toLayer);
-    void bypassRequested(int layer, bool bypassed);
-    void renameRequested(int layer, const QString& name);
+    // Undoable edits of the stack (layer indices, not rows). Each is one undo step; an index out
+    // of range or a no-op change pushes nothing and returns false.
+    bool insertNewLayer(int index, const std::string& className); // defaults, Keras-style name
+    bool duplicateLayer(int layer);
+    bool removeLayer(int layer);
+    bool moveLayer(int fromLayer, int toLayer);
+    bool setBypassed(int layer, bool bypassed);
+    bool renameLayer(int layer, const QString& name);
 
 private:
+    bool validLayer(int layer) const;
+
     Document* m_document;
     PipelineRunner* m_runner;
 };

@@ -1,13 +1,7 @@
 #include "main_window.h"
 
-#include "commands/bypass_layer_command.h"
 #include "commands/change_input_command.h"
-#include "commands/change_layer_command.h"
-#include "commands/insert_layer_command.h"
-#include "commands/move_layer_command.h"
-#include "commands/remove_layer_command.h"
 #include "document/document.h"
-#include "document/layer_json.h"
 #include "engine/exporter.h"
 #include "engine/pipeline_runner.h"
 #include "engine/tensor_image.h"
@@ -211,20 +205,6 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
         updateView();
         m_overview->update();
     });
-    connect(m_model, &LayerStackModel::moveRequested, this, [this](int from, int to) {
-        m_document->undoStack()->push(new MoveLayerCommand(m_document, from, to));
-    });
-    connect(m_model, &LayerStackModel::bypassRequested, this, [this](int layer, bool bypassed) {
-        m_document->undoStack()->push(new BypassLayerCommand(m_document, layer, bypassed));
-    });
-    connect(m_model, &LayerStackModel::renameRequested, this, [this](int layer, const QString& name) {
-        nlohmann::json old = m_document->layerJson(layer);
-        nlohmann::json updated = old;
-        updated["config"]["name"] = name.toStdString();
-        m_document->undoStack()->push(new ChangeLayerCommand(m_document, layer, old, updated,
-                                                             tr("Rename to %1").arg(name)));
-    });
-
     if (m_options.useSettings)
         readSettings();
     else
@@ -529,10 +509,7 @@ void MainWindow::createActions()
     connect(make("rename", tr("Re&name…"), QKeySequence(Qt::Key_F2)), &QAction::triggered, this, &MainWindow::renameLayer);
     QAction* bypass = make("bypass", tr("&Bypass Layer"), QKeySequence(tr("Ctrl+B")), tr("Pass the input through unchanged"));
     bypass->setCheckable(true);
-    connect(bypass, &QAction::triggered, this, [this](bool on) {
-        if (m_current >= 0)
-            m_document->undoStack()->push(new BypassLayerCommand(m_document, m_current, on));
-    });
+    connect(bypass, &QAction::triggered, this, [this](bool on) { m_model->setBypassed(m_current, on); });
     connect(make("editKernel", tr("Edit &Kernel Weights"), QKeySequence(tr("Ctrl+K")),
                  tr("Show the kernel editor of the selected Conv2D layer")),
             &QAction::triggered, this, &MainWindow::showKernelEditor);
@@ -801,41 +778,24 @@ void MainWindow::updateColorBar()
 
 void MainWindow::addLayer(const QString& className)
 {
-    const LayerFactory* factory = findLayerFactory(className.toStdString());
-    if (!factory)
-        return;
-    std::unique_ptr<Layer> layer = factory->makeDefault(m_document->uniqueLayerName(factory->nameStem));
-    const int index = m_current + 1;
-    m_document->undoStack()->push(new InsertLayerCommand(m_document, index, layerToJson(*layer)));
+    m_model->insertNewLayer(m_current + 1, className.toStdString());
 }
 
 void MainWindow::deleteLayer()
 {
-    if (m_current < 0)
-        return;
     const int index = m_current;
-    m_document->undoStack()->push(new RemoveLayerCommand(m_document, index));
-    selectLayer(std::min(index, m_document->layerCount() - 1));
+    if (m_model->removeLayer(index))
+        selectLayer(std::min(index, m_document->layerCount() - 1));
 }
 
 void MainWindow::duplicateLayer()
 {
-    if (m_current < 0)
-        return;
-    nlohmann::json object = m_document->layerJson(m_current);
-    const std::string stem = m_document->layer(m_current).name() + "_copy";
-    object["config"]["name"] = m_document->uniqueLayerName(stem);
-    auto* command = new InsertLayerCommand(m_document, m_current + 1, object, m_document->isBypassed(m_current));
-    command->setText(tr("Duplicate %1").arg(QString::fromStdString(m_document->layer(m_current).name())));
-    m_document->undoStack()->push(command);
+    m_model->duplicateLayer(m_current);
 }
 
 void MainWindow::moveLayer(int delta)
 {
-    const int to = m_current + delta;
-    if (m_current < 0 || to < 0 || to >= m_document->layerCount())
-        return;
-    m_document->undoStack()->push(new MoveLayerCommand(m_document, m_current, to));
+    m_model->moveLayer(m_current, m_current + delta);
 }
 
 void MainWindow::renameLayer()

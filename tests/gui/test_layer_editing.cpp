@@ -12,6 +12,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QMimeData>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -71,6 +72,44 @@ private slots:
         // The bypassed copy passes its input through: both outputs are the same tensor.
         QVERIFY(w->runner()->output(0));
         QCOMPARE(*w->runner()->output(0), *w->runner()->output(-1));
+    }
+
+    // The model is the stack's edit API (as Tiled's): a check-box toggle, an in-place rename and a
+    // row drop each push one undo step; a no-op pushes nothing.
+    void modelEditsAreUndoSteps()
+    {
+        auto w = makeWindow(InputSpec::arange(1, 8, 8, 1), poolPipeline(2, 2, "valid"));
+        Document* doc = w->document();
+        LayerStackModel* model = w->layerModel();
+        QVERIFY(model->insertNewLayer(1, "Tile"));
+        QCOMPARE(QString::fromStdString(doc->layer(1).className()), QStringLiteral("Tile"));
+        QVERIFY(!model->insertNewLayer(1, "NoSuchLayer"));
+        QCOMPARE(doc->undoStack()->count(), 1);
+
+        QVERIFY(model->setData(model->index(LayerStackModel::rowOf(0)), Qt::Unchecked, Qt::CheckStateRole));
+        QVERIFY(doc->isBypassed(0));
+        QVERIFY(model->setData(model->index(LayerStackModel::rowOf(1)), QStringLiteral("  tiles "), Qt::EditRole));
+        QCOMPARE(QString::fromStdString(doc->layer(1).name()), QStringLiteral("tiles"));
+        QVERIFY(!model->setData(model->index(LayerStackModel::rowOf(1)), QStringLiteral("tiles"), Qt::EditRole));
+        QVERIFY(!model->setBypassed(0, true)); // already bypassed
+
+        // Drag the Tile row above the pool (a drop before row 1, the first layer).
+        QMimeData* data = model->mimeData({model->index(LayerStackModel::rowOf(1))});
+        QVERIFY(data);
+        model->dropMimeData(data, Qt::MoveAction, LayerStackModel::rowOf(0), 0, {});
+        delete data;
+        QCOMPARE(QString::fromStdString(doc->layer(0).name()), QStringLiteral("tiles"));
+        QVERIFY(doc->isBypassed(1)); // the bypass flag travels with its layer
+
+        QCOMPARE(doc->undoStack()->count(), 4);
+        doc->undoStack()->undo();
+        QCOMPARE(QString::fromStdString(doc->layer(1).name()), QStringLiteral("tiles"));
+        doc->undoStack()->undo();
+        QCOMPARE(QString::fromStdString(doc->layer(1).className()), QStringLiteral("Tile"));
+        QVERIFY(doc->layer(1).name() != "tiles");
+        doc->undoStack()->undo();
+        QVERIFY(!doc->isBypassed(0));
+        QVERIFY(waitIdle(*w));
     }
 
     void parameterEditUpdatesShapeAndMaps()
