@@ -69,28 +69,33 @@ void exportNpy(const Tensor& tensor, const QString& path)
     writeNpy(fsPath(path), tensor);
 }
 
-int exportAllLayers(const Document& document, const PipelineRunner& runner,
-                    const RenderOptions& options, const QString& folder)
+std::vector<NamedOutput> snapshotOutputs(const Document& document, const PipelineRunner& runner)
+{
+    std::vector<NamedOutput> outputs;
+    for (int i = -1; i < document.layerCount(); ++i)
+        if (auto tensor = runner.output(i))
+            outputs.push_back({i, i < 0 ? QStringLiteral("input") : QString::fromStdString(document.layer(i).name()),
+                               std::move(tensor)});
+    return outputs;
+}
+
+int exportAllLayers(const std::vector<NamedOutput>& outputs, const RenderOptions& options, const QString& folder)
 {
     QDir().mkpath(folder);
-    int written = 0;
-    for (int i = -1; i < document.layerCount(); ++i) {
-        const auto tensor = runner.output(i);
-        if (!tensor)
-            continue;
-        const QString name = i < 0 ? QStringLiteral("input") : QString::fromStdString(document.layer(i).name());
-        const QString stem = QStringLiteral("%1_%2").arg(i + 1, 2, 10, QChar('0')).arg(name);
+    for (const NamedOutput& output : outputs) {
+        const Tensor& tensor = *output.tensor;
+        const QString& name = output.name;
+        const QString stem = QStringLiteral("%1_%2").arg(output.index + 1, 2, 10, QChar('0')).arg(name);
         const QString dir = QDir(folder).filePath(stem);
         QDir().mkpath(dir);
-        if (tensorGeometry(*tensor).valid) {
-            exportChannelPngs(*tensor, options, dir, name);
-            exportContactSheet(*tensor, options, QDir(dir).filePath(name + "_sheet.png"),
-                               name + "  " + QString::fromStdString(shapeToString(tensor->shape())));
+        if (tensorGeometry(tensor).valid) {
+            exportChannelPngs(tensor, options, dir, name);
+            exportContactSheet(tensor, options, QDir(dir).filePath(name + "_sheet.png"),
+                               name + "  " + QString::fromStdString(shapeToString(tensor.shape())));
         }
-        exportNpy(*tensor, QDir(dir).filePath(name + ".npy"));
-        ++written;
+        exportNpy(tensor, QDir(dir).filePath(name + ".npy"));
     }
-    return written;
+    return static_cast<int>(outputs.size());
 }
 
 } // namespace layerscope::gui

@@ -9,6 +9,9 @@
 #include <QString>
 #include <QStringList>
 
+#include <memory>
+#include <vector>
+
 namespace layerscope::gui {
 
 class Document;
@@ -20,9 +23,16 @@ void exportContactSheet(const Tensor& tensor, const RenderOptions& options, cons
                         const QString& title);
 void exportComposite(const Tensor& tensor, const RenderOptions& options, const QString& path);
 void exportNpy(const Tensor& tensor, const QString& path);
-// One subfolder per layer ("00_input", "01_conv2d", ...) with the channel PNGs, a contact sheet
-// and the .npy. Returns the number of layers written (layers without output are skipped).
-int exportAllLayers(const Document& document, const PipelineRunner& runner,
-                    const RenderOptions& options, const QString& folder);
+// The outputs to export, taken on the UI thread so that the export itself can run on a worker:
+// index −1 is the input, i layer i; layers without an output are left out.
+struct NamedOutput {
+    int index = -1;
+    QString name;
+    std::shared_ptr<const Tensor> tensor;
+};
+std::vector<NamedOutput> snapshotOutputs(const Document& document, const PipelineRunner& runner);
+// One subfolder per output ("00_input", "01_conv2d", ...) with the channel PNGs, a contact sheet
+// and the .npy. Returns the number of outputs written.
+int exportAllLayers(const std::vector<NamedOutput>& outputs, const RenderOptions& options, const QString& folder);
 
 } // namespace layerscope::gui

@@ -2,7 +2,6 @@
 
 #include "commands/change_input_command.h"
 #include "document/document.h"
-#include "engine/exporter.h"
 #include "engine/pipeline_runner.h"
 #include "engine/tensor_image.h"
 #include "models/layer_icons.h"
@@ -10,6 +9,7 @@
 #include "models/tensor_table_model.h"
 #include "widgets/color_bar.h"
 #include "widgets/explain_controller.h"
+#include "widgets/export_controller.h"
 #include "widgets/feature_map_view.h"
 #include "widgets/input_panel.h"
 #include "widgets/kernel_editor.h"
@@ -85,7 +85,7 @@ QString sampleImagePath()
 } // namespace
 
 MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
-    : QMainWindow(parent), m_options(options)
+    : QMainWindow(parent), m_options(options), m_folders(options.useSettings)
 {
     setWindowIcon(QIcon(":/icons/layerscope.svg"));
     setAcceptDrops(true);
@@ -93,6 +93,15 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     m_document = new Document(this);
     m_runner = new PipelineRunner(m_document, this);
     m_model = new LayerStackModel(m_document, m_runner, this);
+    m_exports = new ExportController(this, m_document, m_runner, m_folders);
+    connect(m_exports, &ExportController::exported, this, [this](const QString& message) {
+        statusBar()->showMessage(message, 6000);
+    });
+    connect(m_exports, &ExportController::failed, this, [this](const QString& message) {
+        auto* box = new QMessageBox(QMessageBox::Warning, tr("Export"), message, QMessageBox::Ok, this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+    });
 
     // Centre: feature maps and numbers.
     auto* central = new QWidget(this);
@@ -465,11 +474,15 @@ void MainWindow::createActions()
     file->addAction(action("saveAs"));
     file->addSeparator();
     QMenu* exportMenu = file->addMenu(tr("&Export"));
-    connect(make("exportChannels", tr("Selected Layer as PNG per &Channel…")), &QAction::triggered, this, &MainWindow::exportChannels);
-    connect(make("exportSheet", tr("Selected Layer as Contact &Sheet…"), QKeySequence(tr("Ctrl+E"))), &QAction::triggered, this, &MainWindow::exportSheet);
-    connect(make("exportComposite", tr("RGB &Composite…")), &QAction::triggered, this, &MainWindow::exportCompositeImage);
-    connect(make("exportNpy", tr("Selected Layer as .&npy…")), &QAction::triggered, this, &MainWindow::exportNpyFile);
-    connect(make("exportAll", tr("&All Layers into a Folder…"), QKeySequence(tr("Ctrl+Shift+E"))), &QAction::triggered, this, &MainWindow::exportAll);
+    auto exportAction = [&](const QString& name, const QString& text, ExportKind kind, const QKeySequence& shortcut = {}) {
+        connect(make(name, text, shortcut), &QAction::triggered, this,
+                [this, kind] { m_exports->exportWithDialog(kind, m_current, renderOptions()); });
+    };
+    exportAction("exportChannels", tr("Selected Layer as PNG per &Channel…"), ExportKind::ChannelPngs);
+    exportAction("exportSheet", tr("Selected Layer as Contact &Sheet…"), ExportKind::ContactSheet, QKeySequence(tr("Ctrl+E")));
+    exportAction("exportComposite", tr("RGB &Composite…"), ExportKind::Composite);
+    exportAction("exportNpy", tr("Selected Layer as .&npy…"), ExportKind::Npy);
+    exportAction("exportAll", tr("&All Layers into a Folder…"), ExportKind::AllLayers, QKeySequence(tr("Ctrl+Shift+E")));
     connect(make("copyView", tr("Copy View to Clip&board"), QKeySequence(tr("Ctrl+Shift+C"))), &QAction::triggered, this, &MainWindow::copyView);
     for (const char* n : {"exportChannels", "exportSheet", "exportComposite", "exportNpy", "exportAll"})
         exportMenu->addAction(action(n));
@@ -848,7 +861,7 @@ bool MainWindow::openPipelineFile(const QString& path)
         m_document->resetPipeline(std::move(pipeline));
         m_document->setFileName(path);
         addRecentFile(path);
-        setLastDir("pipeline", QFileInfo(path).absolutePath());
+        m_folders.remember("pipeline", QFileInfo(path).absolutePath());
         selectLayer(m_document->layerCount() > 0 ? 0 : -1);
         statusBar()->showMessage(tr("Opened %1").arg(QFileInfo(path).fileName()), 4000);
         return true;
@@ -868,14 +881,14 @@ void MainWindow::openInputFile(const QString& path)
         QMessageBox::warning(this, tr("Open input"), m_document->inputError());
     else
         addRecentFile(path);
-    setLastDir("input", QFileInfo(path).absolutePath());
+    m_folders.remember("input", QFileInfo(path).absolutePath());
     selectLayer(-1);
 }
 
 void MainWindow::openInputDialog()
 {
     const QString path = QFileDialog::getOpenFileName(
-        this, tr("Open image or array"), lastDir("input"),
+        this, tr("Open image or array"), m_folders.folder("input"),
         tr("Images and arrays (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp *.npy);;All files (*)"));
     if (!path.isEmpty())
         openInputFile(path);
@@ -885,7 +898,7 @@ void MainWindow::openPipelineDialog()
 {
     if (!maybeSave())
         return;
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open pipeline"), lastDir("pipeline"),
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open pipeline"), m_folders.folder("pipeline"),
                                                       tr("Pipelines (*.json);;All files (*)"));
     if (!path.isEmpty())
         openPipelineFile(path);
@@ -902,7 +915,7 @@ bool MainWindow::savePipelineTo(const QString& path)
     m_document->setFileName(path);
     m_document->undoStack()->setClean();
     addRecentFile(path);
-    setLastDir("pipeline", QFileInfo(path).absolutePath());
+    m_folders.remember("pipeline", QFileInfo(path).absolutePath());
     statusBar()->showMessage(tr("Saved %1").arg(path), 4000);
     return true;
 }
@@ -917,7 +930,7 @@ bool MainWindow::save()
 bool MainWindow::saveAs()
 {
     QString path = QFileDialog::getSaveFileName(this, tr("Save pipeline"),
-                                                QDir(lastDir("pipeline")).filePath("pipeline.json"),
+                                                QDir(m_folders.folder("pipeline")).filePath("pipeline.json"),
                                                 tr("Pipelines (*.json)"));
     if (path.isEmpty())
         return false;
@@ -955,99 +968,6 @@ void MainWindow::updateRecentMenu()
         })->setToolTip(path);
     }
     m_recentMenu->setEnabled(!recent.isEmpty());
-}
-
-QString MainWindow::currentLayerStem() const
-{
-    if (m_current < 0)
-        return QStringLiteral("input");
-    return QString::fromStdString(m_document->layer(m_current).name());
-}
-
-void MainWindow::exportChannels()
-{
-    const auto tensor = m_runner->output(m_current);
-    if (!tensor)
-        return;
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Export channels into folder"), lastDir("export"));
-    if (dir.isEmpty())
-        return;
-    try {
-        const QStringList files = exportChannelPngs(*tensor, renderOptions(), dir, currentLayerStem());
-        setLastDir("export", dir);
-        statusBar()->showMessage(tr("Wrote %1 PNG files into %2").arg(files.size()).arg(dir), 6000);
-    } catch (const std::exception& error) {
-        QMessageBox::warning(this, tr("Export"), QString::fromStdString(error.what()));
-    }
-}
-
-void MainWindow::exportSheet()
-{
-    const auto tensor = m_runner->output(m_current);
-    if (!tensor)
-        return;
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export contact sheet"),
-        QDir(lastDir("export")).filePath(currentLayerStem() + "_sheet.png"), tr("PNG (*.png)"));
-    if (path.isEmpty())
-        return;
-    try {
-        exportContactSheet(*tensor, renderOptions(), path,
-                           currentLayerStem() + "  " + QString::fromStdString(shapeToString(tensor->shape())));
-        setLastDir("export", QFileInfo(path).absolutePath());
-        statusBar()->showMessage(tr("Wrote %1").arg(path), 6000);
-    } catch (const std::exception& error) {
-        QMessageBox::warning(this, tr("Export"), QString::fromStdString(error.what()));
-    }
-}
-
-void MainWindow::exportCompositeImage()
-{
-    const auto tensor = m_runner->output(m_current);
-    if (!tensor)
-        return;
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export RGB composite"),
-        QDir(lastDir("export")).filePath(currentLayerStem() + "_rgb.png"), tr("PNG (*.png)"));
-    if (path.isEmpty())
-        return;
-    try {
-        exportComposite(*tensor, renderOptions(), path);
-        setLastDir("export", QFileInfo(path).absolutePath());
-        statusBar()->showMessage(tr("Wrote %1").arg(path), 6000);
-    } catch (const std::exception& error) {
-        QMessageBox::warning(this, tr("Export"), QString::fromStdString(error.what()));
-    }
-}
-
-void MainWindow::exportNpyFile()
-{
-    const auto tensor = m_runner->output(m_current);
-    if (!tensor)
-        return;
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export .npy"),
-        QDir(lastDir("export")).filePath(currentLayerStem() + ".npy"), tr("NumPy arrays (*.npy)"));
-    if (path.isEmpty())
-        return;
-    try {
-        exportNpy(*tensor, path);
-        setLastDir("export", QFileInfo(path).absolutePath());
-        statusBar()->showMessage(tr("Wrote %1").arg(path), 6000);
-    } catch (const std::exception& error) {
-        QMessageBox::warning(this, tr("Export"), QString::fromStdString(error.what()));
-    }
-}
-
-void MainWindow::exportAll()
-{
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Export all layers into folder"), lastDir("export"));
-    if (dir.isEmpty())
-        return;
-    try {
-        const int n = exportAllLayers(*m_document, *m_runner, renderOptions(), dir);
-        setLastDir("export", dir);
-        statusBar()->showMessage(tr("Wrote %1 layers into %2").arg(n).arg(dir), 6000);
-    } catch (const std::exception& error) {
-        QMessageBox::warning(this, tr("Export"), QString::fromStdString(error.what()));
-    }
 }
 
 void MainWindow::copyView()
@@ -1168,19 +1088,6 @@ void MainWindow::writeSettings()
     settings.setValue("view/fixedMin", o.fixedMin);
     settings.setValue("view/fixedMax", o.fixedMax);
     settings.setValue("view/showNumbers", action("showNumbers")->isChecked());
-}
-
-QString MainWindow::lastDir(const QString& kind) const
-{
-    if (!m_options.useSettings)
-        return QDir::homePath();
-    return QSettings().value("dirs/" + kind, QDir::homePath()).toString();
-}
-
-void MainWindow::setLastDir(const QString& kind, const QString& path)
-{
-    if (m_options.useSettings)
-        QSettings().setValue("dirs/" + kind, path);
 }
 
 void MainWindow::cancelComputation()

@@ -4,6 +4,8 @@
 // (createActions) and derives their enabled state from the current state (updateActions).
 // Owns the Document and the PipelineRunner; file I/O, autosave and settings live here too.
 
+#include "remembered_folders.h"
+
 #include "core/render/render.h"
 
 #include <QMainWindow>
@@ -29,6 +31,7 @@ namespace layerscope::gui {
 class ColorBar;
 class Document;
 class ExplainController;
+class ExportController;
 class FeatureMapView;
 class InputPanel;
 class KernelEditor;
@@ -79,6 +82,7 @@ public:
     void showKernelEditor();
     QListView* layerView() const { return m_layerView; }
     ExplainController* explain() const { return m_explain; }
+    ExportController* exports() const { return m_exports; }
     int currentLayer() const { return m_current; }
     void selectLayer(int index); // -1: input
     RenderOptions renderOptions() const;
@@ -115,11 +119,6 @@ private:
     bool saveAs();
     void addRecentFile(const QString& path);
     void updateRecentMenu();
-    void exportChannels();
-    void exportSheet();
-    void exportCompositeImage();
-    void exportNpyFile();
-    void exportAll();
     void copyView();
     void scheduleAutosave();
     void writeAutosave();
@@ -128,11 +127,9 @@ private:
     void editMemoryBudget();
     void readSettings();
     void writeSettings();
-    QString lastDir(const QString& kind) const;
-    void setLastDir(const QString& kind, const QString& path);
-    QString currentLayerStem() const;
 
     MainWindowOptions m_options;
+    RememberedFolders m_folders;
     Document* m_document;
     PipelineRunner* m_runner;
     LayerStackModel* m_model;
@@ -148,6 +145,7 @@ private:
     OverviewStrip* m_overview = nullptr;
     ShapeChainPanel* m_chain = nullptr;
     ExplainController* m_explain = nullptr;
+    ExportController* m_exports = nullptr;
     ColorBar* m_colorBar = nullptr;
     QTabWidget* m_centerTabs = nullptr;
     QComboBox* m_colormap = nullptr;

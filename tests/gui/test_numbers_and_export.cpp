@@ -4,6 +4,7 @@
 #include "gui_test_support.h"
 
 #include "engine/exporter.h"
+#include "widgets/export_controller.h"
 #include "models/tensor_table_model.h"
 #include "widgets/feature_map_view.h"
 
@@ -11,6 +12,7 @@
 
 #include <QDir>
 #include <QImage>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -92,9 +94,37 @@ private slots:
         QCOMPARE(QImage(dir.filePath("rgb.png")).size(), QSize(6, 8));
         exportContactSheet(*tensor, options, dir.filePath("sheet.png"), "pool");
         QVERIFY(QImage(dir.filePath("sheet.png")).width() >= 3 * 6);
-        QCOMPARE(exportAllLayers(*w->document(), *w->runner(), options, dir.filePath("all")), 2);
+        QCOMPARE(exportAllLayers(snapshotOutputs(*w->document(), *w->runner()), options, dir.filePath("all")), 2);
         QVERIFY(QFile::exists(dir.filePath("all/01_pool/pool.npy")));
         QCOMPARE(readNpy(dir.filePath("all/00_input/input.npy").toStdString()), *w->document()->input());
+    }
+
+    // The window's export actions go through one controller that writes on a worker thread and
+    // reports in a signal; a destination it cannot write is a reported failure, not a crash.
+    void exportControllerWritesOnAWorkerAndReports()
+    {
+        auto w = makeWindow(InputSpec::arange(1, 9, 7, 3), poolPipeline(2, 1, "valid"));
+        QVERIFY(waitIdle(*w));
+        ExportController* exports = w->exports();
+        QSignalSpy exported(exports, &ExportController::exported);
+        QSignalSpy failed(exports, &ExportController::failed);
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString npy = dir.filePath("pool.npy");
+        QVERIFY(exports->exportTo(ExportKind::Npy, 0, w->renderOptions(), npy));
+        QVERIFY(exported.wait(10000));
+        QCOMPARE(exported.takeFirst().at(0).toString(), QStringLiteral("Wrote %1").arg(npy));
+        QCOMPARE(readNpy(npy.toStdString()), *w->runner()->output(0));
+
+        QVERIFY(exports->exportTo(ExportKind::AllLayers, 0, w->renderOptions(), dir.filePath("all")));
+        QVERIFY(exported.wait(10000));
+        QVERIFY(exported.takeFirst().at(0).toString().startsWith("Wrote 2 layers into"));
+        QVERIFY(QFile::exists(dir.filePath("all/01_pool/pool_sheet.png")));
+
+        QVERIFY(exports->exportTo(ExportKind::ContactSheet, -1, w->renderOptions(), "/proc/no/such/sheet.png"));
+        QVERIFY(failed.wait(10000));
+        QVERIFY(!failed.takeFirst().at(0).toString().isEmpty());
+        QVERIFY(!exports->exportTo(ExportKind::Npy, 5, w->renderOptions(), npy)); // no such layer output
     }
 };
 
