@@ -79,11 +79,11 @@ void Document::setBypassed(int index, bool bypassed)
     emit contentChanged();
 }
 
-void Document::setInput(const InputSpec& spec)
+void Document::setInput(const InputSpec& spec, std::shared_ptr<const Tensor> built)
 {
     m_inputSpec = spec;
     try {
-        m_input = std::make_shared<const Tensor>(buildInputTensor(spec));
+        m_input = built ? std::move(built) : std::make_shared<const Tensor>(buildInputTensor(spec));
         m_inputError.clear();
     } catch (const std::exception& error) {
         m_input.reset();

@@ -52,7 +52,8 @@ public:
     void moveLayer(int from, int to);
     void replaceLayer(int index, std::unique_ptr<Layer> layer);
     void setBypassed(int index, bool bypassed);
-    void setInput(const InputSpec& spec);
+    // Builds the tensor from `spec` unless `built` (already built from `spec`) is given.
+    void setInput(const InputSpec& spec, std::shared_ptr<const Tensor> built = {});
     // Replaces the pipeline and clears the undo stack (open, new, example).
     void resetPipeline(Pipeline pipeline, std::vector<bool> bypassed = {});
 

@@ -9,6 +9,7 @@
 #include "document/document.h"
 #include "document/layer_json.h"
 #include "engine/exporter.h"
+#include "engine/input_source.h"
 #include "engine/pipeline_runner.h"
 #include "engine/tensor_image.h"
 #include "models/layer_icons.h"
@@ -915,15 +916,22 @@ bool MainWindow::openPipelineFile(const QString& path)
 
 void MainWindow::openInputFile(const QString& path)
 {
-    InputSpec spec = m_document->inputSpec();
-    spec.kind = InputSourceKind::File;
-    spec.path = path;
-    m_document->undoStack()->push(new ChangeInputCommand(m_document, spec));
-    if (!m_document->input())
-        QMessageBox::warning(this, tr("Open input"), m_document->inputError());
-    else
-        addRecentFile(path);
+    // A new file starts from Keras's defaults (img_to_array: 0..255, colour as loaded); the
+    // previous input's scale or colour mode does not carry over.
+    const InputSpec spec = InputSpec::file(path);
     setLastDir("input", QFileInfo(path).absolutePath());
+    // Load before touching the document: a file that does not open changes nothing.
+    std::shared_ptr<const Tensor> tensor;
+    try {
+        tensor = std::make_shared<const Tensor>(buildInputTensor(spec));
+    } catch (const std::exception& error) {
+        const QString message = tr("Could not open %1: %2").arg(QFileInfo(path).fileName(), QString::fromStdString(error.what()));
+        statusBar()->showMessage(message, 10000);
+        QMessageBox::warning(this, tr("Open input"), message);
+        return;
+    }
+    m_document->undoStack()->push(new ChangeInputCommand(m_document, spec, {}, nullptr, std::move(tensor)));
+    addRecentFile(path);
     selectLayer(-1);
 }
 

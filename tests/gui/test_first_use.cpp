@@ -137,6 +137,49 @@ private slots:
         QTest::keySequence(w.get(), QKeySequence(QStringLiteral("Ctrl+Shift+S")));
         QCOMPARE(saveAs.count(), 1);
     }
+
+    void newImageStartsAtKerasScale()
+    {
+        QTemporaryDir dir;
+        auto w = makeWindow(InputSpec::arange(1, 4, 4, 1), poolPipeline(2, 2, "valid"));
+        InputSpec unit = InputSpec::file(writePng(dir, "first.png"));
+        unit.scale = ValueScale::Range01; // as an example's 0..1 input
+        w->document()->setInput(unit);
+        QVERIFY(maxValue(*w->document()->input()) <= 1.0f);
+
+        w->openInputFile(writePng(dir, "photo.png"));
+        QVERIFY(w->document()->input());
+        QCOMPARE(w->document()->inputSpec().scale, ValueScale::Range255);
+        QCOMPARE(maxValue(*w->document()->input()), 255.0f);
+    }
+
+    void failedImageOpenChangesNothing()
+    {
+        QTemporaryDir dir;
+        auto w = makeWindow(InputSpec::arange(1, 4, 4, 1), poolPipeline(2, 2, "valid"));
+        QVERIFY(waitIdle(*w));
+        const InputSpec before = w->document()->inputSpec();
+        const auto tensor = w->document()->input();
+        const int steps = w->document()->undoStack()->count();
+        QVERIFY(!w->document()->isModified());
+
+        QFile broken(dir.filePath("broken.png"));
+        QVERIFY(broken.open(QIODevice::WriteOnly));
+        broken.write("not a png at all");
+        broken.close();
+        for (const QString& path : {broken.fileName(), dir.filePath("missing.png")}) {
+            rejectNextModal();
+            w->openInputFile(path);
+            QVERIFY(w->document()->inputSpec() == before);
+            QCOMPARE(w->document()->input(), tensor);
+            QVERIFY(w->document()->inputError().isEmpty());
+            QCOMPARE(w->document()->undoStack()->count(), steps);
+            QVERIFY(!w->document()->isModified());
+            QVERIFY(waitIdle(*w));
+            QCOMPARE(w->runner()->info(0).status, LayerStatus::Ok);
+            QVERIFY2(w->statusBar()->currentMessage().contains("Could not open"), qPrintable(w->statusBar()->currentMessage()));
+        }
+    }
 };
 
 QTEST_MAIN(TestFirstUse)
