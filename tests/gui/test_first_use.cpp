@@ -180,6 +180,35 @@ private slots:
             QVERIFY2(w->statusBar()->currentMessage().contains("Could not open"), qPrintable(w->statusBar()->currentMessage()));
         }
     }
+
+    void stridesEqualToPoolSizeStaysTicked()
+    {
+        auto w = makeWindow(InputSpec::arange(1, 9, 9, 1), poolPipeline(2, 1, "valid"));
+        Document* doc = w->document();
+        w->selectLayer(0);
+        QWidget* strides = field(*w, "strides");
+        QVERIFY(strides);
+        auto* none = strides->findChild<QCheckBox*>();
+        QVERIFY(none);
+        QVERIFY(!none->isChecked());
+        none->click();
+        QVERIFY(none->isChecked());
+        QVERIFY(doc->layerJson(0)["config"]["strides"].is_null());
+        QCOMPARE(doc->shapeChain().layers[0].output, (Shape{1, 4, 4, 1}));
+
+        QVERIFY(w->propertiesPanel()->applyConfigValue("pool_size", nlohmann::json{3, 3}));
+        none = field(*w, "strides")->findChild<QCheckBox*>();
+        QVERIFY(none->isChecked());
+        QVERIFY(doc->layerJson(0)["config"]["strides"].is_null());
+        QCOMPARE(doc->shapeChain().layers[0].output, (Shape{1, 3, 3, 1})); // strides follow: 3
+
+        // Saved as Keras's strides=None and read back the same.
+        const Pipeline reloaded = parsePipelineJson(pipelineToJsonText(doc->pipeline()));
+        QVERIFY(layerToJson(*reloaded.layers[0])["config"]["strides"].is_null());
+
+        none->click(); // unticked: explicit strides equal to the pool size
+        QVERIFY(doc->layerJson(0)["config"]["strides"] == (nlohmann::json{3, 3}));
+    }
 };
 
 QTEST_MAIN(TestFirstUse)
