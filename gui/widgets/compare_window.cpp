@@ -52,6 +52,7 @@ CompareResult runComparison(quint64 generation, std::shared_ptr<const Tensor> in
         return r;
     ExecContext context;
     context.stop = stop;
+    context.memoryBudgetHint = "Run ▸ Memory Budget…";
     for (size_t i = 0; i < n; ++i) {
         try {
             if (variants[i].pipeline.layers.empty()) {

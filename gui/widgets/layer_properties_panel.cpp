@@ -32,6 +32,18 @@ std::array<int, 2> jsonPair(const nlohmann::json& v, std::array<int, 2> fallback
     return fallback;
 }
 
+// Shows `value` as it is: a loaded pipeline may hold values beyond the editor's usual range
+// (Resizing height 100000), and a spin box would otherwise clamp it, so that the next touch of
+// the box silently changes the file. The range grows to include it instead.
+void showUnclamped(QSpinBox* spin, int value)
+{
+    if (value > spin->maximum())
+        spin->setMaximum(value);
+    if (value < spin->minimum())
+        spin->setMinimum(value);
+    spin->setValue(value);
+}
+
 } // namespace
 
 LayerPropertiesPanel::LayerPropertiesPanel(Document* document, QWidget* parent)
@@ -175,7 +187,7 @@ void LayerPropertiesPanel::rebuild()
                 const nlohmann::json v = config.value(key, nlohmann::json());
                 if (v.is_number()) {
                     QSignalBlocker b(spin);
-                    spin->setValue(v.get<int>());
+                    showUnclamped(spin, v.get<int>());
                 }
             });
             editor = spin;
@@ -266,7 +278,7 @@ void LayerPropertiesPanel::rebuild()
                 const size_t offset = spins.size() > v.size() ? spins.size() - v.size() : 0;
                 for (size_t i = 0; i < spins.size(); ++i) {
                     QSignalBlocker b(spins[i]);
-                    spins[i]->setValue(i < offset ? 1 : v[i - offset].get<int>());
+                    showUnclamped(spins[i], i < offset ? 1 : v[i - offset].get<int>());
                 }
             });
             editor = box;

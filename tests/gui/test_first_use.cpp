@@ -209,6 +209,36 @@ private slots:
         none->click(); // unticked: explicit strides equal to the pool size
         QVERIFY(doc->layerJson(0)["config"]["strides"] == (nlohmann::json{3, 3}));
     }
+
+    void loadedValuesAreShownUnclamped()
+    {
+        auto w = makeWindow(InputSpec::arange(1, 4, 4, 1),
+                            R"([{"class_name": "Resizing", "config": {"name": "r", "height": 100000, "width": 20000}},
+                                {"class_name": "UpSampling2D", "config": {"name": "u", "size": [5000, 3]}}])");
+        Document* doc = w->document();
+        const std::string original = pipelineToJsonText(doc->pipeline());
+        w->selectLayer(0);
+        QCOMPARE(qobject_cast<QSpinBox*>(field(*w, "height"))->value(), 100000);
+        QCOMPARE(qobject_cast<QSpinBox*>(field(*w, "width"))->value(), 20000);
+        w->selectLayer(1);
+        const QList<QSpinBox*> size = field(*w, "size")->findChildren<QSpinBox*>();
+        QCOMPARE(size.size(), 2);
+        QCOMPARE(size[0]->value(), 5000);
+        QCOMPARE(size[1]->value(), 3);
+        QCOMPARE(doc->undoStack()->count(), 0);
+        QCOMPARE(pipelineToJsonText(doc->pipeline()), original);
+    }
+
+    void memoryErrorPointsToTheMenu()
+    {
+        auto w = makeWindow(InputSpec::arange(1, 64, 64, 3),
+                            R"([{"class_name": "UpSampling2D", "config": {"name": "u", "size": [4, 4]}}])");
+        w->setMemoryBudgetBytes(64 * 1024);
+        QVERIFY(waitIdle(*w));
+        const QString message = w->runner()->info(0).message;
+        QVERIFY2(message.contains("Run ▸ Memory Budget"), qPrintable(message));
+        QVERIFY2(!message.contains("--max-memory"), qPrintable(message));
+    }
 };
 
 QTEST_MAIN(TestFirstUse)
