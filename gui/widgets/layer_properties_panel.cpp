@@ -7,6 +7,8 @@
 #include "widgets/field_schema.h"
 #include "widgets/pair_editor.h"
 
+#include "core/layers/conv2d.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -42,6 +44,19 @@ void showUnclamped(QSpinBox* spin, int value)
     if (value < spin->minimum())
         spin->setMinimum(value);
     spin->setValue(value);
+}
+
+// Added filters get what a new layer's filters get (Conv2D's seeded glorot-uniform draw for this
+// name and the new kernel shape), not zeros: 60 all-black channels after 4 → 64 explain nothing.
+// The first `kept` filters stay as they are.
+void initialiseNewFilters(ConvWeights& w, int kept, const std::string& name)
+{
+    const std::vector<float> fresh = Conv2D::glorotUniform(name, Shape{w.kh, w.kw, w.cin, w.filters});
+    for (int ky = 0; ky < w.kh; ++ky)
+        for (int kx = 0; kx < w.kw; ++kx)
+            for (int ci = 0; ci < w.cin; ++ci)
+                for (int f = kept; f < w.filters; ++f)
+                    w.at(ky, kx, ci, f) = fresh[w.index(ky, kx, ci, f)];
 }
 
 } // namespace
@@ -181,6 +196,9 @@ void LayerPropertiesPanel::rebuild()
             auto* spin = new QSpinBox(m_form);
             spin->setRange(field.minimum, field.maximum);
             spin->setAccelerated(true);
+            // A typed number applies once, on Enter or focus out ("256" is not 2, 25, 256:
+            // each would rebuild the layer and its weights); arrows and the wheel stay live.
+            spin->setKeyboardTracking(false);
             connect(spin, &QSpinBox::valueChanged, this,
                     [this, key](int v) { applyConfigValue(key, v); });
             m_refreshers.push_back([spin, key](const nlohmann::json& config) {
@@ -260,6 +278,7 @@ void LayerPropertiesPanel::rebuild()
             for (int i = 0; i < field.listLength; ++i) {
                 auto* spin = new QSpinBox(box);
                 spin->setRange(field.minimum, field.maximum);
+                spin->setKeyboardTracking(false); // typed numbers apply on commit
                 row->addWidget(spin);
                 spins.push_back(spin);
             }
@@ -336,10 +355,14 @@ bool LayerPropertiesPanel::applyConfigValue(const std::string& key, const nlohma
             // built on the GUI thread: the layer falls back to the engine's default weights.
             constexpr int64_t kMaxStoredWeights = int64_t{1} << 22;
             const int64_t count = int64_t{ks[0]} * ks[1] * cin * filters;
-            if (ks[0] > 0 && ks[1] > 0 && filters > 0 && count <= kMaxStoredWeights)
-                updated["weights"] = w.resized(ks[0], ks[1], cin, filters, useBias).toJson();
-            else
+            if (ks[0] > 0 && ks[1] > 0 && filters > 0 && count <= kMaxStoredWeights) {
+                ConvWeights fitted = w.resized(ks[0], ks[1], cin, filters, useBias);
+                if (filters > w.filters)
+                    initialiseNewFilters(fitted, w.filters, c.value("name", std::string()));
+                updated["weights"] = fitted.toJson();
+            } else {
                 updated.erase("weights");
+            }
         }
     }
     if (updated == old)

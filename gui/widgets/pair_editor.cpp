@@ -16,7 +16,8 @@ PairEditor::PairEditor(int minimum, int maximum, QWidget* parent) : QWidget(pare
     m_second = new QSpinBox(this);
     for (QSpinBox* box : {m_first, m_second}) {
         box->setRange(minimum, maximum);
-        box->setKeyboardTracking(true);
+        // A typed number applies once, on Enter or focus out; arrows stay live.
+        box->setKeyboardTracking(false);
         box->setAccelerated(true);
     }
     m_first->setToolTip(tr("height"));

@@ -181,6 +181,58 @@ private slots:
         }
     }
 
+    void newFiltersAreInitialisedAndTypedNumbersApplyOnce()
+    {
+        auto w = makeWindow(InputSpec::arange(1, 8, 8, 3), pipelineToJsonText(defaultPipeline(3)));
+        Document* doc = w->document();
+        int conv = -1;
+        for (int i = 0; i < doc->layerCount(); ++i)
+            if (doc->layer(i).className() == "Conv2D")
+                conv = i;
+        QVERIFY(conv >= 0);
+        w->show();
+        QVERIFY(QTest::qWaitForWindowExposed(w.get()));
+        w->selectLayer(conv);
+        const ConvWeights before = ConvWeights::fromJson(layerWeights(doc->layerJson(conv)));
+        QVERIFY(before.valid());
+        QCOMPARE(before.filters, 4);
+
+        auto* spin = qobject_cast<QSpinBox*>(field(*w, "filters"));
+        QVERIFY(spin);
+        QVERIFY(!spin->keyboardTracking());
+        const int steps = doc->undoStack()->count();
+        spin->setFocus();
+        spin->selectAll();
+        QTest::keyClicks(spin, "64");
+        QCOMPARE(doc->undoStack()->count(), steps); // nothing applied while typing
+        QTest::keyClick(spin, Qt::Key_Return);
+        QCOMPARE(doc->undoStack()->count(), steps + 1);
+        QCOMPARE(doc->layerJson(conv)["config"]["filters"].get<int>(), 64);
+
+        const ConvWeights after = ConvWeights::fromJson(layerWeights(doc->layerJson(conv)));
+        QCOMPARE(after.filters, 64);
+        const std::vector<float> fresh = Conv2D::glorotUniform(doc->layer(conv).name(), Shape{after.kh, after.kw, after.cin, 64});
+        for (int ky = 0; ky < after.kh; ++ky)
+            for (int kx = 0; kx < after.kw; ++kx)
+                for (int ci = 0; ci < after.cin; ++ci)
+                    for (int f = 0; f < 64; ++f) {
+                        const float expected = f < 4 ? before.at(ky, kx, ci, f) : fresh[after.index(ky, kx, ci, f)];
+                        QCOMPARE(after.at(ky, kx, ci, f), expected);
+                    }
+        for (int f = 4; f < 64; ++f) {
+            float energy = 0;
+            for (int ky = 0; ky < after.kh; ++ky)
+                for (int kx = 0; kx < after.kw; ++kx)
+                    for (int ci = 0; ci < after.cin; ++ci)
+                        energy += std::abs(after.at(ky, kx, ci, f));
+            QVERIFY2(energy > 0, qPrintable(QString("filter %1 is all zeros").arg(f)));
+        }
+
+        // Arrow steps still apply live, one step each.
+        QTest::keyClick(spin, Qt::Key_Up);
+        QCOMPARE(doc->layerJson(conv)["config"]["filters"].get<int>(), 65);
+    }
+
     void stridesEqualToPoolSizeStaysTicked()
     {
         auto w = makeWindow(InputSpec::arange(1, 9, 9, 1), poolPipeline(2, 1, "valid"));
