@@ -3,6 +3,8 @@
 #include "document/layer_json.h"
 #include "engine/input_source.h"
 
+#include <QStringList>
+
 namespace layerscope::gui {
 
 Document::Document(QObject* parent) : QObject(parent)
@@ -104,6 +106,24 @@ void Document::resetPipeline(Pipeline pipeline, std::vector<bool> bypassed)
     updateChain();
     emit pipelineReset();
     emit contentChanged();
+}
+
+QString Document::declaredShapeMismatch() const
+{
+    if (!m_pipeline.declaredInputShape || !m_input)
+        return {};
+    const Shape& declared = *m_pipeline.declaredInputShape;
+    const Shape& actual = m_input->shape();
+    bool same = declared.size() == actual.size();
+    for (size_t i = 0; same && i < declared.size(); ++i)
+        same = declared[i] < 0 || declared[i] == actual[i];
+    if (same)
+        return {};
+    QStringList dims;
+    for (int64_t d : declared)
+        dims << (d < 0 ? QStringLiteral("None") : QString::number(d));
+    return tr("The pipeline file declares the input batch_shape (%1); this input is %2.")
+        .arg(dims.join(", "), QString::fromStdString(shapeToString(m_input->shape())));
 }
 
 void Document::updateChain()

@@ -40,6 +40,9 @@ public:
     quint64 inputRevision() const { return m_inputRevision; }
 
     const ShapeChain& shapeChain() const { return m_chain; }
+    // When the pipeline file declares an input shape (Keras batch_shape) that the actual input
+    // does not have, a sentence saying so; empty otherwise (None dimensions match anything).
+    QString declaredShapeMismatch() const;
 
     QUndoStack* undoStack() { return &m_undoStack; }
     QString fileName() const { return m_fileName; }

@@ -8,6 +8,7 @@
 #include "commands/remove_layer_command.h"
 #include "document/document.h"
 #include "document/layer_json.h"
+#include "document/pipeline_file.h"
 #include "engine/exporter.h"
 #include "engine/input_source.h"
 #include "engine/pipeline_runner.h"
@@ -888,10 +889,13 @@ void MainWindow::openInitial(const QString& inputPath, const QString& pipelinePa
 
 bool MainWindow::openPipelineFile(const QString& path)
 {
+    QByteArray bytes;
     {
         // An example file (a pipeline plus the input it is meant for) opens like the Examples menu.
         QFile f(path);
-        if (f.open(QIODevice::ReadOnly) && QJsonDocument::fromJson(f.readAll()).object().contains("layerscope_example")) {
+        if (f.open(QIODevice::ReadOnly))
+            bytes = f.readAll();
+        if (QJsonDocument::fromJson(bytes).object().contains("layerscope_example")) {
             if (!loadExample(path))
                 return false;
             m_document->setFileName(path);
@@ -901,12 +905,26 @@ bool MainWindow::openPipelineFile(const QString& path)
     }
     try {
         Pipeline pipeline = loadPipelineFile(path.toStdString());
+        // The input saved with the pipeline comes back with it; one that no longer loads (a
+        // moved image) leaves the current input and says so.
+        QString inputNote;
+        if (const std::optional<InputSpec> saved = savedInput(bytes, path)) {
+            try {
+                m_document->setInput(*saved, std::make_shared<const Tensor>(buildInputTensor(*saved)));
+            } catch (const std::exception& error) {
+                inputNote = tr(" — its input %1 did not load (%2); the current input stays")
+                                .arg(saved->describe(), QString::fromStdString(error.what()));
+            }
+        }
         m_document->resetPipeline(std::move(pipeline));
         m_document->setFileName(path);
         addRecentFile(path);
         setLastDir("pipeline", QFileInfo(path).absolutePath());
         selectLayer(m_document->layerCount() > 0 ? 0 : -1);
-        statusBar()->showMessage(tr("Opened %1").arg(QFileInfo(path).fileName()), 4000);
+        const QString mismatch = m_document->declaredShapeMismatch();
+        statusBar()->showMessage(tr("Opened %1").arg(QFileInfo(path).fileName()) + inputNote
+                                     + (mismatch.isEmpty() ? QString() : QStringLiteral(" — ") + mismatch),
+                                 inputNote.isEmpty() && mismatch.isEmpty() ? 4000 : 15000);
         return true;
     } catch (const std::exception& error) {
         QMessageBox::warning(this, tr("Open pipeline"), tr("Could not open %1:\n%2").arg(path, QString::fromStdString(error.what())));
@@ -957,7 +975,7 @@ void MainWindow::openPipelineDialog()
 bool MainWindow::savePipelineTo(const QString& path)
 {
     try {
-        savePipelineFile(m_document->pipeline(), path.toStdString());
+        savePipelineWithInput(m_document->pipeline(), m_document->inputSpec(), path);
     } catch (const std::exception& error) {
         QMessageBox::warning(this, tr("Save pipeline"), tr("Could not save %1:\n%2").arg(path, QString::fromStdString(error.what())));
         return false;

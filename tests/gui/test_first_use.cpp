@@ -291,6 +291,57 @@ private slots:
         QVERIFY2(message.contains("Run ▸ Memory Budget"), qPrintable(message));
         QVERIFY2(!message.contains("--max-memory"), qPrintable(message));
     }
+
+    void savedPipelineKeepsItsInput()
+    {
+        QTemporaryDir dir;
+        const std::string layers = R"([{"class_name": "AveragePooling2D", "config": {"name": "p", "pool_size": [2, 2], "strides": [1, 1]}}])";
+        const QString path = dir.filePath("hand_built.json");
+        {
+            auto w = makeWindow(InputSpec::arange(1, 3, 4, 1), layers);
+            QVERIFY(w->savePipelineTo(path));
+        }
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject saved = QJsonDocument::fromJson(f.readAll()).object();
+        QCOMPARE(saved.value("layerscope").toObject().value("input").toObject().value("kind").toString(), QStringLiteral("synthetic"));
+        QCOMPARE(saved.value("class_name").toString(), QStringLiteral("Sequential")); // still a Keras model
+        QCOMPARE(loadPipelineFile(path.toStdString()).layers.size(), size_t{1}); // core ignores the key
+
+        auto w = makeWindow(InputSpec::arange(1, 9, 9, 2), layers);
+        QVERIFY(w->openPipelineFile(path));
+        QVERIFY(w->document()->inputSpec() == InputSpec::arange(1, 3, 4, 1));
+        QCOMPARE(w->document()->input()->shape(), (Shape{1, 3, 4, 1}));
+        QVERIFY(!w->document()->isModified());
+
+        // An image input is saved relative to the pipeline file and found again.
+        const QString image = writePng(dir, "photo.png");
+        w->openInputFile(image);
+        QVERIFY(w->savePipelineTo(path));
+        f.close();
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(QJsonDocument::fromJson(f.readAll()).object().value("layerscope").toObject().value("input").toObject().value("path").toString(),
+                 QStringLiteral("photo.png"));
+        auto again = makeWindow(InputSpec::arange(1, 9, 9, 2), layers);
+        QVERIFY(again->openPipelineFile(path));
+        QCOMPARE(again->document()->inputSpec().path, image);
+        QCOMPARE(again->document()->input()->shape(), (Shape{1, 3, 4, 3}));
+    }
+
+    void declaredInputShapeMismatchIsReported()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("keras.json");
+        writeTextAtomically(path.toStdString(), R"({"class_name": "Sequential", "config": {"name": "m", "layers": [
+            {"class_name": "InputLayer", "config": {"batch_shape": [null, 8, 8, 3]}},
+            {"class_name": "AveragePooling2D", "config": {"name": "p", "pool_size": [2, 2]}}]}})");
+        auto w = makeWindow(InputSpec::arange(1, 3, 4, 1), poolPipeline(2, 2, "valid"));
+        QVERIFY(w->openPipelineFile(path));
+        QVERIFY2(w->statusBar()->currentMessage().contains("batch_shape (None, 8, 8, 3)"), qPrintable(w->statusBar()->currentMessage()));
+        QVERIFY(w->document()->declaredShapeMismatch().contains("1×3×4×1"));
+        w->document()->setInput(InputSpec::arange(2, 8, 8, 3));
+        QVERIFY(w->document()->declaredShapeMismatch().isEmpty());
+    }
 };
 
 QTEST_MAIN(TestFirstUse)
