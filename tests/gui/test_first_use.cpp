@@ -342,6 +342,29 @@ private slots:
         w->document()->setInput(InputSpec::arange(2, 8, 8, 3));
         QVERIFY(w->document()->declaredShapeMismatch().isEmpty());
     }
+
+    void shapeMathShowsTheFailingAxis()
+    {
+        // Height 3 < pool 5 fails; width 9 is fine.
+        auto w = makeWindow(InputSpec::arange(1, 3, 9, 1),
+                            R"([{"class_name": "AveragePooling2D", "config": {"name": "p", "pool_size": [5, 2]}}])");
+        QVERIFY(waitIdle(*w));
+        w->selectLayer(0);
+        QCOMPARE(w->explain()->shapeMath()->axis(), 0);
+        QVERIFY(w->explain()->shapeMath()->math());
+        QVERIFY(!w->explain()->shapeMath()->math()->current.valid);
+        // The user's own choice stays while the same axis keeps failing.
+        w->explain()->shapeMath()->setAxis(1);
+        QVERIFY(w->propertiesPanel()->applyConfigValue("pool_size", nlohmann::json{6, 2}));
+        QCOMPARE(w->explain()->shapeMath()->axis(), 1);
+        // Now only the width fails: it is shown.
+        QVERIFY(w->propertiesPanel()->applyConfigValue("pool_size", nlohmann::json{2, 12}));
+        QCOMPARE(w->explain()->shapeMath()->axis(), 1);
+        QVERIFY(w->propertiesPanel()->applyConfigValue("pool_size", nlohmann::json{4, 2}));
+        QCOMPARE(w->explain()->shapeMath()->axis(), 0);
+        QVERIFY(w->propertiesPanel()->applyConfigValue("pool_size", nlohmann::json{2, 12}));
+        QCOMPARE(w->explain()->shapeMath()->axis(), 1);
+    }
 };
 
 QTEST_MAIN(TestFirstUse)
