@@ -16,6 +16,7 @@
 #include "models/layer_icons.h"
 #include "models/layer_stack_model.h"
 #include "models/tensor_table_model.h"
+#include "widgets/action_icons.h"
 #include "widgets/color_bar.h"
 #include "widgets/explain_controller.h"
 #include "widgets/feature_map_view.h"
@@ -57,6 +58,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSpinBox>
@@ -94,6 +96,23 @@ QList<QKeySequence> shortcutsWith(QKeySequence::StandardKey key, const QList<QKe
         if (!all.contains(s))
             all.append(s);
     return all;
+}
+
+// First start (no saved geometry): the preferred size, shrunk to the screen's available area
+// (at 1.5× scaling 1560×960 is larger than a laptop screen and puts the right-hand docks off it),
+// centred there.
+void fitToScreen(QWidget* window, QSize preferred)
+{
+    QScreen* screen = window->screen() ? window->screen() : QGuiApplication::primaryScreen();
+    if (!screen) {
+        window->resize(preferred);
+        return;
+    }
+    const QRect available = screen->availableGeometry();
+    // Leave room for the frame and title bar the window manager adds around the client area.
+    const QSize size = preferred.boundedTo(available.size() - QSize(16, 48));
+    window->resize(size);
+    window->move(available.center() - QPoint(size.width() / 2, size.height() / 2 + 12));
 }
 
 QString sampleImagePath()
@@ -241,7 +260,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     if (m_options.useSettings)
         readSettings();
     else
-        resize(1400, 900);
+        fitToScreen(this, QSize(1400, 900));
     updateActions();
     updateTitle();
 }
@@ -270,6 +289,8 @@ void MainWindow::createViewBar(QWidget* parent, QVBoxLayout* layout)
     QFont f = m_viewTitle->font();
     f.setBold(true);
     m_viewTitle->setFont(f);
+    // A long layer name must not widen the window past the screen: the title is elided instead.
+    m_viewTitle->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     bar->addWidget(m_viewTitle);
     bar->addStretch(1);
     auto* bar2 = new QHBoxLayout;
@@ -279,7 +300,12 @@ void MainWindow::createViewBar(QWidget* parent, QVBoxLayout* layout)
         m_colormap->addItem(colormapLabel(c), static_cast<int>(c));
     bar2->addWidget(m_colormap);
     bar2->addWidget(new QLabel(tr("Normalise"), parent));
+    // The combos may shrink below their longest entry (the popup still shows it whole).
+    m_colormap->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_colormap->setMinimumContentsLength(7);
     m_normalization = new QComboBox(parent);
+    m_normalization->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_normalization->setMinimumContentsLength(10);
     for (Normalization n : {Normalization::PerChannel, Normalization::PerLayer, Normalization::FixedRange})
         m_normalization->addItem(normalizationLabel(n), static_cast<int>(n));
     bar2->addWidget(m_normalization);
@@ -289,6 +315,8 @@ void MainWindow::createViewBar(QWidget* parent, QVBoxLayout* layout)
         s->setRange(-1e9, 1e9);
         s->setDecimals(3);
         s->setEnabled(false);
+        // Narrower than the ±1e9 range's size hint, so the view bar fits a 1280-pixel screen.
+        s->setMinimumWidth(70);
         s->setMaximumWidth(90);
         bar2->addWidget(s);
     }
@@ -381,7 +409,7 @@ void MainWindow::createDocks()
     m_layerView->setDropIndicatorShown(true);
     m_layerView->setEditTriggers(QAbstractItemView::EditKeyPressed | QAbstractItemView::SelectedClicked);
     m_layerView->setContextMenuPolicy(Qt::CustomContextMenu);
-    m_layerView->setMinimumWidth(330);
+    m_layerView->setMinimumWidth(280);
     layersLayout->addWidget(m_layerView);
     layersDock->setWidget(layersWidget);
     addDockWidget(Qt::LeftDockWidgetArea, layersDock);
@@ -415,7 +443,11 @@ void MainWindow::createDocks()
     auto* inputDock = new QDockWidget(tr("Input"), this);
     inputDock->setObjectName("InputDock");
     m_inputPanel = new InputPanel(m_document, inputDock);
-    inputDock->setWidget(m_inputPanel);
+    // Docks scroll rather than force the window wider or taller than a small screen.
+    auto* inputScroll = new QScrollArea(inputDock);
+    inputScroll->setWidgetResizable(true);
+    inputScroll->setWidget(m_inputPanel);
+    inputDock->setWidget(inputScroll);
     addDockWidget(Qt::RightDockWidgetArea, inputDock);
     tabifyDockWidget(propertiesDock, inputDock);
     propertiesDock->raise();
@@ -521,19 +553,26 @@ void MainWindow::createActions()
     undo->setShortcut(QKeySequence::Undo);
     QAction* redo = m_document->undoStack()->createRedoAction(this, tr("&Redo"));
     redo->setShortcuts(shortcutsWith(QKeySequence::Redo, {QKeySequence(tr("Ctrl+Shift+Z")), QKeySequence(tr("Ctrl+Y"))}));
+    // Icon only on the toolbar (low priority hides the text beside the icon), so the buttons do
+    // not move as "Undo Change filters" replaces "Undo"; the tooltip carries the command text.
+    undo->setIcon(undoIcon());
+    redo->setIcon(redoIcon());
+    undo->setPriority(QAction::LowPriority);
+    redo->setPriority(QAction::LowPriority);
     m_actions.insert("undo", undo);
     m_actions.insert("redo", redo);
     edit->addAction(undo);
     edit->addAction(redo);
     edit->addSeparator();
     m_addMenu = edit->addMenu(tr("&Add Layer"));
-    m_addMenu->setIcon(layerIcon("Conv2D"));
+    m_addMenu->setIcon(addLayerIcon());
     for (const LayerFactory& f : layerFactories()) {
         const QString className = QString::fromStdString(f.className);
         QAction* a = m_addMenu->addAction(layerIcon(className), className);
         connect(a, &QAction::triggered, this, [this, className] { addLayer(className); });
     }
     QAction* addDefault = make("add", tr("Add Layer…"), QKeySequence(Qt::Key_Insert), tr("Add a layer after the selected one"));
+    addDefault->setIcon(addLayerIcon());
     connect(addDefault, &QAction::triggered, this, [this] {
         m_addMenu->popup(m_layerView->viewport()->mapToGlobal(m_layerView->visualRect(m_layerView->currentIndex()).bottomLeft()));
     });
@@ -614,7 +653,8 @@ void MainWindow::createActions()
     addButton->setMenu(m_addMenu);
     addButton->setPopupMode(QToolButton::InstantPopup);
     addButton->setText(tr("Add layer"));
-    addButton->setIcon(layerIcon("Conv2D"));
+    addButton->setIcon(addLayerIcon());
+    addButton->setToolTip(tr("Add a layer after the selected one"));
     addButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     tools->addWidget(addButton);
     tools->addAction(action("duplicate"));
@@ -1224,7 +1264,7 @@ void MainWindow::readSettings()
 {
     QSettings settings;
     if (!restoreGeometry(settings.value("window/geometry").toByteArray()))
-        resize(1560, 960);
+        fitToScreen(this, QSize(1560, 960));
     restoreState(settings.value("window/state").toByteArray());
     RenderOptions o;
     o.colormap = static_cast<Colormap>(settings.value("view/colormap", 0).toInt());

@@ -365,6 +365,46 @@ private slots:
         QVERIFY(w->propertiesPanel()->applyConfigValue("pool_size", nlohmann::json{2, 12}));
         QCOMPARE(w->explain()->shapeMath()->axis(), 1);
     }
+
+    void windowFitsTheScreenAndToolbarStaysPut()
+    {
+        auto w = makeWindow(InputSpec::arange(1, 4, 4, 1), poolPipeline(2, 2, "valid"));
+        w->show();
+        QVERIFY(QTest::qWaitForWindowExposed(w.get()));
+        // Shrunk to the screen as far as the window's minimum allows, and that minimum fits a
+        // 1280×720 screen (1920×1080 at 1.5× scaling) with room for the frame.
+        const QRect available = w->screen()->availableGeometry();
+        const QSize minimum = w->minimumSizeHint();
+        QVERIFY2(minimum.width() <= 1280 - 16 && minimum.height() <= 720 - 48,
+                 qPrintable(QString("minimum %1×%2").arg(minimum.width()).arg(minimum.height())));
+        QVERIFY2(w->width() <= std::max(available.width(), minimum.width())
+                     && w->height() <= std::max(available.height(), minimum.height()),
+                 qPrintable(QString("window %1×%2 on a %3×%4 screen").arg(w->width()).arg(w->height())
+                                .arg(available.width()).arg(available.height())));
+        for (const char* name : {"PropertiesDock", "LayersDock"}) {
+            auto* dock = w->findChild<QDockWidget*>(name);
+            QVERIFY(dock && dock->isVisible());
+            QVERIFY2(w->rect().contains(dock->geometry()), name);
+        }
+
+        auto* tools = w->findChild<QToolBar*>("MainToolBar");
+        QVERIFY(tools);
+        QWidget* after = tools->widgetForAction(w->action("exportSheet"));
+        QVERIFY(after);
+        const QRect before = after->geometry();
+        w->action("duplicate")->trigger();
+        QApplication::processEvents();
+        QCOMPARE(after->geometry(), before);
+        QVERIFY2(w->action("undo")->toolTip().contains("Duplicate"), qPrintable(w->action("undo")->toolTip()));
+
+        // "Add layer" has an icon of its own, not the Conv2D badge.
+        QToolButton* add = nullptr;
+        for (QToolButton* b : tools->findChildren<QToolButton*>())
+            if (b->text() == "Add layer")
+                add = b;
+        QVERIFY(add);
+        QVERIFY(add->icon().pixmap(24).toImage() != layerIcon("Conv2D").pixmap(24).toImage());
+    }
 };
 
 QTEST_MAIN(TestFirstUse)
