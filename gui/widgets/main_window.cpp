@@ -20,6 +20,7 @@
 #include "widgets/color_bar.h"
 #include "widgets/explain_controller.h"
 #include "widgets/feature_map_view.h"
+#include "widgets/help_dialogs.h"
 #include "widgets/input_panel.h"
 #include "widgets/kernel_editor.h"
 #include "widgets/layer_properties_panel.h"
@@ -635,6 +636,12 @@ void MainWindow::createActions()
 
     menuBar()->addMenu(m_explain->menu());
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    connect(make("gettingStarted", tr("&Getting Started"), QKeySequence::HelpContents), &QAction::triggered, this,
+            [this] { showGettingStarted(this); });
+    connect(make("shortcuts", tr("&Keyboard Shortcuts")), &QAction::triggered, this, [this] { showShortcutsDialog(this); });
+    help->addAction(action("gettingStarted"));
+    help->addAction(action("shortcuts"));
+    help->addSeparator();
     help->addAction(tr("&About LayerScope"), this, [this] {
         QMessageBox::about(this, tr("About LayerScope"),
                            tr("<b>LayerScope</b><br>Stack Keras image layers on a picture and watch every "

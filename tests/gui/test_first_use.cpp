@@ -405,6 +405,35 @@ private slots:
         QVERIFY(add);
         QVERIFY(add->icon().pixmap(24).toImage() != layerIcon("Conv2D").pixmap(24).toImage());
     }
+
+    void helpListsShortcutsAndGettingStarted()
+    {
+        auto w = makeWindow(InputSpec::arange(1, 4, 4, 1), poolPipeline(2, 2, "valid"));
+        w->action("shortcuts")->trigger();
+        auto* dialog = w->findChild<QDialog*>("shortcutsDialog");
+        QVERIFY(dialog);
+        auto* tree = dialog->findChild<QTreeWidget*>("shortcutsTree");
+        QVERIFY(tree);
+        QStringList rows;
+        std::function<void(QTreeWidgetItem*)> collect = [&](QTreeWidgetItem* item) {
+            if (!item->text(1).isEmpty())
+                rows << item->text(0) + " = " + item->text(1);
+            for (int i = 0; i < item->childCount(); ++i)
+                collect(item->child(i));
+        };
+        for (int i = 0; i < tree->topLevelItemCount(); ++i)
+            collect(tree->topLevelItem(i));
+        const QString all = rows.join('\n');
+        for (const char* name : {"undo", "redo", "saveAs", "zoomIn", "openInput", "rerun", "editKernel"})
+            for (const QKeySequence& s : w->action(name)->shortcuts())
+                QVERIFY2(all.contains(s.toString(QKeySequence::NativeText)), qPrintable(QString("%1 missing in\n%2").arg(name, all)));
+        dialog->close();
+
+        w->action("gettingStarted")->trigger();
+        auto* page = w->findChild<QDialog*>("gettingStartedDialog");
+        QVERIFY(page);
+        QVERIFY(page->findChild<QTextBrowser*>()->toPlainText().contains("Open an input"));
+    }
 };
 
 QTEST_MAIN(TestFirstUse)
