@@ -457,7 +457,10 @@ void MainWindow::createDocks()
     auto* statsDock = new QDockWidget(tr("Statistics"), this);
     statsDock->setObjectName("StatisticsDock");
     m_statistics = new StatisticsPanel(statsDock);
-    statsDock->setWidget(m_statistics);
+    auto* statsScroll = new QScrollArea(statsDock);
+    statsScroll->setWidgetResizable(true);
+    statsScroll->setWidget(m_statistics);
+    statsDock->setWidget(statsScroll);
     addDockWidget(Qt::RightDockWidgetArea, statsDock);
 
     auto* chainDock = new QDockWidget(tr("Shape chain"), this);
@@ -481,14 +484,24 @@ void MainWindow::createDocks()
     m_kernelDock = new QDockWidget(tr("Kernel"), this);
     m_kernelDock->setObjectName("KernelDock");
     m_kernelEditor = new KernelEditor(m_document, m_kernelDock);
-    m_kernelDock->setWidget(m_kernelEditor);
+    // Scrolls when small: its minimum height would otherwise set the whole bottom area's.
+    auto* kernelScroll = new QScrollArea(m_kernelDock);
+    kernelScroll->setWidgetResizable(true);
+    kernelScroll->setWidget(m_kernelEditor);
+    m_kernelDock->setWidget(kernelScroll);
     addDockWidget(Qt::BottomDockWidgetArea, m_kernelDock);
     tabifyDockWidget(overviewDock, m_kernelDock);
     chainDock->raise();
     connect(m_properties, &LayerPropertiesPanel::kernelEditorRequested, this, &MainWindow::showKernelEditor);
     connect(m_overview, &OverviewStrip::layerActivated, this, &MainWindow::selectLayer);
-    resizeDocks({chainDock}, {230}, Qt::Vertical);
+    // Proportions for a first start (a saved layout replaces them): on a small screen the bottom
+    // docks must leave the feature maps room, and the right-hand column must stay wide enough for
+    // the property editors.
+    const QScreen* screen = this->screen() ? this->screen() : QGuiApplication::primaryScreen();
+    const int screenHeight = screen ? screen->availableGeometry().height() : 1000;
+    resizeDocks({chainDock}, {std::clamp(screenHeight / 4, 150, 230)}, Qt::Vertical);
     resizeDocks({propertiesDock, statsDock}, {520, 230}, Qt::Vertical);
+    resizeDocks({layersDock, propertiesDock}, {300, 360}, Qt::Horizontal);
 }
 
 void MainWindow::createActions()
