@@ -10,6 +10,7 @@
 #include "document/conv_weights.h"
 #include "document/layer_json.h"
 #include "models/layer_icons.h"
+#include "widgets/compare_window.h"
 #include "widgets/explain_controller.h"
 #include "widgets/layer_properties_panel.h"
 #include "widgets/shape_math_panel.h"
@@ -30,6 +31,7 @@
 #include <QSpinBox>
 #include <QFile>
 #include <QImage>
+#include <QInputDialog>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QStatusBar>
@@ -433,6 +435,66 @@ private slots:
         auto* page = w->findChild<QDialog*>("gettingStartedDialog");
         QVERIFY(page);
         QVERIFY(page->findChild<QTextBrowser*>()->toPlainText().contains("Open an input"));
+    }
+
+    void compareTakesManyFilesClearsStaleResultsAndClosesOnEsc()
+    {
+        QTemporaryDir dir;
+        QStringList paths;
+        for (int stride : {1, 2, 3}) {
+            paths << dir.filePath(QString("pool_s%1.json").arg(stride));
+            writeTextAtomically(paths.back().toStdString(), poolPipeline(3, stride, "same"));
+        }
+        auto w = makeWindow(InputSpec::arange(1, 6, 6, 1), poolPipeline(2, 2, "valid"));
+        CompareWindow* compare = w->explain()->compareWindow();
+        compare->show();
+        QVERIFY(QTest::qWaitForWindowExposed(compare));
+        compare->comparePipelineFiles(paths);
+        QCOMPARE(compare->variantCount(), 3);
+        QVERIFY(compare->waitForResult());
+        QVERIFY(compare->result());
+        QCOMPARE(compare->result()->outputs.size(), size_t{3});
+        for (const auto& output : compare->result()->outputs)
+            QVERIFY(output);
+
+        // A new input makes the result stale: it is cleared and the window says why.
+        w->document()->setInput(InputSpec::arange(1, 8, 8, 1));
+        QVERIFY(!compare->result());
+        QVERIFY2(compare->resultText().contains("input changed"), qPrintable(compare->resultText()));
+
+        compare->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(compare));
+        QTest::keyClick(compare, Qt::Key_Escape);
+        QVERIFY(!compare->isVisible());
+    }
+
+    void compareReplacesALayerByAnotherType()
+    {
+        // A 1×1 average broadcast back to 4×4 by UpSampling2D ×4: Resizing 4×4 and Tile ×4 give
+        // the same output size.
+        auto w = makeWindow(InputSpec::arange(1, 4, 4, 1),
+                            R"([{"class_name": "GlobalAveragePooling2D", "config": {"name": "gap", "keepdims": true}},
+                                {"class_name": "UpSampling2D", "config": {"name": "up", "size": [4, 4]}}])");
+        QVERIFY(waitIdle(*w));
+        w->selectLayer(1);
+        QTimer::singleShot(100, [] {
+            auto* dialog = qobject_cast<QInputDialog*>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            dialog->setTextValue("replace by every other layer type");
+            dialog->accept();
+        });
+        w->explain()->action("compareVariant")->trigger();
+        CompareWindow* compare = w->explain()->compareWindow();
+        QVERIFY(compare->waitForResult());
+        QVERIFY(compare->variantCount() >= 3);
+        int same = 0;
+        for (int i = 1; i < compare->variantCount(); ++i) {
+            const auto& difference = compare->result()->differences[0][static_cast<size_t>(i)];
+            if (difference && difference->identical())
+                ++same; // Resizing 4×4 (nearest) and Tile [1, 4, 4, 1] equal UpSampling2D ×4 here
+        }
+        QVERIFY2(same >= 2, qPrintable(compare->resultText()));
+        compare->close();
     }
 };
 
