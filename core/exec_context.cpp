@@ -62,7 +62,7 @@ void guardAllocation(const ExecContext& context, const std::string& className,
                                 what + " of shape " + shapeToString(shape) + " needs " + amount
                                     + ", more than the memory budget of "
                                     + formatBytes(context.memoryBudgetBytes)
-                                    + " (raise it with --max-memory)");
+                                    + " (raise it with " + context.memoryBudgetHint + ")");
     }
 }
 

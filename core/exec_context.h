@@ -17,6 +17,9 @@ int64_t defaultMemoryBudget();
 struct ExecContext {
     int threads = 0;                          // 0: all hardware threads
     int64_t memoryBudgetBytes = defaultMemoryBudget();
+    // Where the user raises the budget, ending the memory-budget error ("raise it with ..."):
+    // the CLI's flag by default; the app names its menu item.
+    std::string memoryBudgetHint = "--max-memory";
     // Largest number of multiply-adds one layer may need; 0: no limit (the app and CLI, where a
     // long run shows progress and can be cancelled). The fuzz harness sets one: memory-bounded
     // shapes still allow a Conv2D with a 2048×2048 'same' kernel over a 2048×2048 map (10^13

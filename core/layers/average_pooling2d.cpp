@@ -22,13 +22,16 @@ std::unique_ptr<AveragePooling2D> AveragePooling2D::fromJson(const nlohmann::jso
 
 nlohmann::json AveragePooling2D::config() const
 {
-    const auto strides = m_params.effectiveStrides();
+    // strides=None stays None (Keras: "defaults to pool_size"), so a later pool size change
+    // keeps strides = pool size instead of freezing the old value.
+    const nlohmann::json strides = m_params.strides
+        ? nlohmann::json{(*m_params.strides)[0], (*m_params.strides)[1]} : nlohmann::json(nullptr);
     return {{"name", name()},
             {"trainable", true},
             {"dtype", "float32"},
             {"pool_size", {m_params.poolSize[0], m_params.poolSize[1]}},
             {"padding", paddingName(m_params.padding)},
-            {"strides", {strides[0], strides[1]}},
+            {"strides", strides},
             {"data_format", dataFormatName(m_params.dataFormat)}};
 }
 

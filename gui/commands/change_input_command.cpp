@@ -5,19 +5,22 @@
 
 #include <QCoreApplication>
 
+#include <utility>
+
 namespace layerscope::gui {
 
 ChangeInputCommand::ChangeInputCommand(Document* document, const InputSpec& newSpec,
-                                       const QString& mergeKey, QUndoCommand* parent)
+                                       const QString& mergeKey, QUndoCommand* parent,
+                                       std::shared_ptr<const Tensor> built)
     : QUndoCommand(parent), m_document(document), m_old(document->inputSpec()), m_new(newSpec),
-      m_mergeKey(mergeKey)
+      m_mergeKey(mergeKey), m_built(std::move(built))
 {
     setText(QCoreApplication::translate("Commands", "Change input to %1").arg(newSpec.describe()));
 }
 
 void ChangeInputCommand::redo()
 {
-    m_document->setInput(m_new);
+    m_document->setInput(m_new, std::exchange(m_built, nullptr));
 }
 
 void ChangeInputCommand::undo()

@@ -4,7 +4,11 @@
 
 #include "document/input_spec.h"
 
+#include "core/tensor.h"
+
 #include <QUndoCommand>
+
+#include <memory>
 
 namespace layerscope::gui {
 
@@ -12,8 +16,11 @@ class Document;
 
 class ChangeInputCommand : public QUndoCommand {
 public:
+    // `built`: the tensor of `newSpec` when the caller already loaded it (to check that the file
+    // opens before touching the document); used by the first redo only, so the undo stack does
+    // not keep tensors alive.
     ChangeInputCommand(Document* document, const InputSpec& newSpec, const QString& mergeKey = {},
-                       QUndoCommand* parent = nullptr);
+                       QUndoCommand* parent = nullptr, std::shared_ptr<const Tensor> built = {});
     void redo() override;
     void undo() override;
     int id() const override;
@@ -24,6 +31,7 @@ private:
     InputSpec m_old;
     InputSpec m_new;
     QString m_mergeKey;
+    std::shared_ptr<const Tensor> m_built;
 };
 
 } // namespace layerscope::gui

@@ -3,6 +3,8 @@
 #include "document/layer_json.h"
 #include "engine/input_source.h"
 
+#include <QStringList>
+
 namespace layerscope::gui {
 
 Document::Document(QObject* parent) : QObject(parent)
@@ -79,11 +81,11 @@ void Document::setBypassed(int index, bool bypassed)
     emit contentChanged();
 }
 
-void Document::setInput(const InputSpec& spec)
+void Document::setInput(const InputSpec& spec, std::shared_ptr<const Tensor> built)
 {
     m_inputSpec = spec;
     try {
-        m_input = std::make_shared<const Tensor>(buildInputTensor(spec));
+        m_input = built ? std::move(built) : std::make_shared<const Tensor>(buildInputTensor(spec));
         m_inputError.clear();
     } catch (const std::exception& error) {
         m_input.reset();
@@ -104,6 +106,24 @@ void Document::resetPipeline(Pipeline pipeline, std::vector<bool> bypassed)
     updateChain();
     emit pipelineReset();
     emit contentChanged();
+}
+
+QString Document::declaredShapeMismatch() const
+{
+    if (!m_pipeline.declaredInputShape || !m_input)
+        return {};
+    const Shape& declared = *m_pipeline.declaredInputShape;
+    const Shape& actual = m_input->shape();
+    bool same = declared.size() == actual.size();
+    for (size_t i = 0; same && i < declared.size(); ++i)
+        same = declared[i] < 0 || declared[i] == actual[i];
+    if (same)
+        return {};
+    QStringList dims;
+    for (int64_t d : declared)
+        dims << (d < 0 ? QStringLiteral("None") : QString::number(d));
+    return tr("The pipeline file declares the input batch_shape (%1); this input is %2.")
+        .arg(dims.join(", "), QString::fromStdString(shapeToString(m_input->shape())));
 }
 
 void Document::updateChain()

@@ -40,6 +40,9 @@ public:
     quint64 inputRevision() const { return m_inputRevision; }
 
     const ShapeChain& shapeChain() const { return m_chain; }
+    // When the pipeline file declares an input shape (Keras batch_shape) that the actual input
+    // does not have, a sentence saying so; empty otherwise (None dimensions match anything).
+    QString declaredShapeMismatch() const;
 
     QUndoStack* undoStack() { return &m_undoStack; }
     QString fileName() const { return m_fileName; }
@@ -52,7 +55,8 @@ public:
     void moveLayer(int from, int to);
     void replaceLayer(int index, std::unique_ptr<Layer> layer);
     void setBypassed(int index, bool bypassed);
-    void setInput(const InputSpec& spec);
+    // Builds the tensor from `spec` unless `built` (already built from `spec`) is given.
+    void setInput(const InputSpec& spec, std::shared_ptr<const Tensor> built = {});
     // Replaces the pipeline and clears the undo stack (open, new, example).
     void resetPipeline(Pipeline pipeline, std::vector<bool> bypassed = {});
 

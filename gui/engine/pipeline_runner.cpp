@@ -198,6 +198,7 @@ void PipelineRunner::work(PipelineRunner* runner, std::shared_ptr<Request> reque
     ExecContext context;
     context.stop = request->stop;
     context.memoryBudgetBytes = request->memoryBudget;
+    context.memoryBudgetHint = "Run ▸ Memory Budget…";
     std::shared_ptr<const Tensor> current = request->start;
     int currentLayer = request->first;
     auto lastProgress = std::chrono::steady_clock::now();

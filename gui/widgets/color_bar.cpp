@@ -8,7 +8,7 @@ namespace layerscope::gui {
 
 ColorBar::ColorBar(QWidget* parent) : QWidget(parent)
 {
-    setMinimumWidth(160);
+    setMinimumWidth(100); // room for the two end labels; the view bar must fit a 1280-pixel screen
     setToolTip(tr("Colour bar: the value range the colormap spans (NaN/Inf are magenta)"));
 }
 

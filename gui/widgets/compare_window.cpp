@@ -19,6 +19,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QPushButton>
+#include <QShortcut>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableWidget>
@@ -52,6 +53,7 @@ CompareResult runComparison(quint64 generation, std::shared_ptr<const Tensor> in
         return r;
     ExecContext context;
     context.stop = stop;
+    context.memoryBudgetHint = "Run ▸ Memory Budget…";
     for (size_t i = 0; i < n; ++i) {
         try {
             if (variants[i].pipeline.layers.empty()) {
@@ -114,7 +116,8 @@ CompareWindow::CompareWindow(QWidget* parent) : QWidget(parent, Qt::Window)
     auto* interpolation = new QPushButton(tr("Example: interpolations round trip"), this);
     interpolation->setToolTip(tr("Sample photo → AveragePooling2D 4×4 → UpSampling2D ×4 with nearest, bilinear, "
                                  "bicubic, area and lanczos3"));
-    auto* files = new QPushButton(tr("Two pipeline files…"), this);
+    auto* files = new QPushButton(tr("Pipeline files…"), this);
+    files->setToolTip(tr("Two or more pipeline files, each run on the main window's input"));
     top->addWidget(broadcast);
     top->addWidget(interpolation);
     top->addWidget(files);
@@ -178,6 +181,9 @@ CompareWindow::CompareWindow(QWidget* parent) : QWidget(parent, Qt::Window)
             setPair(row, column);
     });
 
+    auto* close = new QShortcut(QKeySequence(Qt::Key_Escape), this);
+    connect(close, &QShortcut::activated, this, &QWidget::close);
+
     m_watcher = new QFutureWatcher<CompareResult>(this);
     connect(m_watcher, &QFutureWatcher<CompareResult>::finished, this, &CompareWindow::onFinished);
 }
@@ -189,9 +195,33 @@ CompareWindow::~CompareWindow()
     m_watcher->waitForFinished();
 }
 
+void CompareWindow::setDefaultInput(std::shared_ptr<const Tensor> input)
+{
+    if (input == m_defaultInput)
+        return;
+    m_defaultInput = std::move(input);
+    if (!m_onDefaultInput || (!m_result && !m_busy))
+        return;
+    // Stale: computed on the previous input (a running one is dropped by generation).
+    ++m_generation;
+    if (m_stop)
+        m_stop->request_stop();
+    m_busy = false;
+    m_result.reset();
+    m_pairs->clear();
+    m_pairs->setRowCount(0);
+    m_pairs->setColumnCount(0);
+    for (FeatureMapView* v : {m_viewA, m_viewB, m_viewDiff}) {
+        v->setTensor(nullptr);
+        v->setMessage(tr("The input changed"));
+    }
+    m_summary->setText(tr("The main window's input changed since this comparison: choose the pipeline files again."));
+}
+
 void CompareWindow::compare(const QString& title, std::shared_ptr<const Tensor> input, std::vector<CompareVariant> variants,
                             const std::optional<InputSpec>& spec)
 {
+    m_onDefaultInput = input && input == m_defaultInput;
     if (m_stop)
         m_stop->request_stop();
     m_stop = std::make_shared<std::stop_source>();
@@ -212,6 +242,10 @@ void CompareWindow::compare(const QString& title, std::shared_ptr<const Tensor> 
         m_b->setCurrentIndex(std::min(1, variantCount() - 1));
     }
     m_result.reset();
+    // The previous comparison's pair table would describe other variants.
+    m_pairs->clear();
+    m_pairs->setRowCount(0);
+    m_pairs->setColumnCount(0);
     m_busy = true;
     m_summary->setText(tr("Computing %1 variants on a worker thread…").arg(variantCount()));
     for (FeatureMapView* v : {m_viewA, m_viewB, m_viewDiff}) {
@@ -382,37 +416,39 @@ void CompareWindow::showInterpolationExample()
             std::move(variants), InputSpec::file(QString::fromStdString(bundledSampleImage().string())));
 }
 
-void CompareWindow::comparePipelineFiles(const QString& pathA, const QString& pathB)
+void CompareWindow::comparePipelineFiles(const QStringList& paths)
 {
     std::vector<CompareVariant> variants;
+    QStringList names;
+    for (const QString& path : paths)
+        names << QFileInfo(path).fileName();
     try {
-        variants.push_back({QFileInfo(pathA).fileName(), loadPipelineFile(pathA.toStdString())});
-        variants.push_back({QFileInfo(pathB).fileName(), loadPipelineFile(pathB.toStdString())});
+        for (const QString& path : paths) {
+            // Same file name in two folders: the full path tells them apart.
+            const QString name = QFileInfo(path).fileName();
+            variants.push_back({names.count(name) > 1 ? path : name, loadPipelineFile(path.toStdString())});
+        }
     } catch (const std::exception& error) {
         m_summary->setText(QString::fromStdString(error.what()));
         return;
     }
-    if (variants[0].label == variants[1].label) {
-        variants[0].label = pathA;
-        variants[1].label = pathB;
-    }
-    compare(tr("Two pipelines on the same input"), m_defaultInput, std::move(variants));
+    compare(tr("%1 pipelines on the same input").arg(paths.size()), m_defaultInput, std::move(variants));
 }
 
 void CompareWindow::openPipelines()
 {
-    const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Choose two pipelines"), {},
+    const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Choose two or more pipelines"), {},
                                                             tr("Pipelines (*.json);;All files (*)"));
-    if (paths.size() != 2) {
+    if (paths.size() < 2) {
         if (!paths.isEmpty())
-            m_summary->setText(tr("Choose exactly two pipeline files (got %1)").arg(paths.size()));
+            m_summary->setText(tr("Choose two or more pipeline files (got one)"));
         return;
     }
     if (!m_defaultInput) {
         m_summary->setText(tr("No input: open an image in the main window first"));
         return;
     }
-    comparePipelineFiles(paths[0], paths[1]);
+    comparePipelineFiles(paths);
 }
 
 } // namespace layerscope::gui

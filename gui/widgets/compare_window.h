@@ -54,14 +54,16 @@ public:
     explicit CompareWindow(QWidget* parent = nullptr);
     ~CompareWindow() override;
 
-    // The input of "Open two pipelines…" (the main window's current input).
-    void setDefaultInput(std::shared_ptr<const Tensor> input) { m_defaultInput = std::move(input); }
+    // The input of "Pipeline files…" (the main window's current input). A result computed on the
+    // previous default input is cleared: it no longer describes what the main window shows.
+    void setDefaultInput(std::shared_ptr<const Tensor> input);
     // Starts a comparison (cancelling a running one). `input` or, when null, `spec` is used.
     void compare(const QString& title, std::shared_ptr<const Tensor> input, std::vector<CompareVariant> variants,
                  const std::optional<InputSpec>& spec = std::nullopt);
     void showBroadcastExample();
     void showInterpolationExample();
-    void comparePipelineFiles(const QString& pathA, const QString& pathB);
+    // Two or more pipeline files on the default input.
+    void comparePipelineFiles(const QStringList& paths);
 
     bool isBusy() const { return m_busy; }
     bool waitForResult(int timeoutMs = 30000);
@@ -88,6 +90,7 @@ private:
     std::optional<CompareResult> m_result;
     std::vector<QString> m_labels;
     std::shared_ptr<const Tensor> m_defaultInput;
+    bool m_onDefaultInput = false; // the shown comparison ran on m_defaultInput
 
     QLabel* m_title;
     QComboBox* m_a;

@@ -13,6 +13,7 @@
 #include "widgets/shape_math_panel.h"
 
 #include "core/codegen/keras_code.h"
+#include "core/layer_registry.h"
 
 #include <QAction>
 #include <QApplication>
@@ -36,7 +37,39 @@ const QStringList kInterpolations{"nearest", "bilinear", "bicubic", "area", "lan
 struct VariantChoice {
     QString label;
     std::vector<std::pair<std::string, nlohmann::json>> values; // one variant per entry: config key = value
+    std::vector<std::pair<QString, nlohmann::json>> replacements; // or: whole layer objects, labelled
 };
+
+// The layer replaced by each other registered type (defaults), keeping the output size where the
+// type's arguments can say it (height/width, an integer size factor, tile multiples): Resizing
+// vs UpSampling2D vs Tile for the same enlargement.
+std::vector<VariantChoice> replacementChoices(const Layer& layer, const Shape& in, const Shape& out)
+{
+    std::vector<VariantChoice> choices;
+    VariantChoice all{QObject::tr("replace by every other layer type"), {}, {}};
+    const bool sized = in.size() == 4 && out.size() == 4 && in[1] > 0 && in[2] > 0;
+    const bool integral = sized && out[1] % in[1] == 0 && out[2] % in[2] == 0;
+    for (const LayerFactory& factory : layerFactories()) {
+        if (factory.className == layer.className())
+            continue;
+        nlohmann::json object = layerToJson(*factory.makeDefault(factory.nameStem));
+        nlohmann::json& config = object["config"];
+        if (sized && config.contains("height") && config.contains("width")) {
+            config["height"] = out[1];
+            config["width"] = out[2];
+        }
+        if (integral && config.contains("size"))
+            config["size"] = {out[1] / in[1], out[2] / in[2]};
+        if (integral && config.contains("multiples"))
+            config["multiples"] = {1, out[1] / in[1], out[2] / in[2], 1};
+        const QString label = QObject::tr("replace by %1").arg(QString::fromStdString(factory.className));
+        all.replacements.push_back({label, object});
+        choices.push_back({label, {}, {{label, object}}});
+    }
+    if (!all.replacements.empty())
+        choices.insert(choices.begin(), all);
+    return choices;
+}
 
 // Neighbouring parameter values worth comparing for a layer config.
 std::vector<VariantChoice> variantChoices(const nlohmann::json& config)
@@ -129,6 +162,11 @@ ExplainController::ExplainController(MainWindow* window, Document* document, Pip
             selectViewCell(m_numbersModel->channel(), index.row(), index.column());
     });
     connect(m_inspector, &InspectorPanel::selectionChanged, this, &ExplainController::updateOverlays);
+    // A comparison made on the previous input is stale once the input changes.
+    connect(m_document, &Document::inputChanged, this, [this] {
+        if (m_compare)
+            m_compare->setDefaultInput(m_document->input());
+    });
     connect(m_document, &Document::contentChanged, this, [this] {
         m_inspector->refresh();
         updateShapeMath();
@@ -320,7 +358,11 @@ void ExplainController::compareVariant()
     if (m_current < 0 || m_current >= m_document->layerCount() || !m_document->input())
         return;
     const nlohmann::json object = m_document->layerJson(m_current);
-    const std::vector<VariantChoice> choices = variantChoices(object.value("config", nlohmann::json::object()));
+    std::vector<VariantChoice> choices = variantChoices(object.value("config", nlohmann::json::object()));
+    const ShapeChain& chain = m_document->shapeChain();
+    for (VariantChoice& c : replacementChoices(m_document->layer(m_current), chain.inputOf(m_current),
+                                               chain.layers.at(static_cast<size_t>(m_current)).output))
+        choices.push_back(std::move(c));
     if (choices.empty()) {
         m_window->statusBar()->showMessage(tr("No parameter of this layer to vary"), 4000);
         return;
@@ -353,6 +395,14 @@ void ExplainController::compareVariant()
         try {
             const std::unique_ptr<Layer> variant = layerFromJson(changed);
             variants.push_back({QString::fromStdString(key + " = " + value.dump()), prefix(variant.get())});
+        } catch (const std::exception& error) {
+            errors << QString::fromStdString(error.what());
+        }
+    }
+    for (const auto& [label, replacement] : choice.replacements) {
+        try {
+            const std::unique_ptr<Layer> variant = layerFromJson(replacement);
+            variants.push_back({label, prefix(variant.get())});
         } catch (const std::exception& error) {
             errors << QString::fromStdString(error.what());
         }

@@ -102,6 +102,7 @@ InputPanel::InputPanel(Document* document, QWidget* parent) : QWidget(parent), m
     connect(m_channels, &QSpinBox::valueChanged, this, [=] { edited("channels"); });
     connect(m_seed, &QSpinBox::valueChanged, this, [=] { edited("seed"); });
     connect(document, &Document::inputChanged, this, &InputPanel::refresh);
+    connect(document, &Document::pipelineReset, this, &InputPanel::refresh);
     refresh();
 }
 
@@ -131,7 +132,13 @@ void InputPanel::refresh()
     const auto input = m_document->input();
     if (input) {
         m_status->setStyleSheet({});
-        m_status->setText(tr("Tensor %1").arg(QString::fromStdString(shapeToString(input->shape()))));
+        QString text = tr("Tensor %1").arg(QString::fromStdString(shapeToString(input->shape())));
+        const QString mismatch = m_document->declaredShapeMismatch();
+        if (!mismatch.isEmpty()) {
+            m_status->setStyleSheet("QLabel { color: #b9770e; }");
+            text += QStringLiteral("\n") + mismatch;
+        }
+        m_status->setText(text);
     } else {
         m_status->setStyleSheet("QLabel { color: #c0392b; }");
         m_status->setText(m_document->inputError());

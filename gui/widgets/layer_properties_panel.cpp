@@ -7,6 +7,8 @@
 #include "widgets/field_schema.h"
 #include "widgets/pair_editor.h"
 
+#include "core/layers/conv2d.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -30,6 +32,31 @@ std::array<int, 2> jsonPair(const nlohmann::json& v, std::array<int, 2> fallback
     if (v.is_array() && v.size() == 2 && v[0].is_number() && v[1].is_number())
         return {v[0].get<int>(), v[1].get<int>()};
     return fallback;
+}
+
+// Shows `value` as it is: a loaded pipeline may hold values beyond the editor's usual range
+// (Resizing height 100000), and a spin box would otherwise clamp it, so that the next touch of
+// the box silently changes the file. The range grows to include it instead.
+void showUnclamped(QSpinBox* spin, int value)
+{
+    if (value > spin->maximum())
+        spin->setMaximum(value);
+    if (value < spin->minimum())
+        spin->setMinimum(value);
+    spin->setValue(value);
+}
+
+// Added filters get what a new layer's filters get (Conv2D's seeded glorot-uniform draw for this
+// name and the new kernel shape), not zeros: 60 all-black channels after 4 → 64 explain nothing.
+// The first `kept` filters stay as they are.
+void initialiseNewFilters(ConvWeights& w, int kept, const std::string& name)
+{
+    const std::vector<float> fresh = Conv2D::glorotUniform(name, Shape{w.kh, w.kw, w.cin, w.filters});
+    for (int ky = 0; ky < w.kh; ++ky)
+        for (int kx = 0; kx < w.kw; ++kx)
+            for (int ci = 0; ci < w.cin; ++ci)
+                for (int f = kept; f < w.filters; ++f)
+                    w.at(ky, kx, ci, f) = fresh[w.index(ky, kx, ci, f)];
 }
 
 } // namespace
@@ -169,13 +196,16 @@ void LayerPropertiesPanel::rebuild()
             auto* spin = new QSpinBox(m_form);
             spin->setRange(field.minimum, field.maximum);
             spin->setAccelerated(true);
+            // A typed number applies once, on Enter or focus out ("256" is not 2, 25, 256:
+            // each would rebuild the layer and its weights); arrows and the wheel stay live.
+            spin->setKeyboardTracking(false);
             connect(spin, &QSpinBox::valueChanged, this,
                     [this, key](int v) { applyConfigValue(key, v); });
             m_refreshers.push_back([spin, key](const nlohmann::json& config) {
                 const nlohmann::json v = config.value(key, nlohmann::json());
                 if (v.is_number()) {
                     QSignalBlocker b(spin);
-                    spin->setValue(v.get<int>());
+                    showUnclamped(spin, v.get<int>());
                 }
             });
             editor = spin;
@@ -248,6 +278,7 @@ void LayerPropertiesPanel::rebuild()
             for (int i = 0; i < field.listLength; ++i) {
                 auto* spin = new QSpinBox(box);
                 spin->setRange(field.minimum, field.maximum);
+                spin->setKeyboardTracking(false); // typed numbers apply on commit
                 row->addWidget(spin);
                 spins.push_back(spin);
             }
@@ -266,7 +297,7 @@ void LayerPropertiesPanel::rebuild()
                 const size_t offset = spins.size() > v.size() ? spins.size() - v.size() : 0;
                 for (size_t i = 0; i < spins.size(); ++i) {
                     QSignalBlocker b(spins[i]);
-                    spins[i]->setValue(i < offset ? 1 : v[i - offset].get<int>());
+                    showUnclamped(spins[i], i < offset ? 1 : v[i - offset].get<int>());
                 }
             });
             editor = box;
@@ -324,10 +355,14 @@ bool LayerPropertiesPanel::applyConfigValue(const std::string& key, const nlohma
             // built on the GUI thread: the layer falls back to the engine's default weights.
             constexpr int64_t kMaxStoredWeights = int64_t{1} << 22;
             const int64_t count = int64_t{ks[0]} * ks[1] * cin * filters;
-            if (ks[0] > 0 && ks[1] > 0 && filters > 0 && count <= kMaxStoredWeights)
-                updated["weights"] = w.resized(ks[0], ks[1], cin, filters, useBias).toJson();
-            else
+            if (ks[0] > 0 && ks[1] > 0 && filters > 0 && count <= kMaxStoredWeights) {
+                ConvWeights fitted = w.resized(ks[0], ks[1], cin, filters, useBias);
+                if (filters > w.filters)
+                    initialiseNewFilters(fitted, w.filters, c.value("name", std::string()));
+                updated["weights"] = fitted.toJson();
+            } else {
                 updated.erase("weights");
+            }
         }
     }
     if (updated == old)

@@ -2,15 +2,20 @@
 
 #include "commands/change_input_command.h"
 #include "document/document.h"
+#include "document/layer_json.h"
+#include "document/pipeline_file.h"
+#include "engine/input_source.h"
 #include "engine/pipeline_runner.h"
 #include "engine/tensor_image.h"
 #include "models/layer_icons.h"
 #include "models/layer_stack_model.h"
 #include "models/tensor_table_model.h"
+#include "widgets/action_icons.h"
 #include "widgets/color_bar.h"
 #include "widgets/explain_controller.h"
 #include "widgets/export_controller.h"
 #include "widgets/feature_map_view.h"
+#include "widgets/help_dialogs.h"
 #include "widgets/input_panel.h"
 #include "widgets/kernel_editor.h"
 #include "widgets/layer_properties_panel.h"
@@ -49,6 +54,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSpinBox>
@@ -75,6 +81,34 @@ InputSpec specFromDeclaredShape(const Pipeline& pipeline)
                                  s[2] > 0 ? static_cast<int>(s[2]) : 3, s[3] > 0 ? static_cast<int>(s[3]) : 1);
     }
     return spec;
+}
+
+// The platform's standard bindings for `key` plus `extra` ones, each once: a sequence bound twice
+// (to one action or two) makes Qt report an ambiguous shortcut and trigger nothing.
+QList<QKeySequence> shortcutsWith(QKeySequence::StandardKey key, const QList<QKeySequence>& extra)
+{
+    QList<QKeySequence> all = QKeySequence::keyBindings(key);
+    for (const QKeySequence& s : extra)
+        if (!all.contains(s))
+            all.append(s);
+    return all;
+}
+
+// First start (no saved geometry): the preferred size, shrunk to the screen's available area
+// (at 1.5× scaling 1560×960 is larger than a laptop screen and puts the right-hand docks off it),
+// centred there.
+void fitToScreen(QWidget* window, QSize preferred)
+{
+    QScreen* screen = window->screen() ? window->screen() : QGuiApplication::primaryScreen();
+    if (!screen) {
+        window->resize(preferred);
+        return;
+    }
+    const QRect available = screen->availableGeometry();
+    // Leave room for the frame and title bar the window manager adds around the client area.
+    const QSize size = preferred.boundedTo(available.size() - QSize(16, 48));
+    window->resize(size);
+    window->move(available.center() - QPoint(size.width() / 2, size.height() / 2 + 12));
 }
 
 QString sampleImagePath()
@@ -217,7 +251,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     if (m_options.useSettings)
         readSettings();
     else
-        resize(1400, 900);
+        fitToScreen(this, QSize(1400, 900));
     updateActions();
     updateTitle();
 }
@@ -246,6 +280,8 @@ void MainWindow::createViewBar(QWidget* parent, QVBoxLayout* layout)
     QFont f = m_viewTitle->font();
     f.setBold(true);
     m_viewTitle->setFont(f);
+    // A long layer name must not widen the window past the screen: the title is elided instead.
+    m_viewTitle->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     bar->addWidget(m_viewTitle);
     bar->addStretch(1);
     auto* bar2 = new QHBoxLayout;
@@ -255,7 +291,12 @@ void MainWindow::createViewBar(QWidget* parent, QVBoxLayout* layout)
         m_colormap->addItem(colormapLabel(c), static_cast<int>(c));
     bar2->addWidget(m_colormap);
     bar2->addWidget(new QLabel(tr("Normalise"), parent));
+    // The combos may shrink below their longest entry (the popup still shows it whole).
+    m_colormap->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_colormap->setMinimumContentsLength(7);
     m_normalization = new QComboBox(parent);
+    m_normalization->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_normalization->setMinimumContentsLength(10);
     for (Normalization n : {Normalization::PerChannel, Normalization::PerLayer, Normalization::FixedRange})
         m_normalization->addItem(normalizationLabel(n), static_cast<int>(n));
     bar2->addWidget(m_normalization);
@@ -265,6 +306,8 @@ void MainWindow::createViewBar(QWidget* parent, QVBoxLayout* layout)
         s->setRange(-1e9, 1e9);
         s->setDecimals(3);
         s->setEnabled(false);
+        // Narrower than the ±1e9 range's size hint, so the view bar fits a 1280-pixel screen.
+        s->setMinimumWidth(70);
         s->setMaximumWidth(90);
         bar2->addWidget(s);
     }
@@ -357,7 +400,7 @@ void MainWindow::createDocks()
     m_layerView->setDropIndicatorShown(true);
     m_layerView->setEditTriggers(QAbstractItemView::EditKeyPressed | QAbstractItemView::SelectedClicked);
     m_layerView->setContextMenuPolicy(Qt::CustomContextMenu);
-    m_layerView->setMinimumWidth(330);
+    m_layerView->setMinimumWidth(280);
     layersLayout->addWidget(m_layerView);
     layersDock->setWidget(layersWidget);
     addDockWidget(Qt::LeftDockWidgetArea, layersDock);
@@ -391,7 +434,11 @@ void MainWindow::createDocks()
     auto* inputDock = new QDockWidget(tr("Input"), this);
     inputDock->setObjectName("InputDock");
     m_inputPanel = new InputPanel(m_document, inputDock);
-    inputDock->setWidget(m_inputPanel);
+    // Docks scroll rather than force the window wider or taller than a small screen.
+    auto* inputScroll = new QScrollArea(inputDock);
+    inputScroll->setWidgetResizable(true);
+    inputScroll->setWidget(m_inputPanel);
+    inputDock->setWidget(inputScroll);
     addDockWidget(Qt::RightDockWidgetArea, inputDock);
     tabifyDockWidget(propertiesDock, inputDock);
     propertiesDock->raise();
@@ -400,7 +447,10 @@ void MainWindow::createDocks()
     auto* statsDock = new QDockWidget(tr("Statistics"), this);
     statsDock->setObjectName("StatisticsDock");
     m_statistics = new StatisticsPanel(statsDock);
-    statsDock->setWidget(m_statistics);
+    auto* statsScroll = new QScrollArea(statsDock);
+    statsScroll->setWidgetResizable(true);
+    statsScroll->setWidget(m_statistics);
+    statsDock->setWidget(statsScroll);
     addDockWidget(Qt::RightDockWidgetArea, statsDock);
 
     auto* chainDock = new QDockWidget(tr("Shape chain"), this);
@@ -424,14 +474,24 @@ void MainWindow::createDocks()
     m_kernelDock = new QDockWidget(tr("Kernel"), this);
     m_kernelDock->setObjectName("KernelDock");
     m_kernelEditor = new KernelEditor(m_document, m_kernelDock);
-    m_kernelDock->setWidget(m_kernelEditor);
+    // Scrolls when small: its minimum height would otherwise set the whole bottom area's.
+    auto* kernelScroll = new QScrollArea(m_kernelDock);
+    kernelScroll->setWidgetResizable(true);
+    kernelScroll->setWidget(m_kernelEditor);
+    m_kernelDock->setWidget(kernelScroll);
     addDockWidget(Qt::BottomDockWidgetArea, m_kernelDock);
     tabifyDockWidget(overviewDock, m_kernelDock);
     chainDock->raise();
     connect(m_properties, &LayerPropertiesPanel::kernelEditorRequested, this, &MainWindow::showKernelEditor);
     connect(m_overview, &OverviewStrip::layerActivated, this, &MainWindow::selectLayer);
-    resizeDocks({chainDock}, {230}, Qt::Vertical);
+    // Proportions for a first start (a saved layout replaces them): on a small screen the bottom
+    // docks must leave the feature maps room, and the right-hand column must stay wide enough for
+    // the property editors.
+    const QScreen* screen = this->screen() ? this->screen() : QGuiApplication::primaryScreen();
+    const int screenHeight = screen ? screen->availableGeometry().height() : 1000;
+    resizeDocks({chainDock}, {std::clamp(screenHeight / 4, 150, 230)}, Qt::Vertical);
     resizeDocks({propertiesDock, statsDock}, {520, 230}, Qt::Vertical);
+    resizeDocks({layersDock, propertiesDock}, {300, 360}, Qt::Horizontal);
 }
 
 void MainWindow::createActions()
@@ -452,7 +512,9 @@ void MainWindow::createActions()
                  tr("Open a pipeline (LayerScope or Keras model.to_json())")),
             &QAction::triggered, this, &MainWindow::openPipelineDialog);
     connect(make("save", tr("&Save Pipeline"), QKeySequence::Save), &QAction::triggered, this, &MainWindow::save);
-    connect(make("saveAs", tr("Save Pipeline &As…"), QKeySequence::SaveAs), &QAction::triggered, this, &MainWindow::saveAs);
+    connect(make("saveAs", tr("Save Pipeline &As…")), &QAction::triggered, this, &MainWindow::saveAs);
+    // QKeySequence::SaveAs is empty on X11: bind Ctrl+Shift+S everywhere.
+    action("saveAs")->setShortcuts(shortcutsWith(QKeySequence::SaveAs, {QKeySequence(tr("Ctrl+Shift+S"))}));
     connect(make("newPipeline", tr("&New (default pipeline)"), QKeySequence::New), &QAction::triggered, this, [this] {
         if (!maybeSave())
             return;
@@ -498,20 +560,27 @@ void MainWindow::createActions()
     QAction* undo = m_document->undoStack()->createUndoAction(this, tr("&Undo"));
     undo->setShortcut(QKeySequence::Undo);
     QAction* redo = m_document->undoStack()->createRedoAction(this, tr("&Redo"));
-    redo->setShortcuts({QKeySequence(tr("Ctrl+Shift+Z")), QKeySequence::Redo});
+    redo->setShortcuts(shortcutsWith(QKeySequence::Redo, {QKeySequence(tr("Ctrl+Shift+Z")), QKeySequence(tr("Ctrl+Y"))}));
+    // Icon only on the toolbar (low priority hides the text beside the icon), so the buttons do
+    // not move as "Undo Change filters" replaces "Undo"; the tooltip carries the command text.
+    undo->setIcon(undoIcon());
+    redo->setIcon(redoIcon());
+    undo->setPriority(QAction::LowPriority);
+    redo->setPriority(QAction::LowPriority);
     m_actions.insert("undo", undo);
     m_actions.insert("redo", redo);
     edit->addAction(undo);
     edit->addAction(redo);
     edit->addSeparator();
     m_addMenu = edit->addMenu(tr("&Add Layer"));
-    m_addMenu->setIcon(layerIcon("Conv2D"));
+    m_addMenu->setIcon(addLayerIcon());
     for (const LayerFactory& f : layerFactories()) {
         const QString className = QString::fromStdString(f.className);
         QAction* a = m_addMenu->addAction(layerIcon(className), className);
         connect(a, &QAction::triggered, this, [this, className] { addLayer(className); });
     }
     QAction* addDefault = make("add", tr("Add Layer…"), QKeySequence(Qt::Key_Insert), tr("Add a layer after the selected one"));
+    addDefault->setIcon(addLayerIcon());
     connect(addDefault, &QAction::triggered, this, [this] {
         m_addMenu->popup(m_layerView->viewport()->mapToGlobal(m_layerView->visualRect(m_layerView->currentIndex()).bottomLeft()));
     });
@@ -535,7 +604,9 @@ void MainWindow::createActions()
         action(n)->setShortcutContext(Qt::WindowShortcut);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
-    connect(make("zoomIn", tr("Zoom &In"), QKeySequence::ZoomIn), &QAction::triggered, m_view, &FeatureMapView::zoomIn);
+    connect(make("zoomIn", tr("Zoom &In")), &QAction::triggered, m_view, &FeatureMapView::zoomIn);
+    // Ctrl+= is Ctrl++ without Shift on most layouts (the README promises both).
+    action("zoomIn")->setShortcuts(shortcutsWith(QKeySequence::ZoomIn, {QKeySequence(tr("Ctrl++")), QKeySequence(tr("Ctrl+="))}));
     connect(make("zoomOut", tr("Zoom &Out"), QKeySequence::ZoomOut), &QAction::triggered, m_view, &FeatureMapView::zoomOut);
     connect(make("zoomFit", tr("Zoom to &Fit"), QKeySequence(tr("Ctrl+0"))), &QAction::triggered, m_view, &FeatureMapView::zoomToFit);
     connect(make("allChannels", tr("&All Channels"), QKeySequence(tr("Ctrl+G"))), &QAction::triggered, this, [this] {
@@ -569,6 +640,12 @@ void MainWindow::createActions()
 
     menuBar()->addMenu(m_explain->menu());
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    connect(make("gettingStarted", tr("&Getting Started"), QKeySequence::HelpContents), &QAction::triggered, this,
+            [this] { showGettingStarted(this); });
+    connect(make("shortcuts", tr("&Keyboard Shortcuts")), &QAction::triggered, this, [this] { showShortcutsDialog(this); });
+    help->addAction(action("gettingStarted"));
+    help->addAction(action("shortcuts"));
+    help->addSeparator();
     help->addAction(tr("&About LayerScope"), this, [this] {
         QMessageBox::about(this, tr("About LayerScope"),
                            tr("<b>LayerScope</b><br>Stack Keras image layers on a picture and watch every "
@@ -587,7 +664,8 @@ void MainWindow::createActions()
     addButton->setMenu(m_addMenu);
     addButton->setPopupMode(QToolButton::InstantPopup);
     addButton->setText(tr("Add layer"));
-    addButton->setIcon(layerIcon("Conv2D"));
+    addButton->setIcon(addLayerIcon());
+    addButton->setToolTip(tr("Add a layer after the selected one"));
     addButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     tools->addWidget(addButton);
     tools->addAction(action("duplicate"));
@@ -845,10 +923,13 @@ void MainWindow::openInitial(const QString& inputPath, const QString& pipelinePa
 
 bool MainWindow::openPipelineFile(const QString& path)
 {
+    QByteArray bytes;
     {
         // An example file (a pipeline plus the input it is meant for) opens like the Examples menu.
         QFile f(path);
-        if (f.open(QIODevice::ReadOnly) && QJsonDocument::fromJson(f.readAll()).object().contains("layerscope_example")) {
+        if (f.open(QIODevice::ReadOnly))
+            bytes = f.readAll();
+        if (QJsonDocument::fromJson(bytes).object().contains("layerscope_example")) {
             if (!loadExample(path))
                 return false;
             m_document->setFileName(path);
@@ -858,12 +939,26 @@ bool MainWindow::openPipelineFile(const QString& path)
     }
     try {
         Pipeline pipeline = loadPipelineFile(path.toStdString());
+        // The input saved with the pipeline comes back with it; one that no longer loads (a
+        // moved image) leaves the current input and says so.
+        QString inputNote;
+        if (const std::optional<InputSpec> saved = savedInput(bytes, path)) {
+            try {
+                m_document->setInput(*saved, std::make_shared<const Tensor>(buildInputTensor(*saved)));
+            } catch (const std::exception& error) {
+                inputNote = tr(" — its input %1 did not load (%2); the current input stays")
+                                .arg(saved->describe(), QString::fromStdString(error.what()));
+            }
+        }
         m_document->resetPipeline(std::move(pipeline));
         m_document->setFileName(path);
         addRecentFile(path);
         m_folders.remember("pipeline", QFileInfo(path).absolutePath());
         selectLayer(m_document->layerCount() > 0 ? 0 : -1);
-        statusBar()->showMessage(tr("Opened %1").arg(QFileInfo(path).fileName()), 4000);
+        const QString mismatch = m_document->declaredShapeMismatch();
+        statusBar()->showMessage(tr("Opened %1").arg(QFileInfo(path).fileName()) + inputNote
+                                     + (mismatch.isEmpty() ? QString() : QStringLiteral(" — ") + mismatch),
+                                 inputNote.isEmpty() && mismatch.isEmpty() ? 4000 : 15000);
         return true;
     } catch (const std::exception& error) {
         QMessageBox::warning(this, tr("Open pipeline"), tr("Could not open %1:\n%2").arg(path, QString::fromStdString(error.what())));
@@ -873,15 +968,22 @@ bool MainWindow::openPipelineFile(const QString& path)
 
 void MainWindow::openInputFile(const QString& path)
 {
-    InputSpec spec = m_document->inputSpec();
-    spec.kind = InputSourceKind::File;
-    spec.path = path;
-    m_document->undoStack()->push(new ChangeInputCommand(m_document, spec));
-    if (!m_document->input())
-        QMessageBox::warning(this, tr("Open input"), m_document->inputError());
-    else
-        addRecentFile(path);
+    // A new file starts from Keras's defaults (img_to_array: 0..255, colour as loaded); the
+    // previous input's scale or colour mode does not carry over.
+    const InputSpec spec = InputSpec::file(path);
     m_folders.remember("input", QFileInfo(path).absolutePath());
+    // Load before touching the document: a file that does not open changes nothing.
+    std::shared_ptr<const Tensor> tensor;
+    try {
+        tensor = std::make_shared<const Tensor>(buildInputTensor(spec));
+    } catch (const std::exception& error) {
+        const QString message = tr("Could not open %1: %2").arg(QFileInfo(path).fileName(), QString::fromStdString(error.what()));
+        statusBar()->showMessage(message, 10000);
+        QMessageBox::warning(this, tr("Open input"), message);
+        return;
+    }
+    m_document->undoStack()->push(new ChangeInputCommand(m_document, spec, {}, nullptr, std::move(tensor)));
+    addRecentFile(path);
     selectLayer(-1);
 }
 
@@ -907,7 +1009,7 @@ void MainWindow::openPipelineDialog()
 bool MainWindow::savePipelineTo(const QString& path)
 {
     try {
-        savePipelineFile(m_document->pipeline(), path.toStdString());
+        savePipelineWithInput(m_document->pipeline(), m_document->inputSpec(), path);
     } catch (const std::exception& error) {
         QMessageBox::warning(this, tr("Save pipeline"), tr("Could not save %1:\n%2").arg(path, QString::fromStdString(error.what())));
         return false;
@@ -1063,7 +1165,7 @@ void MainWindow::readSettings()
 {
     QSettings settings;
     if (!restoreGeometry(settings.value("window/geometry").toByteArray()))
-        resize(1560, 960);
+        fitToScreen(this, QSize(1560, 960));
     restoreState(settings.value("window/state").toByteArray());
     RenderOptions o;
     o.colormap = static_cast<Colormap>(settings.value("view/colormap", 0).toInt());

@@ -6,6 +6,8 @@
 #include <QSpinBox>
 #include <QToolButton>
 
+#include <algorithm>
+
 namespace layerscope::gui {
 
 PairEditor::PairEditor(int minimum, int maximum, QWidget* parent) : QWidget(parent)
@@ -14,7 +16,8 @@ PairEditor::PairEditor(int minimum, int maximum, QWidget* parent) : QWidget(pare
     m_second = new QSpinBox(this);
     for (QSpinBox* box : {m_first, m_second}) {
         box->setRange(minimum, maximum);
-        box->setKeyboardTracking(true);
+        // A typed number applies once, on Enter or focus out; arrows stay live.
+        box->setKeyboardTracking(false);
         box->setAccelerated(true);
     }
     m_first->setToolTip(tr("height"));
@@ -55,8 +58,13 @@ std::array<int, 2> PairEditor::value() const
 void PairEditor::setValue(std::array<int, 2> value)
 {
     QSignalBlocker b1(m_first), b2(m_second), b3(m_link);
-    m_first->setValue(value[0]);
-    m_second->setValue(value[1]);
+    // A loaded value outside the usual range is shown as it is, not clamped (the next touch of
+    // a clamped box would silently change the file): the range grows to include it.
+    for (int i = 0; i < 2; ++i) {
+        QSpinBox* box = i == 0 ? m_first : m_second;
+        box->setRange(std::min(box->minimum(), value[i]), std::max(box->maximum(), value[i]));
+        box->setValue(value[i]);
+    }
     if (value[0] != value[1])
         m_link->setChecked(false);
     else if (!m_link->isChecked() && value[0] == value[1])

@@ -5,6 +5,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QPainter>
+#include <QSignalBlocker>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -143,6 +144,27 @@ void ShapeMathPanel::setLayer(const Layer* layer, const Shape& input)
 {
     m_layer = layer ? layer->clone() : nullptr;
     m_input = input;
+    // Default to the failing axis, once per change of which axis fails, so the user's own
+    // choice of axis survives later edits that leave it so.
+    int failing = -1;
+    if (m_layer) {
+        bool fails[2] = {false, false};
+        for (int a = 0; a < 2; ++a) {
+            try {
+                fails[a] = !shapeWhatIf(*m_layer, m_input, a).current.valid;
+            } catch (const std::exception&) {
+            }
+        }
+        if (fails[0] != fails[1])
+            failing = fails[0] ? 0 : 1;
+    }
+    const bool switchAxis = failing >= 0 && failing != m_failingAxis && failing != axis();
+    if (m_layer)
+        m_failingAxis = failing;
+    if (switchAxis) {
+        QSignalBlocker block(m_axis);
+        m_axis->setCurrentIndex(failing);
+    }
     rebuild();
 }
 

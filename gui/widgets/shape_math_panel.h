@@ -37,6 +37,8 @@ class ShapeMathPanel : public QWidget {
 public:
     explicit ShapeMathPanel(QWidget* parent = nullptr);
     // The layer (not kept) and the shape of its input; null or an unsupported class shows a note.
+    // Shows the axis that fails when exactly one does (the one to explain), else keeps the
+    // chosen axis.
     void setLayer(const Layer* layer, const Shape& input);
     const std::optional<ShapeWhatIf>& math() const { return m_math; }
     int axis() const;
@@ -47,6 +49,7 @@ private:
 
     std::unique_ptr<Layer> m_layer;
     Shape m_input;
+    int m_failingAxis = -1; // of the layer last set: 0 height, 1 width, -1 none or both
     std::optional<ShapeWhatIf> m_math;
     QComboBox* m_axis;
     QLabel* m_header;
