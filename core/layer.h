@@ -58,6 +58,9 @@ public:
     // Layer-level keys beside "config" (Conv2D "weights"); null when none.
     virtual nlohmann::json extras() const { return nullptr; }
     virtual std::unique_ptr<Layer> clone() const = 0;
+    // Whether the output can be negative on a non-negative input (signed weights): views show it
+    // with a diverging colour map.
+    virtual bool makesSignedValues() const { return false; }
 
     // ---- explanation capabilities (callers have run inferShape: `output` is its result) ----
     // The data_format the layer reads and writes its tensors in; nullopt without one (Tile).
@@ -83,7 +86,7 @@ public:
 
     // ---- Keras code generation ----
     // The Keras constructor the config is passed to; by default Keras's own layer of this class.
-    virtual KerasConstructor kerasConstructor() const { return {"layers." + className(), {}}; }
+    virtual KerasConstructor kerasConstructor() const { return {"keras.layers", "layers." + className(), {}}; }
     // How many weight values kerasWeights would have to generate (not stored in the layer) for
     // `input`, empty when the input is unknown; infinite when they cannot be made without it.
     // The generator writes a comment instead of generating more than it can inline.

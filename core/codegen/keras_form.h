@@ -11,6 +11,7 @@
 namespace layerscope {
 
 struct KerasConstructor {
+    std::string module;       // the saved file's "module": "keras.layers", or "layerscope" for our own
     std::string call;         // "layers.Conv2D", or a class defined in the script ("Tile")
     std::string helperSource; // that class's Python source, written once after the imports; empty for Keras's own
 };

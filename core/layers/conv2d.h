@@ -117,6 +117,7 @@ public:
     nlohmann::json config() const override;
     nlohmann::json extras() const override;
     std::unique_ptr<Layer> clone() const override { return std::make_unique<Conv2D>(*this); }
+    bool makesSignedValues() const override { return true; }
 
     std::optional<DataFormat> dataFormat() const override { return m_params.dataFormat; }
     CellExplanation explainOutputCell(const Tensor& input, const Shape& output, const CellIndex& cell) const override;

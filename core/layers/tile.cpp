@@ -175,7 +175,7 @@ class Tile(keras.layers.Layer):
 
 KerasConstructor Tile::kerasConstructor() const
 {
-    return {"Tile", kTileLayer};
+    return {"layerscope", "Tile", kTileLayer};
 }
 
 // ---- explanation -----------------------------------------------------------------------------
