@@ -8,6 +8,12 @@
 // numbers. It never runs the whole layer: the cost is the size of the cell's window (a resize
 // builds its two per-axis tap tables, O(output height + width)).
 //
+// Each layer explains itself beside its math (Layer::explainOutputCell in core/layers/, with the
+// formatting and indexing helpers of explain_support.h; the resize explainer shared by Resizing
+// and UpSampling2D is core/layers/resize_explain.cpp). explainCell checks the shapes and the cell,
+// dispatches, and fills in the layer's name, class and formats. The value types are in
+// cell_explanation_types.h.
+//
 // The numbers are the engine's: resize taps come from resizeAxisTaps (the kernels' own tables),
 // padding splits from windowAxis, activations from activations.h. Every layer but Conv2D is
 // recomputed in its kernel's own evaluation order (AveragePooling2D's row-major float sum and one

@@ -24,6 +24,7 @@ int64_t tensorOffset(const Shape& shape, const CellIndex& cell, DataFormat forma
 // "(b 0, y 3, x 4, c 1)".
 std::string cellText(const CellIndex& cell);
 
+// Which explainer produced an explanation (set by the layer; the GUI draws padding by it).
 enum class ExplanationKind {
     AveragePooling,       // AveragePooling2D
     GlobalAveragePooling, // GlobalAveragePooling2D
