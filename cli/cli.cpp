@@ -516,7 +516,7 @@ int runHeadlessDemo(const fs::path& imagePath, const fs::path& outputDir)
                  renderText(maps, "input"));
         for (size_t i = 0; i < outputs.size(); ++i) {
             const Layer& layer = *pipeline.layers[i];
-            const bool signedValues = layer.className() == "Conv2D";
+            const bool signedValues = layer.makesSignedValues();
             RenderOptions options;
             options.colormap = signedValues ? Colormap::Diverging : Colormap::Viridis;
             const std::string stem = layerFileStem(i + 1, layer.name());

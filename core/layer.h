@@ -6,16 +6,29 @@
 //  - forward runs the kernel on an input for which inferShape succeeded; it checks the memory
 //    budget before allocating and honours cancellation;
 //  - config/extras write the Keras JSON that the pipeline file stores.
+// Everything else the program asks of a layer is a capability it implements beside its math (in
+// core/layers/), so that no code outside core/layers/ names a concrete class:
+//  - dataFormat, explainOutputCell (explain/cell_explanation.h), mapOutputRegion and
+//    outputAxisWindows (explain/receptive_field.h), slidingWindow (explain/shape_what_if.h);
+//  - kerasConstructor, generatedWeightCount and kerasWeights (codegen/keras_code.h).
+// What belongs to the class rather than to one layer (editor fields, icon, fuzz constructor) is in
+// its registry entry (layer_registry.h).
 // Run options (threads, cancellation, memory budget) travel in ExecContext, never in parameters.
 
+#include "codegen/keras_form.h"
 #include "errors.h"
 #include "exec_context.h"
+#include "explain/cell_explanation_types.h"
+#include "explain/region.h"
+#include "explain/window_config.h"
+#include "layout.h"
 #include "shape_math.h"
 #include "tensor.h"
 
 #include <nlohmann/json.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +58,41 @@ public:
     // Layer-level keys beside "config" (Conv2D "weights"); null when none.
     virtual nlohmann::json extras() const { return nullptr; }
     virtual std::unique_ptr<Layer> clone() const = 0;
+    // Whether the output can be negative on a non-negative input (signed weights): views show it
+    // with a diverging colour map.
+    virtual bool makesSignedValues() const { return false; }
+
+    // ---- explanation capabilities (callers have run inferShape: `output` is its result) ----
+    // The data_format the layer reads and writes its tensors in; nullopt without one (Tile).
+    virtual std::optional<DataFormat> dataFormat() const { return std::nullopt; }
+    // One output cell (inside `output`) recomputed from its input cells (explainCell).
+    virtual CellExplanation explainOutputCell(const Tensor& input, const Shape& output,
+                                              const CellIndex& cell) const = 0;
+    // An output region (boxes over the output's axes, of the output's rank) mapped back to the
+    // input (mapRegionBack).
+    virtual RegionMapping mapOutputRegion(const Shape& input, const Shape& output,
+                                          const std::vector<Interval>& clipped,
+                                          const std::vector<Interval>& unclipped) const = 0;
+    // The input window of every output index along spatial axis 0 (rows) or 1 (columns)
+    // (spatialAxisWindows); throws std::invalid_argument when the layer has no such axis.
+    virtual std::vector<AxisWindow> outputAxisWindows(const Shape& input, const Shape& output,
+                                                      int spatialAxis) const = 0;
+    // The sliding window along spatial axis 0 / 1 of a rank-4 `input`; nullopt when the layer
+    // slides none (shapeWhatIf).
+    virtual std::optional<WindowConfig> slidingWindow(const Shape& /*input*/, int /*spatialAxis*/) const
+    {
+        return std::nullopt;
+    }
+
+    // ---- Keras code generation ----
+    // The Keras constructor the config is passed to; by default Keras's own layer of this class.
+    virtual KerasConstructor kerasConstructor() const { return {"keras.layers", "layers." + className(), {}}; }
+    // How many weight values kerasWeights would have to generate (not stored in the layer) for
+    // `input`, empty when the input is unknown; infinite when they cannot be made without it.
+    // The generator writes a comment instead of generating more than it can inline.
+    virtual long double generatedWeightCount(const Shape& /*input*/) const { return 0; }
+    // The arrays model.get_layer(name).set_weights takes, in its order; empty when none.
+    virtual std::vector<NamedArray> kerasWeights(const Shape& /*input*/) const { return {}; }
 
     // Same class, name, parameters and weights.
     bool operator==(const Layer& other) const;

@@ -9,25 +9,15 @@
 
 namespace layerscope {
 
-template <typename L>
-static LayerFactory factoryFor(std::string stem)
-{
-    return LayerFactory{
-        L::kClassName,
-        [](const nlohmann::json& object) -> std::unique_ptr<Layer> { return L::fromJson(object); },
-        [](const std::string& name) -> std::unique_ptr<Layer> { return std::make_unique<L>(name); },
-        std::move(stem)};
-}
-
 const std::vector<LayerFactory>& layerFactories()
 {
     static const std::vector<LayerFactory> factories = {
-        factoryFor<AveragePooling2D>("average_pooling2d"),
-        factoryFor<Conv2D>("conv2d"),
-        factoryFor<GlobalAveragePooling2D>("global_average_pooling2d"),
-        factoryFor<Resizing>("resizing"),
-        factoryFor<Tile>("tile"),
-        factoryFor<UpSampling2D>("up_sampling2d"),
+        describeLayer<AveragePooling2D>(),
+        describeLayer<Conv2D>(),
+        describeLayer<GlobalAveragePooling2D>(),
+        describeLayer<Resizing>(),
+        describeLayer<Tile>(),
+        describeLayer<UpSampling2D>(),
     };
     return factories;
 }

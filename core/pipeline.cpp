@@ -166,7 +166,7 @@ json pipelineToJson(const Pipeline& pipeline)
                           {"registered_name", nullptr}});
     }
     for (const auto& layer : pipeline.layers) {
-        json object = {{"module", layer->className() == "Tile" ? "layerscope" : "keras.layers"},
+        json object = {{"module", layer->kerasConstructor().module},
                        {"class_name", layer->className()},
                        {"config", layer->config()},
                        {"registered_name", nullptr}};

@@ -256,28 +256,30 @@ def execute():
     d = reset("fuzz_execute")
     rng = random.Random(5)
     pixels = bytes(rng.randrange(256) for _ in range(192))
-    # [count-1, then per layer: format, kind, params...], cancel byte, then 192 input bytes.
+    # [count-1, then per layer: class (index in layerFactories(): 0 AveragePooling2D, 1 Conv2D,
+    # 2 GlobalAveragePooling2D, 3 Resizing, 4 Tile, 5 UpSampling2D), that class's fuzzJson bytes
+    # (data_format first, except Tile), then params...], cancel byte, then 192 input bytes.
     # fuzz_execute's decoder reads zeros past the end, so short seeds are fine.
     seeds = {
         "pool_2x2": [0, 0, 0, 2, 2, 2, 2, 1, 2],
         "pool_same_3x3_s1": [0, 0, 0, 3, 3, 1, 1, 1, 2],
-        "gap_keepdims": [0, 0, 1, 0, 2],
-        "upsampling_bilinear": [0, 0, 2, 2, 3, 1, 2],
-        "upsampling_lanczos5": [0, 0, 2, 2, 2, 5, 2],
-        "resizing_crop": [0, 0, 3, 5, 3, 2, 0, 1, 0, 1, 2],
-        "resizing_pad_area": [0, 2, 3, 3, 7, 3, 1, 0, 1, 0, 2],
-        "tile_2x": [0, 0, 4, 3, 2, 2, 1, 2],
-        "conv_3x3_relu": [0, 0, 5, 4, 3, 3, 1, 1, 0, 0, 1, 0, 0, 1, 0, 1, 2],
-        "conv_weights": [0, 0, 5, 2, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 16, 32, 48, 64, 80, 96, 1, 2, 2],
-        "conv_groups_softmax": [0, 0, 5, 2, 3, 3, 1, 1, 1, 1, 1, 2, 0, 2, 1, 1, 2],
-        "stack4": [3, 0, 0, 2, 2, 2, 2, 0, 0, 2, 2, 2, 0, 0, 5, 3, 3, 3, 1, 1, 0, 0, 1, 0, 0, 1, 0, 1, 0, 1, 1, 2],
-        "channels_first_pool": [0, 2, 0, 2, 2, 1, 1, 0, 2],
-        "huge_upsampling": [0, 0, 2, 255, 30, 255, 30, 1, 2],
-        "huge_tile": [0, 0, 4, 3, 255, 40, 255, 40, 1, 1, 2],
-        "int64_max_resizing": [0, 0, 3, 253, 0, 253, 0, 0, 0, 0, 0, 0, 2],
+        "gap_keepdims": [0, 2, 0, 0, 2],
+        "upsampling_bilinear": [0, 5, 0, 2, 3, 1, 2],
+        "upsampling_lanczos5": [0, 5, 0, 2, 2, 5, 2],
+        "resizing_crop": [0, 3, 0, 5, 3, 2, 0, 1, 0, 1, 2],
+        "resizing_pad_area": [0, 3, 2, 3, 7, 3, 1, 0, 1, 0, 2],
+        "tile_2x": [0, 4, 3, 2, 2, 1, 2],
+        "conv_3x3_relu": [0, 1, 0, 4, 3, 3, 1, 1, 0, 0, 1, 0, 0, 1, 0, 1, 2],
+        "conv_weights": [0, 1, 0, 2, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 16, 32, 48, 64, 80, 96, 1, 2, 2],
+        "conv_groups_softmax": [0, 1, 0, 2, 3, 3, 1, 1, 1, 1, 1, 2, 0, 2, 1, 1, 2],
+        "stack4": [3, 0, 0, 2, 2, 2, 2, 0, 5, 0, 2, 2, 0, 1, 0, 3, 3, 3, 1, 1, 0, 0, 1, 0, 0, 1, 0, 1, 0, 1, 1, 2],
+        "channels_first_pool": [0, 0, 2, 2, 2, 1, 1, 0, 2],
+        "huge_upsampling": [0, 5, 0, 255, 30, 255, 30, 1, 2],
+        "huge_tile": [0, 4, 3, 255, 40, 255, 40, 1, 1, 2],
+        "int64_max_resizing": [0, 3, 0, 253, 0, 253, 0, 0, 0, 0, 0, 0, 2],
         "negative_pool": [0, 0, 0, 254, 1, 2, 2, 0, 2],
-        "cancel_before": [1, 0, 0, 2, 2, 2, 2, 0, 0, 1, 0, 0],
-        "cancel_from_progress": [1, 0, 5, 4, 3, 3, 1, 1, 0, 0, 1, 0, 0, 1, 0, 1, 0, 0, 2, 2, 3, 1],
+        "cancel_before": [1, 0, 0, 2, 2, 2, 2, 0, 2, 0, 0, 0],
+        "cancel_from_progress": [1, 1, 0, 4, 3, 3, 1, 1, 0, 0, 1, 0, 0, 1, 0, 1, 0, 0, 2, 2, 3, 1],
     }
     for name, head in seeds.items():
         (d / name).write_bytes(bytes(head) + pixels)

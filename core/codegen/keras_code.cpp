@@ -1,7 +1,7 @@
 #include "keras_code.h"
 
-#include "../layers/conv2d.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -113,30 +113,6 @@ static std::string floatList(const json& data)
     return out.str();
 }
 
-static const char* kTileLayer = R"(
-class Tile(keras.layers.Layer):
-    """keras.ops.tile as a layer (LayerScope's Tile): out[i] = x[i mod n], with tile's rank alignment."""
-
-    def __init__(self, multiples, **kwargs):
-        super().__init__(**kwargs)
-        self.multiples = tuple(int(m) for m in multiples)
-
-    def call(self, x):
-        return keras.ops.tile(x, self.multiples)
-
-    def compute_output_shape(self, input_shape):
-        shape = list(input_shape)
-        reps = list(self.multiples)
-        while len(reps) < len(shape):
-            reps.insert(0, 1)
-        while len(shape) < len(reps):
-            shape.insert(0, 1)
-        return tuple(None if s is None else s * r for s, r in zip(shape, reps))
-
-    def get_config(self):
-        return {**super().get_config(), "multiples": list(self.multiples)}
-)";
-
 std::string generateKerasCode(const Pipeline& pipeline, const KerasCodeOptions& options)
 {
     std::ostringstream py;
@@ -149,11 +125,15 @@ std::string generateKerasCode(const Pipeline& pipeline, const KerasCodeOptions& 
        << "the input as LayerScope does and prints every layer's output shape.\n"
        << "Usage: python3 this_script.py [IMAGE_OR_NPY]\n\"\"\"\n"
        << "import sys\n\nimport numpy as np\nimport keras\nfrom keras import layers\n";
-    bool usesTile = false;
-    for (const auto& layer : pipeline.layers)
-        usesTile |= layer->className() == "Tile";
-    if (usesTile)
-        py << kTileLayer;
+    // The Python classes the layers need (Tile), each once, in order of first use.
+    std::vector<std::string> helpers;
+    for (const auto& layer : pipeline.layers) {
+        const std::string source = layer->kerasConstructor().helperSource;
+        if (!source.empty() && std::find(helpers.begin(), helpers.end(), source) == helpers.end()) {
+            helpers.push_back(source);
+            py << source;
+        }
+    }
     py << "\n\nINPUT_PATH = " << pythonString(options.inputPath) << "\n\n\n"
        << "def load_input(path):\n"
        << "    \"\"\"A float32 batch (1, H, W, C) in 0..255, RGB, as keras.utils.load_img + img_to_array.\"\"\"\n"
@@ -170,47 +150,40 @@ std::string generateKerasCode(const Pipeline& pipeline, const KerasCodeOptions& 
        << "    model = keras.Sequential(name=" << pythonString(pipeline.name) << ")\n"
        << "    model.add(keras.Input(shape=input_shape[1:], batch_size=input_shape[0]))\n";
     for (const auto& layer : pipeline.layers) {
-        const std::string cls = layer->className();
-        const std::string constructor = cls == "Tile" ? "Tile" : "layers." + cls;
-        py << "    model.add(" << constructor << "(" << kwargs(layer->config()) << "))\n";
+        py << "    model.add(" << layer->kerasConstructor().call << "(" << kwargs(layer->config()) << "))\n";
     }
     py << "    return model\n\n\n"
        << "def set_weights(model):\n"
        << "    \"\"\"LayerScope's Conv2D weights: kernel (kh, kw, C_in / groups, filters), bias (filters,).\"\"\"\n";
     bool anyWeights = false;
     for (size_t i = 0; i < pipeline.layers.size(); ++i) {
-        const auto* conv = dynamic_cast<const Conv2D*>(pipeline.layers[i].get());
-        if (!conv)
-            continue;
-        // The input channel count of this layer decides the default (seeded) kernel's shape.
-        // The default kernel's shape needs this layer's input channels and a valid layer; a
-        // layer that fails shape inference gets no weights (the script fails there as Keras would).
+        const Layer& layer = *pipeline.layers[i];
+        // Generated (default) weights need this layer's input shape and a valid layer; a layer
+        // that fails shape inference gets none (the script fails there as Keras would).
         const bool inputKnown = i < chain.layers.size();
-        if (!conv->params().hasExplicitKernel() && !inputKnown)
-            continue;
         const Shape in = !inputKnown ? Shape{} : i == 0 ? chain.input : chain.layers[i - 1].output;
-        const bool nchw = conv->params().dataFormat == DataFormat::ChannelsFirst;
-        const int64_t inputChannels = in.size() == 4 ? (nchw ? in[1] : in[3]) : 0;
-        const auto& p = conv->params();
-        const long double kernelElements = static_cast<long double>(p.kernelSize[0]) * p.kernelSize[1]
-                                         * static_cast<long double>(inputChannels) * p.filters;
-        if (!p.hasExplicitKernel() && kernelElements > kMaxInlineWeights) {
-            py << "    # " << conv->name() << ": the default kernel is too large to write out; Keras's own\n"
+        const long double generated = layer.generatedWeightCount(in);
+        if (generated > 0 && !inputKnown)
+            continue;
+        if (generated > kMaxInlineWeights) {
+            py << "    # " << layer.name() << ": the default kernel is too large to write out; Keras's own\n"
                << "    # initializer is used, so this layer's numbers differ from LayerScope's.\n";
             continue;
         }
-        const Conv2DWeights w = conv->resolvedWeights(inputChannels);
+        const std::vector<NamedArray> arrays = layer.kerasWeights(in);
+        if (arrays.empty())
+            continue;
         anyWeights = true;
-        py << "    kernel = np.array(" << floatList(json(w.kernel)) << ",\n        dtype=\"float32\").reshape("
-           << pythonLiteral(json(w.kernelShape)) << ")\n";
-        if (conv->params().useBias) {
-            std::vector<float> bias = w.bias;
-            bias.resize(static_cast<size_t>(conv->params().filters), 0.0f);
-            py << "    bias = np.array(" << floatList(json(bias)) << ", dtype=\"float32\")\n";
-            py << "    model.get_layer(" << pythonString(conv->name()) << ").set_weights([kernel, bias])\n";
-        } else {
-            py << "    model.get_layer(" << pythonString(conv->name()) << ").set_weights([kernel])\n";
+        std::string names;
+        for (const NamedArray& a : arrays) {
+            if (a.shape.size() > 1)
+                py << "    " << a.name << " = np.array(" << floatList(json(a.values)) << ",\n        dtype=\"float32\").reshape("
+                   << pythonLiteral(json(a.shape)) << ")\n";
+            else
+                py << "    " << a.name << " = np.array(" << floatList(json(a.values)) << ", dtype=\"float32\")\n";
+            names += (names.empty() ? "" : ", ") + a.name;
         }
+        py << "    model.get_layer(" << pythonString(layer.name()) << ").set_weights([" << names << "])\n";
     }
     if (!anyWeights)
         py << "    pass\n";

@@ -4,7 +4,8 @@
 // A region is a box over a tensor's axes in storage order, one inclusive Interval per axis, so
 // batch and channels travel along with rows and columns (a grouped convolution narrows the
 // channels; a glu or softmax over the filters widens them to all). Each layer maps a region of its
-// output back to its input (mapRegionBack):
+// output back to its input in its own files (Layer::mapOutputRegion, in core/layers/, most through
+// the per-axis rules of axis_rule.h); mapRegionBack dispatches to it:
 //   AveragePooling2D, Conv2D   [o0·s − pad, o1·s − pad + ek − 1], ek = d·(k − 1) + 1
 //   UpSampling2D nearest       [⌊o0 / size⌋, ⌊o1 / size⌋]
 //   Resizing, UpSampling2D     the union of the taps with a non-zero weight (resizeAxisTaps, the
@@ -18,6 +19,7 @@
 // clipped 4×4 and an unclipped 5×5 region of the input. Resize, tile and global pooling axes start
 // their unclipped extent afresh from the clipped one (their arithmetic is not linear).
 
+#include "core/explain/region.h"
 #include "core/layout.h"
 #include "core/pipeline.h"
 
@@ -27,20 +29,6 @@
 #include <vector>
 
 namespace layerscope {
-
-struct Interval {
-    int64_t first = 0, last = -1; // inclusive; first > last is empty
-    int64_t size() const { return last >= first ? last - first + 1 : 0; }
-    bool empty() const { return last < first; }
-    bool operator==(const Interval&) const = default;
-};
-
-// The roles of a tensor's axes as a layer of `format` reads them: rank 4 (b, y, x, c) or
-// (b, c, y, x); rank 3 (y, x, c) or (c, y, x); rank 2 (b, c); rank 1 (c). −1 when absent.
-struct AxisRoles {
-    int batch = -1, rows = -1, cols = -1, channels = -1;
-};
-AxisRoles axisRoles(size_t rank, DataFormat format);
 
 struct TensorRegion {
     Shape shape;
@@ -59,17 +47,11 @@ struct TensorRegion {
 // One layer's back mapping of an output region (clipped and unclipped boxes over the output's
 // axes) to its input. Throws LayerError when the input shape does not fit the layer and
 // std::invalid_argument for a box of the wrong rank.
-struct RegionMapping {
-    std::vector<Interval> clipped, unclipped; // over the input's axes
-};
 RegionMapping mapRegionBack(const Layer& layer, const Shape& inputShape, const std::vector<Interval>& outputClipped,
                             const std::vector<Interval>& outputUnclipped);
 
 // The input window of every output index along one spatial axis (0 = rows, 1 = columns) of a
 // layer, built once (a resize's taps are tabulated once): for step-through, O(1) per cell after.
-struct AxisWindow {
-    Interval clipped, unclipped;
-};
 std::vector<AxisWindow> spatialAxisWindows(const Layer& layer, const Shape& inputShape, int spatialAxis);
 
 struct ReceptiveField {
@@ -92,6 +74,7 @@ ReceptiveField receptiveField(const Pipeline& pipeline, const Shape& inputShape,
                               Interval rows, Interval cols, int64_t batch = 0);
 
 // The data_format a layer reads and writes its tensors in; nullopt for layers without one (Tile).
+// Layer::dataFormat, kept as a free function for its callers.
 std::optional<DataFormat> layerDataFormat(const Layer& layer);
 
 } // namespace layerscope

@@ -1,7 +1,5 @@
 #include "shape_what_if.h"
 
-#include "core/layers/average_pooling2d.h"
-#include "core/layers/conv2d.h"
 #include "core/layout.h"
 
 #include <algorithm>
@@ -160,22 +158,11 @@ ShapeWhatIf shapeWhatIf(const Layer& layer, const Shape& input, int spatialAxis)
         throw std::invalid_argument("spatialAxis must be 0 (height) or 1 (width), got " + std::to_string(spatialAxis));
     if (input.size() != 4)
         throw std::invalid_argument("a windowed layer needs a rank-4 input, got " + shapeToTuple(input));
-    const size_t a = static_cast<size_t>(spatialAxis);
-    const std::string axis = spatialAxis == 0 ? "height" : "width";
-    WindowConfig c;
-    if (const auto* pool = dynamic_cast<const AveragePooling2D*>(&layer)) {
-        const auto& p = pool->params();
-        const Shape nhwc = p.dataFormat == DataFormat::ChannelsFirst ? nchwToNhwc(input) : input;
-        c = {nhwc[1 + a], p.poolSize[a], p.effectiveStrides()[a], 1, p.padding, false};
-    } else if (const auto* conv = dynamic_cast<const Conv2D*>(&layer)) {
-        const auto& p = conv->params();
-        const Shape nhwc = p.dataFormat == DataFormat::ChannelsFirst ? nchwToNhwc(input) : input;
-        c = {nhwc[1 + a], p.kernelSize[a], p.strides[a], p.dilationRate[a], p.padding, true};
-    } else {
-        throw std::invalid_argument(layer.className() + " has no sliding window (shape what-if is for "
-                                    "AveragePooling2D and Conv2D)");
-    }
-    return shapeWhatIf(c, axis);
+    const std::optional<WindowConfig> c = layer.slidingWindow(input, spatialAxis);
+    if (!c)
+        throw std::invalid_argument(layer.className() + " has no sliding window (shape what-if is for pooling "
+                                    "and convolution layers)");
+    return shapeWhatIf(*c, spatialAxis == 0 ? "height" : "width");
 }
 
 } // namespace layerscope

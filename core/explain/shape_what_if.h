@@ -9,6 +9,7 @@
 //   k, s, d or n ≤ 0; a dilation on a pooling layer (pooling has none); a conv stride > 1 together
 //   with a dilation > 1 (Keras rejects it); a valid output ≤ 0 (the window is larger than the input).
 
+#include "core/explain/window_config.h"
 #include "core/layer.h"
 #include "core/shape_math.h"
 
@@ -17,16 +18,6 @@
 #include <vector>
 
 namespace layerscope {
-
-struct WindowConfig {
-    int64_t input = 1;    // n
-    int64_t kernel = 1;   // k (pool_size or kernel_size)
-    int64_t stride = 1;   // s
-    int64_t dilation = 1; // d (1 for pooling)
-    Padding padding = Padding::Valid;
-    bool convolution = false; // Conv2D (dilation allowed) rather than pooling
-    bool operator==(const WindowConfig&) const = default;
-};
 
 struct WhatIfEntry {
     bool valid = false;
@@ -63,8 +54,8 @@ struct ShapeWhatIf {
 constexpr int64_t kMaxDiagramWindows = 64;
 
 ShapeWhatIf shapeWhatIf(const WindowConfig& config, const std::string& axis = "width");
-// For a pooling or convolution layer on `input` (either data_format): axis 0 = height, 1 = width.
-// Throws std::invalid_argument for other layer classes.
+// For a layer with a sliding window (Layer::slidingWindow: pooling, convolution) on `input` (either
+// data_format): axis 0 = height, 1 = width. Throws std::invalid_argument for other layers.
 ShapeWhatIf shapeWhatIf(const Layer& layer, const Shape& input, int spatialAxis);
 
 } // namespace layerscope

@@ -1,10 +1,13 @@
 #include "average_pooling2d.h"
 
 #include "../config_parse.h"
+#include "../explain/axis_rule.h"
+#include "../explain/explain_support.h"
 #include "../parallel.h"
 #include "window_sums.h"
 
 #include <algorithm>
+#include <array>
 #include <vector>
 
 namespace layerscope {
@@ -215,6 +218,127 @@ Tensor AveragePooling2D::forward(const Tensor& input, const ExecContext& context
     if (nchw)
         return nhwcToNchw(output);
     return output; // (a ternary here would copy the whole output)
+}
+
+// ---- registry entry ----------------------------------------------------------------------
+
+std::vector<FieldSpec> AveragePooling2D::editorFields()
+{
+    return {{"pool_size", "Pool size", FieldKind::IntPair, {}, 0, 4096, 0, "Window (height, width)", {}},
+            {"strides", "Strides", FieldKind::OptionalIntPair, {}, 0, 4096, 0, "Step of the window; None = pool size",
+             "= pool size"},
+            {"padding", "Padding", FieldKind::Enum, paddingChoices(), 0, 0, 0,
+             "valid: windows fully inside; same: output ⌈n / s⌉, padding excluded from the average", {}},
+            dataFormatField()};
+}
+
+nlohmann::json AveragePooling2D::fuzzJson(FuzzBytes& in, const std::string& name)
+{
+    const std::string format = in.dataFormat();
+    return {{"class_name", kClassName},
+            {"config", {{"name", name}, {"pool_size", {in.value(), in.value()}}, {"strides", {in.value(), in.value()}},
+                        {"padding", in.pick({"valid", "same"})}, {"data_format", format}}}};
+}
+
+// ---- explanation -----------------------------------------------------------------------------
+
+using namespace explain;
+
+CellExplanation AveragePooling2D::explainOutputCell(const Tensor& input, const Shape& /*output*/, const CellIndex& o) const
+{
+    const AveragePooling2DParams& p = m_params;
+    const Dims d = dimsOf(input.shape(), p.dataFormat);
+    const auto strides = p.effectiveStrides();
+    const WindowAxis rows = windowAxis("height", d.H, p.poolSize[0], strides[0], 1, p.padding);
+    const WindowAxis cols = windowAxis("width", d.W, p.poolSize[1], strides[1], 1, p.padding);
+    const Reader read{input, p.dataFormat};
+
+    CellExplanation e;
+    e.kind = ExplanationKind::AveragePooling;
+    e.window = {o.y * strides[0] - rows.padBefore, o.y * strides[0] - rows.padBefore + p.poolSize[0] - 1,
+                o.x * strides[1] - cols.padBefore, o.x * strides[1] - cols.padBefore + p.poolSize[1] - 1};
+    finishWindow(e, d.H, d.W);
+    // Row-major over the window, skipping the padding: the order of TF's SpatialAvgPool sum.
+    float sum = 0.0f;
+    int64_t count = 0;
+    std::vector<std::string> terms;
+    for (int64_t i = 0; i < p.poolSize[0]; ++i) {
+        for (int64_t j = 0; j < p.poolSize[1]; ++j) {
+            ContributingCell cell;
+            cell.cell = {o.b, e.window.y0 + i, e.window.x0 + j, o.c};
+            cell.windowY = i;
+            cell.windowX = j;
+            if (inside(cell.cell.y, d.H) && inside(cell.cell.x, d.W)) {
+                cell.value = read(o.b, cell.cell.y, cell.cell.x, o.c);
+                sum += cell.value;
+                ++count;
+                terms.push_back(term(cell.value));
+            } else {
+                cell.padding = true;
+                cell.weight = 0;
+                ++e.paddingCount;
+            }
+            e.cells.push_back(cell);
+        }
+    }
+    e.cellCount = count;
+    e.value = sum / static_cast<float>(count);
+    // Very large windows are summed by the engine in another order (block sums, see
+    // average_pooling2d.h): the same cells, possibly a different last digit.
+    const Shape inNhwc{d.B, d.H, d.W, d.C};
+    const Shape outNhwc{d.B, rows.output, cols.output, d.C};
+    e.exact = chooseAvgPoolMethod(inNhwc, outNhwc, p.poolSize) == AvgPoolMethod::DirectSum;
+    const int64_t windowCells = p.poolSize[0] * p.poolSize[1];
+    e.summary = (count == 1 ? terms[0] : "(" + joinTerms(terms) + ")") + " / " + std::to_string(count)
+              + " = " + formatValue(e.value);
+    if (e.paddingCount > 0)
+        e.summary += " — " + std::to_string(e.paddingCount) + " of the " + std::to_string(windowCells)
+                   + " window cells are padding and are not counted (Keras 'same')";
+    if (terms.size() > 12)
+        e.details.push_back("sum of the " + std::to_string(count) + " cells = " + formatValue(sum));
+    e.details.push_back("window rows " + intText(e.window.y0) + "…" + intText(e.window.y1)
+                        + " = " + std::to_string(o.y) + "·" + std::to_string(strides[0]) + " − "
+                        + std::to_string(rows.padBefore) + " + 0…" + std::to_string(p.poolSize[0] - 1)
+                        + ", columns " + intText(e.window.x0) + "…" + intText(e.window.x1)
+                        + " = " + std::to_string(o.x) + "·" + std::to_string(strides[1]) + " − "
+                        + std::to_string(cols.padBefore) + " + 0…" + std::to_string(p.poolSize[1] - 1));
+    if (p.padding == Padding::Same)
+        e.details.push_back("SAME padding: " + rows.explanation.arithmetic + "; " + cols.explanation.arithmetic
+                            + "; padding is excluded from the average (TF divides by the real pixel count)");
+    if (!e.exact)
+        e.details.push_back("this window is large, so LayerScope sums it by rows of block sums instead of cell "
+                            "by cell (time independent of the window size): the same cells, added in another "
+                            "order, which can change the last digit");
+    return e;
+}
+
+// Rows and columns slide the pool window: [o·s − pad, o·s − pad + k − 1].
+static std::array<AxisRule, 2> poolRules(const AveragePooling2DParams& p, const Shape& input)
+{
+    const Dims d = dimsOf(input, p.dataFormat);
+    const auto s = p.effectiveStrides();
+    return {windowRule(d.H, p.poolSize[0], s[0], 1, p.padding, "height"),
+            windowRule(d.W, p.poolSize[1], s[1], 1, p.padding, "width")};
+}
+
+RegionMapping AveragePooling2D::mapOutputRegion(const Shape& input, const Shape& output,
+                                                const std::vector<Interval>& clipped,
+                                                const std::vector<Interval>& unclipped) const
+{
+    return mapSpatialRegion(input, output, m_params.dataFormat, poolRules(m_params, input), clipped, unclipped);
+}
+
+std::vector<AxisWindow> AveragePooling2D::outputAxisWindows(const Shape& input, const Shape& output, int spatialAxis) const
+{
+    return spatialWindows(output, m_params.dataFormat, poolRules(m_params, input)[static_cast<size_t>(spatialAxis)],
+                          spatialAxis);
+}
+
+std::optional<WindowConfig> AveragePooling2D::slidingWindow(const Shape& input, int spatialAxis) const
+{
+    const size_t a = static_cast<size_t>(spatialAxis);
+    const Shape nhwc = m_params.dataFormat == DataFormat::ChannelsFirst ? nchwToNhwc(input) : input;
+    return WindowConfig{nhwc[1 + a], m_params.poolSize[a], m_params.effectiveStrides()[a], 1, m_params.padding, false};
 }
 
 } // namespace layerscope

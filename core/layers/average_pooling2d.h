@@ -12,7 +12,9 @@
 //   padding    valid (default) | same, case-insensitive
 //   dataFormat channels_last (default) | channels_first (run as NHWC between two transposes)
 
+#include "../fuzz_bytes.h"
 #include "../layer.h"
+#include "../layer_fields.h"
 #include "../layout.h"
 
 #include <array>
@@ -33,6 +35,12 @@ struct AveragePooling2DParams {
 class AveragePooling2D final : public Layer {
 public:
     static constexpr const char* kClassName = "AveragePooling2D";
+    static constexpr const char* kNameStem = "average_pooling2d";
+    static constexpr const char* kIconLabel = "AP";
+    static constexpr uint32_t kIconColour = 0x3b82c4;
+    // The registry entry's editor fields and fuzz constructor (layer_registry.h).
+    static std::vector<FieldSpec> editorFields();
+    static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);
     explicit AveragePooling2D(std::string name, AveragePooling2DParams params = {})
         : Layer(std::move(name)), m_params(params) {}
     static std::unique_ptr<AveragePooling2D> fromJson(const nlohmann::json& layerObject);
@@ -46,6 +54,13 @@ public:
     std::string summary() const override;
     nlohmann::json config() const override;
     std::unique_ptr<Layer> clone() const override { return std::make_unique<AveragePooling2D>(*this); }
+
+    std::optional<DataFormat> dataFormat() const override { return m_params.dataFormat; }
+    CellExplanation explainOutputCell(const Tensor& input, const Shape& output, const CellIndex& cell) const override;
+    RegionMapping mapOutputRegion(const Shape& input, const Shape& output, const std::vector<Interval>& clipped,
+                                  const std::vector<Interval>& unclipped) const override;
+    std::vector<AxisWindow> outputAxisWindows(const Shape& input, const Shape& output, int spatialAxis) const override;
+    std::optional<WindowConfig> slidingWindow(const Shape& input, int spatialAxis) const override;
 
 private:
     AveragePooling2DParams m_params;

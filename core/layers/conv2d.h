@@ -42,7 +42,9 @@
 //   "weights": {"kernel": {"shape": [kh, kw, C_in/groups, filters], "data": [...]},
 //               "bias": {"shape": [filters], "data": [...]}}
 
+#include "../fuzz_bytes.h"
 #include "../layer.h"
+#include "../layer_fields.h"
 #include "../layout.h"
 #include "activations.h"
 
@@ -80,6 +82,12 @@ struct Conv2DWeights {
 class Conv2D final : public Layer {
 public:
     static constexpr const char* kClassName = "Conv2D";
+    static constexpr const char* kNameStem = "conv2d";
+    static constexpr const char* kIconLabel = "C";
+    static constexpr uint32_t kIconColour = 0xd96c2b;
+    // The registry entry's editor fields and fuzz constructor (layer_registry.h).
+    static std::vector<FieldSpec> editorFields();
+    static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);
     explicit Conv2D(std::string name, Conv2DParams params = {})
         : Layer(std::move(name)), m_params(std::move(params)) {}
     // Throws std::invalid_argument for type errors and for weight data whose length differs from
@@ -109,6 +117,17 @@ public:
     nlohmann::json config() const override;
     nlohmann::json extras() const override;
     std::unique_ptr<Layer> clone() const override { return std::make_unique<Conv2D>(*this); }
+    bool makesSignedValues() const override { return true; }
+
+    std::optional<DataFormat> dataFormat() const override { return m_params.dataFormat; }
+    CellExplanation explainOutputCell(const Tensor& input, const Shape& output, const CellIndex& cell) const override;
+    RegionMapping mapOutputRegion(const Shape& input, const Shape& output, const std::vector<Interval>& clipped,
+                                  const std::vector<Interval>& unclipped) const override;
+    std::vector<AxisWindow> outputAxisWindows(const Shape& input, const Shape& output, int spatialAxis) const override;
+    std::optional<WindowConfig> slidingWindow(const Shape& input, int spatialAxis) const override;
+    // Keras's set_weights takes [kernel, bias] (or [kernel] without use_bias): resolvedWeights.
+    long double generatedWeightCount(const Shape& input) const override;
+    std::vector<NamedArray> kerasWeights(const Shape& input) const override;
 
 private:
     // Throws WorkBudgetError when the convolution needs more than context.maxMultiplyAdds.

@@ -1,6 +1,8 @@
 #include "global_average_pooling2d.h"
 
 #include "../config_parse.h"
+#include "../explain/axis_rule.h"
+#include "../explain/explain_support.h"
 #include "../parallel.h"
 
 #include <vector>
@@ -111,6 +113,102 @@ Tensor GlobalAveragePooling2D::forward(const Tensor& input, const ExecContext& c
         }
     });
     return output;
+}
+
+// ---- registry entry ----------------------------------------------------------------------
+
+std::vector<FieldSpec> GlobalAveragePooling2D::editorFields()
+{
+    return {{"keepdims", "Keep dims", FieldKind::Bool, {}, 0, 0, 0, "Output B×1×1×C instead of B×C", {}},
+            dataFormatField()};
+}
+
+nlohmann::json GlobalAveragePooling2D::fuzzJson(FuzzBytes& in, const std::string& name)
+{
+    const std::string format = in.dataFormat();
+    return {{"class_name", kClassName},
+            {"config", {{"name", name}, {"keepdims", in.next() % 2 == 0}, {"data_format", format}}}};
+}
+
+// ---- explanation -----------------------------------------------------------------------------
+
+using namespace explain;
+
+CellExplanation GlobalAveragePooling2D::explainOutputCell(const Tensor& input, const Shape& /*output*/,
+                                                          const CellIndex& o) const
+{
+    const DataFormat format = m_params.dataFormat;
+    const Dims d = dimsOf(input.shape(), format);
+    const Reader read{input, format};
+    CellExplanation e;
+    e.kind = ExplanationKind::GlobalAveragePooling;
+    e.window = {0, d.H - 1, 0, d.W - 1};
+    e.clipped = e.window;
+    e.cellCount = d.H * d.W;
+    // Double accumulation over the pixels in row-major order, divided in double: the engine's sum.
+    double sum = 0;
+    std::vector<float> firstValues;
+    float lastValue = 0;
+    for (int64_t y = 0; y < d.H; ++y) {
+        for (int64_t x = 0; x < d.W; ++x) {
+            const float v = read(o.b, y, x, o.c);
+            sum += v;
+            lastValue = v;
+            if (static_cast<int64_t>(e.cells.size()) < kMaxListedCells) {
+                ContributingCell cell;
+                cell.cell = {o.b, y, x, o.c};
+                cell.value = v;
+                cell.weight = 1;
+                cell.windowY = y;
+                cell.windowX = x;
+                e.cells.push_back(cell);
+            }
+            if (firstValues.size() < 3)
+                firstValues.push_back(v);
+        }
+    }
+    const int64_t n = d.H * d.W;
+    e.value = static_cast<float>(sum / static_cast<double>(n));
+    e.exact = true;
+    std::vector<std::string> terms;
+    for (float v : firstValues)
+        terms.push_back(term(v));
+    std::string list = joinTerms(terms);
+    if (n > 4)
+        list += " + … + " + term(lastValue);
+    else if (n == 4)
+        list += " + " + term(lastValue);
+    e.summary = "mean of the " + std::to_string(d.H) + "×" + std::to_string(d.W) + " = " + std::to_string(n)
+              + " values of channel " + std::to_string(o.c) + ": (" + list + ") / " + std::to_string(n)
+              + " = " + formatValue(sum) + " / " + std::to_string(n) + " = " + formatValue(e.value);
+    e.details.push_back("the whole map: rows 0…" + std::to_string(d.H - 1) + ", columns 0…"
+                        + std::to_string(d.W - 1) + "; summed in double, rounded once to float32");
+    return e;
+}
+
+// Every output cell reads the whole map.
+static std::array<AxisRule, 2> wholeMapRules(DataFormat format, const Shape& input)
+{
+    const Dims d = dimsOf(input, format);
+    std::array<AxisRule, 2> rules;
+    rules[0].inSize = d.H;
+    rules[1].inSize = d.W;
+    return rules;
+}
+
+RegionMapping GlobalAveragePooling2D::mapOutputRegion(const Shape& input, const Shape& output,
+                                                      const std::vector<Interval>& clipped,
+                                                      const std::vector<Interval>& unclipped) const
+{
+    return mapSpatialRegion(input, output, m_params.dataFormat, wholeMapRules(m_params.dataFormat, input), clipped,
+                            unclipped);
+}
+
+std::vector<AxisWindow> GlobalAveragePooling2D::outputAxisWindows(const Shape& input, const Shape& output,
+                                                                  int spatialAxis) const
+{
+    return spatialWindows(output, m_params.dataFormat,
+                          wholeMapRules(m_params.dataFormat, input)[static_cast<size_t>(spatialAxis)], spatialAxis);
 }
 
 } // namespace layerscope

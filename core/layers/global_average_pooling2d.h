@@ -8,7 +8,9 @@
 //   dataFormat channels_last (default) | channels_first
 //   keepDims   false (default): keep the two spatial axes as size 1
 
+#include "../fuzz_bytes.h"
 #include "../layer.h"
+#include "../layer_fields.h"
 #include "../layout.h"
 
 namespace layerscope {
@@ -22,6 +24,12 @@ struct GlobalAveragePooling2DParams {
 class GlobalAveragePooling2D final : public Layer {
 public:
     static constexpr const char* kClassName = "GlobalAveragePooling2D";
+    static constexpr const char* kNameStem = "global_average_pooling2d";
+    static constexpr const char* kIconLabel = "GA";
+    static constexpr uint32_t kIconColour = 0x2a5d8f;
+    // The registry entry's editor fields and fuzz constructor (layer_registry.h).
+    static std::vector<FieldSpec> editorFields();
+    static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);
     explicit GlobalAveragePooling2D(std::string name, GlobalAveragePooling2DParams params = {})
         : Layer(std::move(name)), m_params(params) {}
     static std::unique_ptr<GlobalAveragePooling2D> fromJson(const nlohmann::json& layerObject);
@@ -35,6 +43,12 @@ public:
     std::string summary() const override;
     nlohmann::json config() const override;
     std::unique_ptr<Layer> clone() const override { return std::make_unique<GlobalAveragePooling2D>(*this); }
+
+    std::optional<DataFormat> dataFormat() const override { return m_params.dataFormat; }
+    CellExplanation explainOutputCell(const Tensor& input, const Shape& output, const CellIndex& cell) const override;
+    RegionMapping mapOutputRegion(const Shape& input, const Shape& output, const std::vector<Interval>& clipped,
+                                  const std::vector<Interval>& unclipped) const override;
+    std::vector<AxisWindow> outputAxisWindows(const Shape& input, const Shape& output, int spatialAxis) const override;
 
 private:
     GlobalAveragePooling2DParams m_params;

@@ -1,6 +1,8 @@
 #include "resizing.h"
 
 #include "../config_parse.h"
+#include "../explain/explain_support.h"
+#include "resize_explain.h"
 
 #include <algorithm>
 #include <limits>
@@ -230,6 +232,59 @@ Tensor Resizing::forward(const Tensor& input, const ExecContext& context) const
     if (single)
         output = std::move(output).reshaped(shape.output);
     return output;
+}
+
+// ---- registry entry ----------------------------------------------------------------------
+
+std::vector<FieldSpec> Resizing::editorFields()
+{
+    return {{"height", "Height", FieldKind::Int, {}, 0, 16384, 0, {}, {}},
+            {"width", "Width", FieldKind::Int, {}, 0, 16384, 0, {}, {}},
+            {"interpolation", "Interpolation", FieldKind::Enum, interpolationChoices(), 0, 0, 0, "Half-pixel centres, as TF", {}},
+            {"crop_to_aspect_ratio", "Crop to aspect ratio", FieldKind::Bool, {}, 0, 0, 0, {}, {}},
+            {"pad_to_aspect_ratio", "Pad to aspect ratio", FieldKind::Bool, {}, 0, 0, 0, {}, {}},
+            {"fill_value", "Fill value", FieldKind::Float, {}, 0, 0, 0, "Used by pad_to_aspect_ratio", {}},
+            {"antialias", "Antialias", FieldKind::Bool, {}, 0, 0, 0, {}, {}},
+            dataFormatField()};
+}
+
+nlohmann::json Resizing::fuzzJson(FuzzBytes& in, const std::string& name)
+{
+    const std::string format = in.dataFormat();
+    return {{"class_name", kClassName},
+            {"config", {{"name", name}, {"height", in.value()}, {"width", in.value()},
+                        {"interpolation", in.pick({"nearest", "bilinear", "bicubic", "area", "lanczos3", "lanczos5"})},
+                        {"crop_to_aspect_ratio", in.next() % 3 == 0}, {"pad_to_aspect_ratio", in.next() % 3 == 0},
+                        {"antialias", in.next() % 2 == 0}, {"fill_value", static_cast<double>(in.value())},
+                        {"data_format", format}}}};
+}
+
+// ---- explanation -----------------------------------------------------------------------------
+
+CellExplanation Resizing::explainOutputCell(const Tensor& input, const Shape& /*output*/, const CellIndex& cell) const
+{
+    const explain::Dims in = explain::dimsOf(input.shape(), m_params.dataFormat);
+    return explainResize(input, cell, m_params.dataFormat, *m_params.interpolationMode(), m_params.antialias,
+                         aspectFit(in.H, in.W), static_cast<float>(m_params.fillValue), m_params.height, m_params.width);
+}
+
+static std::array<AxisRule, 2> resizingRules(const Resizing& layer, const Shape& input)
+{
+    const ResizingParams& p = layer.params();
+    const explain::Dims d = explain::dimsOf(input, p.dataFormat);
+    return resizeAxisRules(d.H, d.W, *p.interpolationMode(), p.antialias, layer.aspectFit(d.H, d.W), p.height, p.width);
+}
+
+RegionMapping Resizing::mapOutputRegion(const Shape& input, const Shape& output, const std::vector<Interval>& clipped,
+                                        const std::vector<Interval>& unclipped) const
+{
+    return mapSpatialRegion(input, output, m_params.dataFormat, resizingRules(*this, input), clipped, unclipped);
+}
+
+std::vector<AxisWindow> Resizing::outputAxisWindows(const Shape& input, const Shape& output, int spatialAxis) const
+{
+    return spatialWindows(output, m_params.dataFormat, resizingRules(*this, input)[static_cast<size_t>(spatialAxis)],
+                          spatialAxis);
 }
 
 } // namespace layerscope

@@ -21,7 +21,9 @@
 //                        filters when downsampling (ScaleAndTranslate); nearest and area ignore it
 //   dataFormat           [data_format] channels_last (default) | channels_first
 
+#include "../fuzz_bytes.h"
 #include "../layer.h"
+#include "../layer_fields.h"
 #include "../layout.h"
 #include "resize_kernels.h"
 
@@ -48,6 +50,12 @@ struct ResizingParams {
 class Resizing final : public Layer {
 public:
     static constexpr const char* kClassName = "Resizing";
+    static constexpr const char* kNameStem = "resizing";
+    static constexpr const char* kIconLabel = "Rs";
+    static constexpr uint32_t kIconColour = 0x8a5cc4;
+    // The registry entry's editor fields and fuzz constructor (layer_registry.h).
+    static std::vector<FieldSpec> editorFields();
+    static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);
     explicit Resizing(std::string name, ResizingParams params = {}) : Layer(std::move(name)), m_params(std::move(params)) {}
     static std::unique_ptr<Resizing> fromJson(const nlohmann::json& layerObject);
 
@@ -61,9 +69,17 @@ public:
     nlohmann::json config() const override;
     std::unique_ptr<Layer> clone() const override { return std::make_unique<Resizing>(*this); }
 
-private:
-    // The crop or pad for an NHWC input of H × W (Kind::None when neither is asked for).
+    std::optional<DataFormat> dataFormat() const override { return m_params.dataFormat; }
+    CellExplanation explainOutputCell(const Tensor& input, const Shape& output, const CellIndex& cell) const override;
+    RegionMapping mapOutputRegion(const Shape& input, const Shape& output, const std::vector<Interval>& clipped,
+                                  const std::vector<Interval>& unclipped) const override;
+    std::vector<AxisWindow> outputAxisWindows(const Shape& input, const Shape& output, int spatialAxis) const override;
+
+    // The crop or pad for an input of H × W (Kind::None when neither is asked for): the one choice
+    // the forward pass, the receptive field and the cell explanation all use.
     AspectFit aspectFit(int64_t inHeight, int64_t inWidth) const;
+
+private:
 
     ResizingParams m_params;
 };

@@ -1,10 +1,13 @@
 #include "tile.h"
 
 #include "../config_parse.h"
+#include "../explain/axis_rule.h"
+#include "../explain/explain_support.h"
 #include "../parallel.h"
 #include "../streaming_copy.h"
 
 #include <cstring>
+#include <stdexcept>
 
 namespace layerscope {
 
@@ -125,6 +128,139 @@ Tensor Tile::forward(const Tensor& input, const ExecContext& context) const
     if (streaming)
         streamingFence();
     return output;
+}
+
+// ---- registry entry ----------------------------------------------------------------------
+
+std::vector<FieldSpec> Tile::editorFields()
+{
+    return {{"multiples", "Multiples", FieldKind::IntList, {}, -1, 256, 4, "Repeats per axis (batch, height, width, channels)",
+             {}}};
+}
+
+nlohmann::json Tile::fuzzJson(FuzzBytes& in, const std::string& name)
+{
+    nlohmann::json multiples = nlohmann::json::array();
+    const int rank = 1 + in.next() % 5; // Tile aligns ranks: fewer or more multiples than axes
+    for (int i = 0; i < rank; ++i)
+        multiples.push_back(in.value());
+    return {{"class_name", kClassName}, {"config", {{"name", name}, {"multiples", multiples}}}};
+}
+
+// ---- Keras code ------------------------------------------------------------------------------
+
+static const char* kTileLayer = R"(
+class Tile(keras.layers.Layer):
+    """keras.ops.tile as a layer (LayerScope's Tile): out[i] = x[i mod n], with tile's rank alignment."""
+
+    def __init__(self, multiples, **kwargs):
+        super().__init__(**kwargs)
+        self.multiples = tuple(int(m) for m in multiples)
+
+    def call(self, x):
+        return keras.ops.tile(x, self.multiples)
+
+    def compute_output_shape(self, input_shape):
+        shape = list(input_shape)
+        reps = list(self.multiples)
+        while len(reps) < len(shape):
+            reps.insert(0, 1)
+        while len(shape) < len(reps):
+            shape.insert(0, 1)
+        return tuple(None if s is None else s * r for s, r in zip(shape, reps))
+
+    def get_config(self):
+        return {**super().get_config(), "multiples": list(self.multiples)}
+)";
+
+KerasConstructor Tile::kerasConstructor() const
+{
+    return {"layerscope", "Tile", kTileLayer};
+}
+
+// ---- explanation -----------------------------------------------------------------------------
+
+using namespace explain;
+
+CellExplanation Tile::explainOutputCell(const Tensor& input, const Shape& outShape, const CellIndex& o) const
+{
+    const Shape& inShape = input.shape();
+    const size_t rank = outShape.size();
+    // keras.ops.tile's alignment: multiples left-padded with 1s, the input with size-1 axes.
+    std::vector<int64_t> multiples = m_params.multiples;
+    while (multiples.size() < rank)
+        multiples.insert(multiples.begin(), 1);
+    Shape aligned = inShape;
+    while (aligned.size() < rank)
+        aligned.insert(aligned.begin(), 1);
+    const std::vector<int64_t> outIndex = axisIndex(o, rank, DataFormat::ChannelsLast);
+    std::vector<int64_t> source(rank);
+    std::vector<std::string> steps;
+    static const char* names4[] = {"b", "y", "x", "c"};
+    for (size_t a = 0; a < rank; ++a) {
+        source[a] = outIndex[a] % aligned[a];
+        if (multiples[a] > 1) {
+            const std::string name = rank == 4 ? names4[a] : "axis " + std::to_string(a);
+            steps.push_back(name + " " + std::to_string(outIndex[a]) + " mod " + std::to_string(aligned[a]) + " = "
+                            + std::to_string(source[a]));
+        }
+    }
+    const std::vector<int64_t> inIndex(source.end() - static_cast<std::ptrdiff_t>(inShape.size()), source.end());
+    CellExplanation e;
+    e.kind = ExplanationKind::Tile;
+    ContributingCell cell;
+    cell.cell = cellFromAxes(inIndex);
+    cell.value = input[tensorOffset(inShape, cell.cell)];
+    cell.windowY = cell.windowX = 0;
+    e.cells.push_back(cell);
+    e.cellCount = 1;
+    e.window = e.clipped = {cell.cell.y, cell.cell.y, cell.cell.x, cell.cell.x};
+    e.value = cell.value;
+    e.exact = true;
+    e.summary = "tile repeats the whole tensor: " + (steps.empty() ? std::string("no axis is repeated") : joinTerms(steps, ", "))
+              + " → x" + cellText(cell.cell) + " = " + formatValue(e.value);
+    return e;
+}
+
+// o mod n; a region that wraps or is at least n long covers the axis.
+static Interval tileBack(Interval o, int64_t n)
+{
+    if (o.empty())
+        return o;
+    if (o.size() >= n)
+        return wholeAxis(n);
+    const int64_t a = o.first % n, b = o.last % n;
+    return a <= b ? Interval{a, b} : wholeAxis(n); // a wrapped region touches both ends: the whole axis
+}
+
+RegionMapping Tile::mapOutputRegion(const Shape& input, const Shape& output, const std::vector<Interval>& clipped,
+                                    const std::vector<Interval>& /*unclipped*/) const
+{
+    // keras.ops.tile's alignment: the input gains leading size-1 axes up to the output rank.
+    const size_t rank = input.size();
+    const size_t lead = output.size() - rank;
+    RegionMapping m;
+    m.clipped.assign(rank, Interval{});
+    m.unclipped.assign(rank, Interval{});
+    for (size_t a = 0; a < rank; ++a)
+        m.clipped[a] = m.unclipped[a] = tileBack(clipped[a + lead], input[a]);
+    return m;
+}
+
+std::vector<AxisWindow> Tile::outputAxisWindows(const Shape& input, const Shape& output, int spatialAxis) const
+{
+    // Tile has no data_format: a rank-4 tensor's axes 1 and 2 are its rows and columns.
+    if (output.size() != 4)
+        throw std::invalid_argument("Tile step-through needs a rank-4 output");
+    const size_t lead = 4 - input.size();
+    const size_t outAxis = 1 + static_cast<size_t>(spatialAxis);
+    const int64_t n = outAxis >= lead ? input[outAxis - lead] : 1;
+    std::vector<AxisWindow> windows;
+    for (int64_t o = 0; o < output[outAxis]; ++o) {
+        const Interval v{o % n, o % n};
+        windows.push_back({v, v});
+    }
+    return windows;
 }
 
 } // namespace layerscope

@@ -8,7 +8,9 @@
 // Fields:
 //   multiples  one positive integer per axis, e.g. [1, 2, 2, 1] (required)
 
+#include "../fuzz_bytes.h"
 #include "../layer.h"
+#include "../layer_fields.h"
 
 #include <vector>
 
@@ -22,6 +24,12 @@ struct TileParams {
 class Tile final : public Layer {
 public:
     static constexpr const char* kClassName = "Tile";
+    static constexpr const char* kNameStem = "tile";
+    static constexpr const char* kIconLabel = "T";
+    static constexpr uint32_t kIconColour = 0xb08a1f;
+    // The registry entry's editor fields and fuzz constructor (layer_registry.h).
+    static std::vector<FieldSpec> editorFields();
+    static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);
     explicit Tile(std::string name, TileParams params = {}) : Layer(std::move(name)), m_params(std::move(params)) {}
     static std::unique_ptr<Tile> fromJson(const nlohmann::json& layerObject);
 
@@ -34,6 +42,13 @@ public:
     std::string summary() const override;
     nlohmann::json config() const override;
     std::unique_ptr<Layer> clone() const override { return std::make_unique<Tile>(*this); }
+
+    CellExplanation explainOutputCell(const Tensor& input, const Shape& output, const CellIndex& cell) const override;
+    RegionMapping mapOutputRegion(const Shape& input, const Shape& output, const std::vector<Interval>& clipped,
+                                  const std::vector<Interval>& unclipped) const override;
+    std::vector<AxisWindow> outputAxisWindows(const Shape& input, const Shape& output, int spatialAxis) const override;
+    // Keras has no Tile layer: the script defines one around keras.ops.tile.
+    KerasConstructor kerasConstructor() const override;
 
 private:
     // Input shape and multiples after keras.ops.tile's rank alignment (equal lengths).

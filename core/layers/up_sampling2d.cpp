@@ -1,6 +1,8 @@
 #include "up_sampling2d.h"
 
 #include "../config_parse.h"
+#include "../explain/explain_support.h"
+#include "resize_explain.h"
 
 #include <algorithm>
 #include <cctype>
@@ -102,6 +104,87 @@ Tensor UpSampling2D::forward(const Tensor& input, const ExecContext& context) co
     if (nchw)
         return nhwcToNchw(output);
     return output;
+}
+
+// ---- registry entry ----------------------------------------------------------------------
+
+std::vector<FieldSpec> UpSampling2D::editorFields()
+{
+    return {{"size", "Size", FieldKind::IntPair, {}, 0, 256, 0, "Factor (height, width)", {}},
+            {"interpolation", "Interpolation", FieldKind::Enum, interpolationChoices(), 0, 0, 0, {}, {}},
+            dataFormatField()};
+}
+
+nlohmann::json UpSampling2D::fuzzJson(FuzzBytes& in, const std::string& name)
+{
+    const std::string format = in.dataFormat();
+    return {{"class_name", kClassName},
+            {"config", {{"name", name}, {"size", {in.value(), in.value()}}, {"data_format", format},
+                        {"interpolation", in.pick({"nearest", "bilinear", "bicubic", "area", "lanczos3", "lanczos5", "gaussian"})}}}};
+}
+
+// ---- explanation -----------------------------------------------------------------------------
+
+using namespace explain;
+
+CellExplanation UpSampling2D::explainRepeat(const Tensor& input, const CellIndex& o) const
+{
+    const UpSampling2DParams& p = m_params;
+    const Reader read{input, p.dataFormat};
+    CellExplanation e;
+    e.kind = ExplanationKind::Repeat;
+    const int64_t y = o.y / p.size[0], x = o.x / p.size[1];
+    e.window = e.clipped = {y, y, x, x};
+    ContributingCell cell;
+    cell.cell = {o.b, y, x, o.c};
+    cell.value = read(o.b, y, x, o.c);
+    cell.windowY = cell.windowX = 0;
+    e.cells.push_back(cell);
+    e.cellCount = 1;
+    e.value = cell.value;
+    e.exact = true;
+    e.summary = "nearest upsampling repeats each cell: row ⌊" + std::to_string(o.y) + " / " + std::to_string(p.size[0])
+              + "⌋ = " + std::to_string(y) + ", column ⌊" + std::to_string(o.x) + " / " + std::to_string(p.size[1])
+              + "⌋ = " + std::to_string(x) + " → x" + cellText(cell.cell) + " = " + formatValue(e.value);
+    return e;
+}
+
+CellExplanation UpSampling2D::explainOutputCell(const Tensor& input, const Shape& output, const CellIndex& cell) const
+{
+    const Interpolation mode = *m_params.interpolationMode();
+    if (mode == Interpolation::Nearest)
+        return explainRepeat(input, cell);
+    const Dims out = dimsOf(output, m_params.dataFormat);
+    return explainResize(input, cell, m_params.dataFormat, mode, /*antialias=*/false, AspectFit{}, /*fill=*/0.0f,
+                         out.H, out.W);
+}
+
+// Nearest repeats: ⌊o / size⌋; the other interpolations are a resize by the factors.
+static std::array<AxisRule, 2> upSamplingRules(const UpSampling2DParams& p, const Shape& input)
+{
+    const Dims d = dimsOf(input, p.dataFormat);
+    const Interpolation mode = *p.interpolationMode();
+    if (mode != Interpolation::Nearest)
+        return resizeAxisRules(d.H, d.W, mode, /*antialias=*/false, AspectFit{}, d.H * p.size[0], d.W * p.size[1]);
+    std::array<AxisRule, 2> rules;
+    for (size_t a = 0; a < 2; ++a) {
+        rules[a].kind = AxisRule::Kind::Repeat;
+        rules[a].inSize = a == 0 ? d.H : d.W;
+        rules[a].factor = p.size[a];
+    }
+    return rules;
+}
+
+RegionMapping UpSampling2D::mapOutputRegion(const Shape& input, const Shape& output, const std::vector<Interval>& clipped,
+                                            const std::vector<Interval>& unclipped) const
+{
+    return mapSpatialRegion(input, output, m_params.dataFormat, upSamplingRules(m_params, input), clipped, unclipped);
+}
+
+std::vector<AxisWindow> UpSampling2D::outputAxisWindows(const Shape& input, const Shape& output, int spatialAxis) const
+{
+    return spatialWindows(output, m_params.dataFormat, upSamplingRules(m_params, input)[static_cast<size_t>(spatialAxis)],
+                          spatialAxis);
 }
 
 } // namespace layerscope

@@ -15,7 +15,9 @@
 //                  accepted, unlike Resizing). Kept as the string so a pipeline with a bad value
 //                  (gaussian) still loads; inferShape raises Keras's message
 
+#include "../fuzz_bytes.h"
 #include "../layer.h"
+#include "../layer_fields.h"
 #include "../layout.h"
 #include "resize_kernels.h"
 
@@ -37,6 +39,12 @@ struct UpSampling2DParams {
 class UpSampling2D final : public Layer {
 public:
     static constexpr const char* kClassName = "UpSampling2D";
+    static constexpr const char* kNameStem = "up_sampling2d";
+    static constexpr const char* kIconLabel = "Up";
+    static constexpr uint32_t kIconColour = 0x3ca05a;
+    // The registry entry's editor fields and fuzz constructor (layer_registry.h).
+    static std::vector<FieldSpec> editorFields();
+    static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);
     explicit UpSampling2D(std::string name, UpSampling2DParams params = {}) : Layer(std::move(name)), m_params(std::move(params)) {}
     static std::unique_ptr<UpSampling2D> fromJson(const nlohmann::json& layerObject);
 
@@ -50,7 +58,16 @@ public:
     nlohmann::json config() const override;
     std::unique_ptr<Layer> clone() const override { return std::make_unique<UpSampling2D>(*this); }
 
+    std::optional<DataFormat> dataFormat() const override { return m_params.dataFormat; }
+    CellExplanation explainOutputCell(const Tensor& input, const Shape& output, const CellIndex& cell) const override;
+    RegionMapping mapOutputRegion(const Shape& input, const Shape& output, const std::vector<Interval>& clipped,
+                                  const std::vector<Interval>& unclipped) const override;
+    std::vector<AxisWindow> outputAxisWindows(const Shape& input, const Shape& output, int spatialAxis) const override;
+
 private:
+    // Nearest: a copy of one cell (the other interpolations are explained as a resize).
+    CellExplanation explainRepeat(const Tensor& input, const CellIndex& cell) const;
+
     UpSampling2DParams m_params;
 };
 
