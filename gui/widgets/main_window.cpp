@@ -129,6 +129,9 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     setWindowIcon(QIcon(":/icons/layerscope.svg"));
     setAcceptDrops(true);
     setDockNestingEnabled(true);
+    // The right-hand column (properties, inspector, statistics) runs the full height: the
+    // inspector's grids and the statistics need it more than the bottom docks need the width.
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     m_document = new Document(this);
     m_runner = new PipelineRunner(m_document, this);
     m_model = new LayerStackModel(m_document, m_runner, this);
@@ -785,9 +788,11 @@ void MainWindow::showKernelEditor()
 {
     m_kernelDock->show();
     m_kernelDock->raise();
-    // Room for a 3×3 kernel per input channel (three rows: RGB) without scrolling.
-    if (m_kernelDock->height() < 360)
-        resizeDocks({m_kernelDock}, {360}, Qt::Vertical);
+    // Room for a 3×3 kernel per input channel (three rows: RGB) without scrolling, as far as the
+    // window's height allows.
+    const int wanted = std::min(440, height() / 2);
+    if (m_kernelDock->height() < wanted)
+        resizeDocks({m_kernelDock}, {wanted}, Qt::Vertical);
     m_kernelEditor->setFocus();
 }
 

@@ -383,6 +383,7 @@ private slots:
                      && w->height() <= std::max(available.height(), minimum.height()),
                  qPrintable(QString("window %1×%2 on a %3×%4 screen").arg(w->width()).arg(w->height())
                                 .arg(available.width()).arg(available.height())));
+        QCOMPARE(w->corner(Qt::BottomRightCorner), Qt::RightDockWidgetArea); // inspector runs full height
         for (const char* name : {"PropertiesDock", "LayersDock"}) {
             auto* dock = w->findChild<QDockWidget*>(name);
             QVERIFY(dock && dock->isVisible());
