@@ -145,6 +145,13 @@ ExplainController::ExplainController(MainWindow* window, Document* document, Pip
     scroll->setWidget(m_shapeMath);
     m_shapeMathDock->setWidget(scroll);
     window->addDockWidget(Qt::BottomDockWidgetArea, m_shapeMathDock);
+    // Raised (its tab clicked): room for the diagram and the what-if tables, as far as the
+    // window's height allows, instead of a scrolled sliver.
+    connect(m_shapeMathDock, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+        const int wanted = std::min(440, m_window->height() / 2);
+        if (visible && m_window->isVisible() && m_shapeMathDock->height() < wanted)
+            m_window->resizeDocks({m_shapeMathDock}, {wanted}, Qt::Vertical);
+    });
     if (auto* properties = window->findChild<QDockWidget*>("PropertiesDock")) {
         window->tabifyDockWidget(properties, m_inspectorDock);
         properties->raise();

@@ -497,6 +497,22 @@ private slots:
         QVERIFY2(same >= 2, qPrintable(compare->resultText()));
         compare->close();
     }
+
+    void shapeMathDockOpensWithRoom()
+    {
+        auto w = makeWindow(InputSpec::arange(1, 9, 9, 1), poolPipeline(3, 2, "same"));
+        w->show();
+        QVERIFY(QTest::qWaitForWindowExposed(w.get()));
+        QDockWidget* dock = w->explain()->shapeMathDock();
+        const int wanted = std::min(440, w->height() / 2);
+        const int before = dock->height();
+        QVERIFY(before < wanted);
+        dock->raise();
+        QTest::qWait(50);
+        // As far as the central view's minimum lets it (the offscreen screen is small).
+        QVERIFY2(dock->height() >= std::min(wanted, before + 100), qPrintable(QString("%1 → %2, wanted %3").arg(before).arg(dock->height()).arg(wanted)));
+    }
+
 };
 
 QTEST_MAIN(TestFirstUse)
