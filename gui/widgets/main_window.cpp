@@ -238,7 +238,9 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     connect(m_runner, &PipelineRunner::progressChanged, this, [this](int index, double fraction) {
         const int n = std::max(1, m_document->layerCount());
         m_progress->setValue(static_cast<int>(100.0 * (index + fraction) / n));
-        m_progress->setFormat(tr("layer %1: %p%").arg(index));
+        // The whole run's share, labelled as such: the busy bar above the view shows the layer's
+        // own (87% overall read as "layer 0: 87%" beside "layer 1: 43%" there).
+        m_progress->setFormat(tr("%p% of the run (layer %1 of %2)").arg(index + 1).arg(n));
         const QString name = index < m_document->layerCount() ? QString::fromStdString(m_document->layer(index).name()) : QString();
         m_busyBar->setProgress(tr("Computing layer %1 (%2) of %3…").arg(index + 1).arg(name).arg(n),
                                static_cast<int>(100.0 * fraction));

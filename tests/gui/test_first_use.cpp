@@ -11,6 +11,7 @@
 #include "document/layer_json.h"
 #include "models/layer_icons.h"
 #include "widgets/compare_window.h"
+#include "widgets/run_busy_bar.h"
 #include "widgets/explain_controller.h"
 #include "widgets/layer_properties_panel.h"
 #include "widgets/shape_math_panel.h"
@@ -32,6 +33,7 @@
 #include <QFile>
 #include <QImage>
 #include <QInputDialog>
+#include <QProgressBar>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QStatusBar>
@@ -513,6 +515,19 @@ private slots:
         QVERIFY2(dock->height() >= std::min(wanted, before + 100), qPrintable(QString("%1 → %2, wanted %3").arg(before).arg(dock->height()).arg(wanted)));
     }
 
+    void progressBarsSayWhatTheyMeasure()
+    {
+        auto w = makeWindow(InputSpec::arange(1, 8, 8, 1),
+                            R"([{"class_name": "AveragePooling2D", "config": {"name": "a"}},
+                                {"class_name": "AveragePooling2D", "config": {"name": "b"}}])");
+        QVERIFY(waitIdle(*w));
+        emit w->runner()->progressChanged(1, 0.5); // layer 2 of 2 half done: 75% of the run
+        auto* overall = w->statusBar()->findChild<QProgressBar*>();
+        QVERIFY(overall);
+        QCOMPARE(overall->text(), QStringLiteral("75% of the run (layer 2 of 2)"));
+        auto* layer = w->findChild<RunBusyBar*>()->findChild<QProgressBar*>();
+        QCOMPARE(layer->text(), QStringLiteral("50% of this layer"));
+    }
 };
 
 QTEST_MAIN(TestFirstUse)
