@@ -506,7 +506,7 @@ void MainWindow::createDocks()
     const int screenHeight = screen ? screen->availableGeometry().height() : 1000;
     resizeDocks({chainDock}, {std::clamp(screenHeight / 4, 150, 230)}, Qt::Vertical);
     resizeDocks({propertiesDock, statsDock}, {520, 230}, Qt::Vertical);
-    resizeDocks({layersDock, propertiesDock}, {300, 360}, Qt::Horizontal);
+    resizeDocks({layersDock, propertiesDock}, {300, 390}, Qt::Horizontal);
 }
 
 void MainWindow::createActions()
