@@ -13,6 +13,7 @@
 #include "widgets/compare_window.h"
 #include "widgets/run_busy_bar.h"
 #include "widgets/explain_controller.h"
+#include "widgets/input_panel.h"
 #include "widgets/layer_properties_panel.h"
 #include "widgets/shape_math_panel.h"
 
@@ -235,6 +236,26 @@ private slots:
         // Arrow steps still apply live, one step each.
         QTest::keyClick(spin, Qt::Key_Up);
         QCOMPARE(doc->layerJson(conv)["config"]["filters"].get<int>(), 65);
+    }
+
+    void typedInputSizeAppliesOnce()
+    {
+        auto w = makeWindow(InputSpec::arange(1, 4, 4, 1), poolPipeline(2, 2, "valid"));
+        w->show();
+        QVERIFY(QTest::qWaitForWindowExposed(w.get()));
+        QSpinBox* height = nullptr;
+        for (QSpinBox* s : w->findChild<InputPanel*>()->findChildren<QSpinBox*>())
+            if (s->toolTip() == "height")
+                height = s;
+        QVERIFY(height);
+        const int steps = w->document()->undoStack()->count();
+        height->setFocus();
+        height->selectAll();
+        QTest::keyClicks(height, "512");
+        QCOMPARE(w->document()->inputSpec().height, 4);
+        QTest::keyClick(height, Qt::Key_Return);
+        QCOMPARE(w->document()->inputSpec().height, 512);
+        QCOMPARE(w->document()->undoStack()->count(), steps + 1);
     }
 
     void stridesEqualToPoolSizeStaysTicked()
