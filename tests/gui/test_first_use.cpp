@@ -3,7 +3,9 @@
 // a failed open changing nothing; added Conv2D filters seeded and typed numbers applied once;
 // strides=None staying ticked; loaded values shown unclamped; the memory error naming the menu;
 // the input saved in the pipeline file and batch_shape mismatches reported; shape math on the
-// failing axis; the window fitting the screen with a still toolbar; the Help dialogs.
+// failing axis; the window fitting the screen with a still toolbar and docks with room; the Help
+// dialogs; Compare with several files, layer-type replacements, stale results cleared and Esc;
+// progress bars that say what they measure; typed input sizes applied once.
 
 #include "gui_test_support.h"
 
