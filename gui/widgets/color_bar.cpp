@@ -50,9 +50,15 @@ void ColorBar::paintEvent(QPaintEvent*)
     f.setPointSizeF(f.pointSizeF() * 0.85);
     p.setFont(f);
     const QRect text(bar.left(), bar.bottom() + 1, bar.width(), height() - bar.bottom() - 1);
-    p.drawText(text, Qt::AlignLeft | Qt::AlignTop, formatValue(m_min));
-    p.drawText(text, Qt::AlignHCenter | Qt::AlignTop, formatValue((m_min + m_max) / 2));
-    p.drawText(text, Qt::AlignRight | Qt::AlignTop, formatValue(m_max));
+    const QString low = formatValue(m_min), middle = formatValue((m_min + m_max) / 2), high = formatValue(m_max);
+    p.drawText(text, Qt::AlignLeft | Qt::AlignTop, low);
+    p.drawText(text, Qt::AlignRight | Qt::AlignTop, high);
+    // The middle value only where it does not run into the ends (a narrow bar on a small screen).
+    const QFontMetrics metrics(f);
+    const int halfMiddle = metrics.horizontalAdvance(middle) / 2 + 6;
+    if (text.width() / 2 - halfMiddle > metrics.horizontalAdvance(low)
+        && text.width() / 2 - halfMiddle > metrics.horizontalAdvance(high))
+        p.drawText(text, Qt::AlignHCenter | Qt::AlignTop, middle);
 }
 
 } // namespace layerscope::gui

@@ -145,6 +145,13 @@ ExplainController::ExplainController(MainWindow* window, Document* document, Pip
     scroll->setWidget(m_shapeMath);
     m_shapeMathDock->setWidget(scroll);
     window->addDockWidget(Qt::BottomDockWidgetArea, m_shapeMathDock);
+    // Raised (its tab clicked): room for the diagram and the what-if tables, as far as the
+    // window's height allows, instead of a scrolled sliver.
+    connect(m_shapeMathDock, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+        const int wanted = std::min(440, m_window->height() / 2);
+        if (visible && m_window->isVisible() && m_shapeMathDock->height() < wanted)
+            m_window->resizeDocks({m_shapeMathDock}, {wanted}, Qt::Vertical);
+    });
     if (auto* properties = window->findChild<QDockWidget*>("PropertiesDock")) {
         window->tabifyDockWidget(properties, m_inspectorDock);
         properties->raise();
@@ -230,8 +237,14 @@ void ExplainController::selectViewCell(int channel, int y, int x)
     const int batch = m_view->options().batchIndex;
     const CellIndex cell = viewToCell(tensor->shape(), tensorFormat(*m_document, m_current), batch, channel, y, x);
     m_inspector->select(m_current, cell);
+    // Revealed by this click (it was hidden or behind the Properties tab): give it room for its
+    // grids, as the Kernel dock does, but leave a height the user chose alone afterwards.
+    const bool revealed = !m_inspectorDock->isVisible() || m_inspectorDock->visibleRegion().isEmpty();
     m_inspectorDock->show();
     m_inspectorDock->raise();
+    const int wanted = std::min(560, m_window->height() * 3 / 5);
+    if (revealed && m_inspectorDock->height() < wanted)
+        m_window->resizeDocks({m_inspectorDock}, {wanted}, Qt::Vertical);
 }
 
 void ExplainController::setCurrentLayer(int index)

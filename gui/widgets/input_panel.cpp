@@ -54,6 +54,10 @@ InputPanel::InputPanel(Document* document, QWidget* parent) : QWidget(parent), m
     m_channels->setRange(1, 2048);
     for (QSpinBox* s : {m_batch, m_height, m_width, m_channels})
         shapeRow->addWidget(s);
+    // A typed size applies once, on Enter or focus out: "4096" would otherwise build a 4-, a 40-,
+    // a 409- and a 4096-row tensor in turn. Arrows still apply each step.
+    for (QSpinBox* s : {m_batch, m_height, m_width, m_channels})
+        s->setKeyboardTracking(false);
     m_batch->setToolTip(tr("batch"));
     m_height->setToolTip(tr("height"));
     m_width->setToolTip(tr("width"));
@@ -61,6 +65,7 @@ InputPanel::InputPanel(Document* document, QWidget* parent) : QWidget(parent), m
     synthForm->addRow(tr("Shape (B×H×W×C)"), shapeRow);
     m_seed = new QSpinBox(synthPage);
     m_seed->setRange(0, 1000000);
+    m_seed->setKeyboardTracking(false);
     synthForm->addRow(tr("Seed"), m_seed);
     m_pages->addWidget(synthPage);
     form->addRow(m_pages);

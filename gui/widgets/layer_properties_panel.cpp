@@ -160,7 +160,10 @@ void LayerPropertiesPanel::rebuild()
         case FieldKind::IntPair:
         case FieldKind::OptionalIntPair: {
             auto* box = new QWidget(m_form);
-            auto* row = new QHBoxLayout(box);
+            // The "null" check box goes under the pair: beside it the row was wider than the
+            // Properties dock on a 1280-pixel screen.
+            QBoxLayout* row = field.kind == FieldKind::OptionalIntPair ? static_cast<QBoxLayout*>(new QVBoxLayout(box))
+                                                                       : new QHBoxLayout(box);
             row->setContentsMargins(0, 0, 0, 0);
             auto* pair = new PairEditor(field.minimum, field.maximum, box);
             row->addWidget(pair, 1);

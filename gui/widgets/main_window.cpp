@@ -124,6 +124,9 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     setWindowIcon(QIcon(":/icons/layerscope.svg"));
     setAcceptDrops(true);
     setDockNestingEnabled(true);
+    // The right-hand column (properties, inspector, statistics) runs the full height: the
+    // inspector's grids and the statistics need it more than the bottom docks need the width.
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     m_document = new Document(this);
     m_runner = new PipelineRunner(m_document, this);
     m_model = new LayerStackModel(m_document, m_runner, this);
@@ -239,7 +242,9 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     connect(m_runner, &PipelineRunner::progressChanged, this, [this](int index, double fraction) {
         const int n = std::max(1, m_document->layerCount());
         m_progress->setValue(static_cast<int>(100.0 * (index + fraction) / n));
-        m_progress->setFormat(tr("layer %1: %p%").arg(index));
+        // The whole run's share, labelled as such: the busy bar above the view shows the layer's
+        // own (87% overall read as "layer 0: 87%" beside "layer 1: 43%" there).
+        m_progress->setFormat(tr("%p% of the run (layer %1 of %2)").arg(index + 1).arg(n));
         const QString name = index < m_document->layerCount() ? QString::fromStdString(m_document->layer(index).name()) : QString();
         m_busyBar->setProgress(tr("Computing layer %1 (%2) of %3…").arg(index + 1).arg(name).arg(n),
                                static_cast<int>(100.0 * fraction));
@@ -491,7 +496,7 @@ void MainWindow::createDocks()
     const int screenHeight = screen ? screen->availableGeometry().height() : 1000;
     resizeDocks({chainDock}, {std::clamp(screenHeight / 4, 150, 230)}, Qt::Vertical);
     resizeDocks({propertiesDock, statsDock}, {520, 230}, Qt::Vertical);
-    resizeDocks({layersDock, propertiesDock}, {300, 360}, Qt::Horizontal);
+    resizeDocks({layersDock, propertiesDock}, {300, 390}, Qt::Horizontal);
 }
 
 void MainWindow::createActions()
@@ -776,9 +781,11 @@ void MainWindow::showKernelEditor()
 {
     m_kernelDock->show();
     m_kernelDock->raise();
-    // Room for a 3×3 kernel per input channel (three rows: RGB) without scrolling.
-    if (m_kernelDock->height() < 360)
-        resizeDocks({m_kernelDock}, {360}, Qt::Vertical);
+    // Room for a 3×3 kernel per input channel (three rows: RGB) without scrolling, as far as the
+    // window's height allows.
+    const int wanted = std::min(440, height() / 2);
+    if (m_kernelDock->height() < wanted)
+        resizeDocks({m_kernelDock}, {wanted}, Qt::Vertical);
     m_kernelEditor->setFocus();
 }
 

@@ -19,6 +19,8 @@ RunBusyBar::RunBusyBar(QWidget* parent) : QFrame(parent)
     m_progress->setRange(0, 100);
     m_progress->setMaximumWidth(260);
     m_progress->setTextVisible(true);
+    // This layer's share; the status bar's bar shows the whole run's.
+    m_progress->setFormat(tr("%p% of this layer"));
     m_cancel = new QPushButton(tr("Cancel (Esc)"), this);
     m_cancel->setToolTip(tr("Stop this computation; press F5 to compute again"));
     layout->addWidget(m_label, 1);

@@ -3,7 +3,9 @@
 // a failed open changing nothing; added Conv2D filters seeded and typed numbers applied once;
 // strides=None staying ticked; loaded values shown unclamped; the memory error naming the menu;
 // the input saved in the pipeline file and batch_shape mismatches reported; shape math on the
-// failing axis; the window fitting the screen with a still toolbar; the Help dialogs.
+// failing axis; the window fitting the screen with a still toolbar and docks with room; the Help
+// dialogs; Compare with several files, layer-type replacements, stale results cleared and Esc;
+// progress bars that say what they measure; typed input sizes applied once.
 
 #include "gui_test_support.h"
 
@@ -11,7 +13,9 @@
 #include "document/layer_json.h"
 #include "models/layer_icons.h"
 #include "widgets/compare_window.h"
+#include "widgets/run_busy_bar.h"
 #include "widgets/explain_controller.h"
+#include "widgets/input_panel.h"
 #include "widgets/layer_properties_panel.h"
 #include "widgets/shape_math_panel.h"
 
@@ -32,6 +36,7 @@
 #include <QFile>
 #include <QImage>
 #include <QInputDialog>
+#include <QProgressBar>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QStatusBar>
@@ -235,6 +240,26 @@ private slots:
         QCOMPARE(doc->layerJson(conv)["config"]["filters"].get<int>(), 65);
     }
 
+    void typedInputSizeAppliesOnce()
+    {
+        auto w = makeWindow(InputSpec::arange(1, 4, 4, 1), poolPipeline(2, 2, "valid"));
+        w->show();
+        QVERIFY(QTest::qWaitForWindowExposed(w.get()));
+        QSpinBox* height = nullptr;
+        for (QSpinBox* s : w->findChild<InputPanel*>()->findChildren<QSpinBox*>())
+            if (s->toolTip() == "height")
+                height = s;
+        QVERIFY(height);
+        const int steps = w->document()->undoStack()->count();
+        height->setFocus();
+        height->selectAll();
+        QTest::keyClicks(height, "512");
+        QCOMPARE(w->document()->inputSpec().height, 4);
+        QTest::keyClick(height, Qt::Key_Return);
+        QCOMPARE(w->document()->inputSpec().height, 512);
+        QCOMPARE(w->document()->undoStack()->count(), steps + 1);
+    }
+
     void stridesEqualToPoolSizeStaysTicked()
     {
         auto w = makeWindow(InputSpec::arange(1, 9, 9, 1), poolPipeline(2, 1, "valid"));
@@ -383,6 +408,7 @@ private slots:
                      && w->height() <= std::max(available.height(), minimum.height()),
                  qPrintable(QString("window %1×%2 on a %3×%4 screen").arg(w->width()).arg(w->height())
                                 .arg(available.width()).arg(available.height())));
+        QCOMPARE(w->corner(Qt::BottomRightCorner), Qt::RightDockWidgetArea); // inspector runs full height
         for (const char* name : {"PropertiesDock", "LayersDock"}) {
             auto* dock = w->findChild<QDockWidget*>(name);
             QVERIFY(dock && dock->isVisible());
@@ -495,6 +521,35 @@ private slots:
         }
         QVERIFY2(same >= 2, qPrintable(compare->resultText()));
         compare->close();
+    }
+
+    void shapeMathDockOpensWithRoom()
+    {
+        auto w = makeWindow(InputSpec::arange(1, 9, 9, 1), poolPipeline(3, 2, "same"));
+        w->show();
+        QVERIFY(QTest::qWaitForWindowExposed(w.get()));
+        QDockWidget* dock = w->explain()->shapeMathDock();
+        const int wanted = std::min(440, w->height() / 2);
+        const int before = dock->height();
+        QVERIFY(before < wanted);
+        dock->raise();
+        QTest::qWait(50);
+        // As far as the central view's minimum lets it (the offscreen screen is small).
+        QVERIFY2(dock->height() >= std::min(wanted, before + 100), qPrintable(QString("%1 → %2, wanted %3").arg(before).arg(dock->height()).arg(wanted)));
+    }
+
+    void progressBarsSayWhatTheyMeasure()
+    {
+        auto w = makeWindow(InputSpec::arange(1, 8, 8, 1),
+                            R"([{"class_name": "AveragePooling2D", "config": {"name": "a"}},
+                                {"class_name": "AveragePooling2D", "config": {"name": "b"}}])");
+        QVERIFY(waitIdle(*w));
+        emit w->runner()->progressChanged(1, 0.5); // layer 2 of 2 half done: 75% of the run
+        auto* overall = w->statusBar()->findChild<QProgressBar*>();
+        QVERIFY(overall);
+        QCOMPARE(overall->text(), QStringLiteral("75% of the run (layer 2 of 2)"));
+        auto* layer = w->findChild<RunBusyBar*>()->findChild<QProgressBar*>();
+        QCOMPARE(layer->text(), QStringLiteral("50% of this layer"));
     }
 };
 
