@@ -1,6 +1,7 @@
 #include "main_window.h"
 
 #include "commands/change_input_command.h"
+#include "document/autosave.h"
 #include "document/document.h"
 #include "document/layer_json.h"
 #include "document/pipeline_file.h"
@@ -21,6 +22,7 @@
 #include "widgets/layer_properties_panel.h"
 #include "widgets/layer_stack_delegate.h"
 #include "widgets/overview_strip.h"
+#include "widgets/recent_files.h"
 #include "widgets/run_busy_bar.h"
 #include "widgets/shape_chain_panel.h"
 #include "widgets/statistics_panel.h"
@@ -131,6 +133,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     m_runner = new PipelineRunner(m_document, this);
     m_model = new LayerStackModel(m_document, m_runner, this);
     m_exports = new ExportController(this, m_document, m_runner, m_folders);
+    m_autosave = new Autosave(m_document, m_options.autosave, m_options.autosaveDelayMs, this);
     connect(m_exports, &ExportController::exported, this, [this](const QString& message) {
         statusBar()->showMessage(message, 6000);
     });
@@ -206,7 +209,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
             selectLayer(m_document->layerCount() - 1);
         updateActions();
         updateView();
-        scheduleAutosave();
+        m_autosave->schedule();
     });
     connect(m_document, &Document::layerInserted, this, [this](int index) { selectLayer(index); });
     connect(m_document, &Document::layerMoved, this, [this](int, int to) { selectLayer(to); });
@@ -530,7 +533,13 @@ void MainWindow::createActions()
     file->addAction(action("newPipeline"));
     file->addAction(action("openInput"));
     file->addAction(action("openPipeline"));
-    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    m_recent = new RecentFiles(file->addMenu(tr("Open &Recent")), m_options.useSettings, this);
+    connect(m_recent, &RecentFiles::openRequested, this, [this](const QString& path) {
+        if (!path.endsWith(".json", Qt::CaseInsensitive))
+            openInputFile(path);
+        else if (maybeSave())
+            openPipelineFile(path);
+    });
     QMenu* examples = file->addMenu(tr("&Examples"));
     populateExamples(examples);
     examples->addSeparator();
@@ -680,7 +689,6 @@ void MainWindow::createActions()
     tools->addAction(redo);
     tools->addSeparator();
     tools->addAction(action("exportSheet"));
-    updateRecentMenu();
 }
 
 void MainWindow::populateExamples(QMenu* menu)
@@ -940,7 +948,7 @@ bool MainWindow::openPipelineFile(const QString& path)
             if (!loadExample(path))
                 return false;
             m_document->setFileName(path);
-            addRecentFile(path);
+            m_recent->add(path);
             return true;
         }
     }
@@ -959,7 +967,7 @@ bool MainWindow::openPipelineFile(const QString& path)
         }
         m_document->resetPipeline(std::move(pipeline));
         m_document->setFileName(path);
-        addRecentFile(path);
+        m_recent->add(path);
         m_folders.remember("pipeline", QFileInfo(path).absolutePath());
         selectLayer(m_document->layerCount() > 0 ? 0 : -1);
         const QString mismatch = m_document->declaredShapeMismatch();
@@ -990,7 +998,7 @@ void MainWindow::openInputFile(const QString& path)
         return;
     }
     m_document->undoStack()->push(new ChangeInputCommand(m_document, spec, {}, nullptr, std::move(tensor)));
-    addRecentFile(path);
+    m_recent->add(path);
     selectLayer(-1);
 }
 
@@ -1023,7 +1031,7 @@ bool MainWindow::savePipelineTo(const QString& path)
     }
     m_document->setFileName(path);
     m_document->undoStack()->setClean();
-    addRecentFile(path);
+    m_recent->add(path);
     m_folders.remember("pipeline", QFileInfo(path).absolutePath());
     statusBar()->showMessage(tr("Saved %1").arg(path), 4000);
     return true;
@@ -1048,37 +1056,6 @@ bool MainWindow::saveAs()
     return savePipelineTo(path);
 }
 
-void MainWindow::addRecentFile(const QString& path)
-{
-    if (!m_options.useSettings)
-        return;
-    QSettings settings;
-    QStringList recent = settings.value("recentFiles").toStringList();
-    recent.removeAll(path);
-    recent.prepend(path);
-    while (recent.size() > 10)
-        recent.removeLast();
-    settings.setValue("recentFiles", recent);
-    updateRecentMenu();
-}
-
-void MainWindow::updateRecentMenu()
-{
-    m_recentMenu->clear();
-    const QStringList recent = m_options.useSettings ? QSettings().value("recentFiles").toStringList() : QStringList();
-    for (const QString& path : recent) {
-        m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] {
-            if (path.endsWith(".json", Qt::CaseInsensitive)) {
-                if (maybeSave())
-                    openPipelineFile(path);
-            } else {
-                openInputFile(path);
-            }
-        })->setToolTip(path);
-    }
-    m_recentMenu->setEnabled(!recent.isEmpty());
-}
-
 void MainWindow::copyView()
 {
     QApplication::clipboard()->setImage(m_view->grabView());
@@ -1087,58 +1064,13 @@ void MainWindow::copyView()
 
 QString MainWindow::autosavePath() const
 {
-    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    return QDir(dir).filePath("autosave.json");
-}
-
-void MainWindow::scheduleAutosave()
-{
-    if (!m_options.autosave)
-        return;
-    if (!m_autosaveTimer) {
-        m_autosaveTimer = new QTimer(this);
-        m_autosaveTimer->setSingleShot(true);
-        m_autosaveTimer->setInterval(m_options.autosaveDelayMs);
-        connect(m_autosaveTimer, &QTimer::timeout, this, &MainWindow::writeAutosave);
-    }
-    m_autosaveTimer->start();
-}
-
-void MainWindow::writeAutosave()
-{
-    if (!m_document->isModified()) {
-        removeAutosave();
-        return;
-    }
-    QJsonArray bypassed;
-    for (bool b : m_document->bypassFlags())
-        bypassed.append(b);
-    QJsonObject o{{"pipeline", QString::fromStdString(pipelineToJsonText(m_document->pipeline()))},
-                  {"bypassed", bypassed},
-                  {"input", m_document->inputSpec().toJson()},
-                  {"fileName", m_document->fileName()}};
-    QDir().mkpath(QFileInfo(autosavePath()).absolutePath());
-    QFile f(autosavePath() + ".tmp");
-    if (f.open(QIODevice::WriteOnly) && f.write(QJsonDocument(o).toJson()) > 0) {
-        f.close();
-        QFile::remove(autosavePath());
-        f.rename(autosavePath());
-    }
-}
-
-void MainWindow::removeAutosave()
-{
-    QFile::remove(autosavePath());
+    return Autosave::path();
 }
 
 bool MainWindow::restoreAutosave()
 {
-    QFile f(autosavePath());
-    if (!f.open(QIODevice::ReadOnly))
-        return false;
-    const QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
-    f.close();
-    if (o.isEmpty())
+    const std::optional<QJsonObject> session = Autosave::read();
+    if (!session)
         return false;
     const auto answer = m_options.restoreAnswer == RestoreAnswer::Yes ? QMessageBox::Yes
         : m_options.restoreAnswer == RestoreAnswer::No                ? QMessageBox::No
@@ -1147,19 +1079,11 @@ bool MainWindow::restoreAutosave()
               tr("LayerScope did not exit cleanly last time. Restore the unsaved pipeline and input?"),
               QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
     if (answer != QMessageBox::Yes) {
-        removeAutosave();
+        m_autosave->remove();
         return false;
     }
     try {
-        Pipeline pipeline = parsePipelineJson(o.value("pipeline").toString().toStdString());
-        std::vector<bool> bypassed;
-        for (const QJsonValue& v : o.value("bypassed").toArray())
-            bypassed.push_back(v.toBool());
-        m_document->setInput(InputSpec::fromJson(o.value("input").toObject()));
-        m_document->resetPipeline(std::move(pipeline), bypassed);
-        m_document->setFileName(o.value("fileName").toString());
-        // The restored state differs from any file on disk: mark it modified.
-        m_document->undoStack()->resetClean();
+        Autosave::restoreInto(*m_document, *session);
         selectLayer(0);
         return true;
     } catch (const std::exception& error) {
@@ -1243,7 +1167,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
     if (m_options.useSettings)
         writeSettings();
     if (m_options.autosave)
-        removeAutosave();
+        m_autosave->remove();
     m_runner->cancel();
     event->accept();
 }

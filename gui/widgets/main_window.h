@@ -28,6 +28,7 @@ class QToolButton;
 
 namespace layerscope::gui {
 
+class Autosave;
 class ColorBar;
 class Document;
 class ExplainController;
@@ -39,6 +40,7 @@ class LayerPropertiesPanel;
 class LayerStackModel;
 class OverviewStrip;
 class PipelineRunner;
+class RecentFiles;
 class RunBusyBar;
 class ShapeChainPanel;
 class StatisticsPanel;
@@ -117,12 +119,7 @@ private:
     void openPipelineDialog();
     bool save();
     bool saveAs();
-    void addRecentFile(const QString& path);
-    void updateRecentMenu();
     void copyView();
-    void scheduleAutosave();
-    void writeAutosave();
-    void removeAutosave();
     bool restoreAutosave();
     void editMemoryBudget();
     void readSettings();
@@ -162,8 +159,8 @@ private:
     QToolButton* m_cancelButton = nullptr;
     RunBusyBar* m_busyBar = nullptr;
     QTimer* m_progressDelay = nullptr;
-    QTimer* m_autosaveTimer = nullptr;
-    QMenu* m_recentMenu = nullptr;
+    RecentFiles* m_recent = nullptr;
+    Autosave* m_autosave = nullptr;
     QMenu* m_addMenu = nullptr;
     QHash<QString, QAction*> m_actions;
     int m_current = -1;
