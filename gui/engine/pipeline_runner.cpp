@@ -11,7 +11,7 @@
 #include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
-#include <chrono>
+#include <algorithm>
 
 namespace layerscope::gui {
 
@@ -20,7 +20,9 @@ struct PipelineRunner::Request {
     Pipeline pipeline;
     std::vector<bool> bypassed;
     std::shared_ptr<const Tensor> start; // input of layer `first`
+    std::shared_ptr<const LayerSummary> startSummary;
     int first = 0;
+    int64_t heldBytes = 0; // the input and the cached outputs before `first`
     int64_t memoryBudget = 0;
     std::stop_token stop;
 };
@@ -67,6 +69,13 @@ bool PipelineRunner::waitForIdle(int timeoutMs)
             return false;
         QThread::msleep(5);
     }
+}
+
+std::shared_ptr<const LayerSummary> PipelineRunner::summary(int index) const
+{
+    if (index < 0 || index >= layerCount())
+        return nullptr;
+    return m_info[static_cast<size_t>(index)].summary;
 }
 
 std::shared_ptr<const Tensor> PipelineRunner::output(int index) const
@@ -148,6 +157,18 @@ void PipelineRunner::run()
             break;
         first = i + 1;
     }
+    // Outputs dropped here that a view still shows (the picture of a layer being recomputed stays
+    // up until the new one arrives) stay in memory during the run: the budget counts them.
+    int64_t stillShown = 0;
+    std::vector<const Tensor*> counted{m_document->input().get()};
+    for (const LayerRunInfo& k : info)
+        counted.push_back(k.output.get());
+    for (const LayerRunInfo& old : m_info)
+        if (old.output && old.output.use_count() > 1
+            && std::find(counted.begin(), counted.end(), old.output.get()) == counted.end()) {
+            stillShown += old.output->byteSize();
+            counted.push_back(old.output.get());
+        }
     m_info = std::move(info);
     m_keys = std::move(kept);
     m_pendingKeys = keys;
@@ -184,7 +205,13 @@ void PipelineRunner::run()
     request->pipeline = doc.pipeline();
     request->bypassed = doc.bypassFlags();
     request->start = first == 0 ? doc.input() : m_info[static_cast<size_t>(first - 1)].output;
+    request->startSummary = first == 0 ? nullptr : m_info[static_cast<size_t>(first - 1)].summary;
     request->first = first;
+    // What stays in memory while the new layers compute (bypassed layers share their input).
+    request->heldBytes = doc.input()->byteSize() + stillShown;
+    for (int i = 0; i < first; ++i)
+        if (m_info[static_cast<size_t>(i)].output != (i == 0 ? doc.input() : m_info[static_cast<size_t>(i - 1)].output))
+            request->heldBytes += m_info[static_cast<size_t>(i)].output->byteSize();
     request->memoryBudget = m_memoryBudget;
     m_stop = std::make_shared<std::stop_source>();
     request->stop = m_stop->get_token();
@@ -198,58 +225,63 @@ void PipelineRunner::work(PipelineRunner* runner, std::shared_ptr<Request> reque
     ExecContext context;
     context.stop = request->stop;
     context.memoryBudgetBytes = request->memoryBudget;
-    std::shared_ptr<const Tensor> current = request->start;
-    int currentLayer = request->first;
-    auto lastProgress = std::chrono::steady_clock::now();
-    context.progress = [&](double fraction) {
-        const auto now = std::chrono::steady_clock::now();
-        if (now - lastProgress < std::chrono::milliseconds(50))
-            return;
-        lastProgress = now;
-        const int index = currentLayer;
-        QMetaObject::invokeMethod(runner, [runner, gen, index, fraction] {
-            runner->onProgress(gen, index, fraction);
-        }, Qt::QueuedConnection);
-    };
-    const int n = static_cast<int>(request->pipeline.layers.size());
-    for (int i = request->first; i < n; ++i) {
-        if (request->stop.stop_requested())
-            return;
-        currentLayer = i;
+    std::vector<bool> enabled(request->bypassed.size());
+    for (size_t i = 0; i < enabled.size(); ++i)
+        enabled[i] = !request->bypassed[i];
+
+    std::shared_ptr<const Tensor> previous = request->start;
+    std::shared_ptr<const LayerSummary> previousSummary = request->startSummary;
+    RunCallbacks callbacks;
+    callbacks.layerStarted = [&](size_t layer) {
+        const int i = static_cast<int>(layer);
         QMetaObject::invokeMethod(runner, [runner, gen, i] { runner->onLayerStarted(gen, i); },
                                   Qt::QueuedConnection);
-        std::shared_ptr<const Tensor> out;
-        double ms = 0.0;
-        if (request->bypassed[static_cast<size_t>(i)]) {
-            out = current;
+    };
+    callbacks.layerDone = [&](size_t layer, const std::shared_ptr<const Tensor>& out, double ms) {
+        // A bypassed layer's output is its input: the summary is the same too.
+        std::shared_ptr<const LayerSummary> summary;
+        if (out == previous && previousSummary) {
+            summary = previousSummary;
         } else {
-            const Layer& layer = *request->pipeline.layers[static_cast<size_t>(i)];
             try {
-                layer.inferShape(current->shape());
-                const auto t0 = std::chrono::steady_clock::now();
-                Tensor result = layer.forward(*current, context);
-                ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-                out = std::make_shared<const Tensor>(std::move(result));
+                summary = std::make_shared<const LayerSummary>(summarizeLayer(*out, context));
             } catch (const CancelledError&) {
-                return;
-            } catch (const std::exception& error) {
-                const QString message = QString::fromStdString(error.what());
-                QMetaObject::invokeMethod(runner, [runner, gen, i, message] {
-                    runner->onLayerFailed(gen, i, message);
-                    runner->onFinished(gen);
-                }, Qt::QueuedConnection);
-                return;
+                throw;
+            } catch (const std::exception&) {
+                // A tensor no view can show (rank 5, empty) has no summary; the views say why.
             }
         }
-        QMetaObject::invokeMethod(runner, [runner, gen, i, out, ms] {
-            runner->onLayerDone(gen, i, out, ms);
+        previous = out;
+        previousSummary = summary;
+        const int i = static_cast<int>(layer);
+        QMetaObject::invokeMethod(runner, [runner, gen, i, out, summary, ms] {
+            runner->onLayerDone(gen, i, out, summary, ms);
         }, Qt::QueuedConnection);
-        current = out;
-    }
-    if (request->stop.stop_requested())
+    };
+    callbacks.progress = [runner, gen](const RunProgress& progress) {
+        QMetaObject::invokeMethod(runner, [runner, gen, progress] { runner->onProgress(gen, progress); },
+                                  Qt::QueuedConnection);
+    };
+
+    RunRequest run;
+    run.pipeline = &request->pipeline;
+    run.enabled = std::move(enabled);
+    run.first = static_cast<size_t>(request->first);
+    run.start = request->start;
+    run.heldBytes = request->heldBytes;
+    const RunResult result = runLayers(run, context, callbacks);
+    if (result.cancelled)
         return;
-    QMetaObject::invokeMethod(runner, [runner, gen] { runner->onFinished(gen); },
-                              Qt::QueuedConnection);
+    if (result.failedLayer) {
+        const int i = static_cast<int>(*result.failedLayer);
+        const QString message = QString::fromStdString(result.error);
+        QMetaObject::invokeMethod(runner, [runner, gen, i, message] {
+            runner->onLayerFailed(gen, i, message);
+            runner->onFinished(gen);
+        }, Qt::QueuedConnection);
+        return;
+    }
+    QMetaObject::invokeMethod(runner, [runner, gen] { runner->onFinished(gen); }, Qt::QueuedConnection);
 }
 
 void PipelineRunner::onLayerStarted(quint64 generation, int index)
@@ -262,7 +294,7 @@ void PipelineRunner::onLayerStarted(quint64 generation, int index)
 }
 
 void PipelineRunner::onLayerDone(quint64 generation, int index, std::shared_ptr<const Tensor> output,
-                                 double ms)
+                                 std::shared_ptr<const LayerSummary> summary, double ms)
 {
     if (generation != m_generation || index >= layerCount())
         return;
@@ -271,6 +303,7 @@ void PipelineRunner::onLayerDone(quint64 generation, int index, std::shared_ptr<
     li.message.clear();
     li.milliseconds = ms;
     li.output = std::move(output);
+    li.summary = std::move(summary);
     m_keys[static_cast<size_t>(index)] = m_pendingKeys[static_cast<size_t>(index)];
     emit layerStatusChanged(index);
 }
@@ -288,10 +321,10 @@ void PipelineRunner::onLayerFailed(quint64 generation, int index, const QString&
     }
 }
 
-void PipelineRunner::onProgress(quint64 generation, int index, double fraction)
+void PipelineRunner::onProgress(quint64 generation, const RunProgress& progress)
 {
     if (generation == m_generation)
-        emit progressChanged(index, fraction);
+        emit progressChanged(progress);
 }
 
 void PipelineRunner::onFinished(quint64 generation)

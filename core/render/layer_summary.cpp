@@ -1,0 +1,223 @@
+// Two passes, as the reference computeStatistics: the first finds ranges and sums, the second
+// fills histograms over those ranges. Each pass splits the rows of all batch items into chunks
+// (parallelChunks: cancellation between chunks); a chunk accumulates privately and merges under
+// a lock, so the merge cost is per chunk, not per value.
+
+#include "layer_summary.h"
+
+#include "../errors.h"
+#include "../parallel.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <mutex>
+
+namespace layerscope {
+
+namespace {
+
+struct Moments {
+    double min = std::numeric_limits<double>::infinity();
+    double max = -std::numeric_limits<double>::infinity();
+    double sum = 0, sum2 = 0;
+    int64_t count = 0, nonFinite = 0;
+
+    void add(float v)
+    {
+        if (!std::isfinite(v)) {
+            ++nonFinite;
+            return;
+        }
+        ++count;
+        sum += v;
+        sum2 += double(v) * v;
+        min = std::min(min, double(v));
+        max = std::max(max, double(v));
+    }
+    void merge(const Moments& o)
+    {
+        min = std::min(min, o.min);
+        max = std::max(max, o.max);
+        sum += o.sum;
+        sum2 += o.sum2;
+        count += o.count;
+        nonFinite += o.nonFinite;
+    }
+    // Statistics without bins; bins are sized for a second pass when there is a finite value.
+    TensorStatistics finish(int binCount) const
+    {
+        TensorStatistics s;
+        s.count = count;
+        s.nonFinite = nonFinite;
+        if (count == 0)
+            return s;
+        s.min = min;
+        s.max = max;
+        s.mean = sum / count;
+        s.stddev = std::sqrt(std::max(0.0, sum2 / count - s.mean * s.mean));
+        s.bins.assign(static_cast<size_t>(binCount), 0);
+        return s;
+    }
+};
+
+// Bin of a finite value in [s.min, s.max], as the reference computes it.
+int binOf(float v, const TensorStatistics& s, int binCount)
+{
+    const double span = s.max - s.min;
+    const int bin = span > 0 ? static_cast<int>((v - s.min) / span * binCount) : 0;
+    return std::clamp(bin, 0, binCount - 1);
+}
+
+} // namespace
+
+ImageGeometry imageGeometry(const Shape& s)
+{
+    ImageGeometry g;
+    switch (s.size()) {
+    case 4: g = {s[0], s[1], s[2], s[3], true}; break;
+    case 3: g = {1, s[0], s[1], s[2], true}; break;
+    case 2: g = {s[0], 1, 1, s[1], true}; break;
+    case 1: g = {1, 1, 1, s[0], true}; break;
+    default: return g;
+    }
+    g.valid = g.batch > 0 && g.height > 0 && g.width > 0 && g.channels > 0;
+    return g;
+}
+
+ValueRange TensorStatistics::range() const
+{
+    return count > 0 ? ValueRange{static_cast<float>(min), static_cast<float>(max), nonFinite}
+                     : ValueRange{0.0f, 0.0f, nonFinite};
+}
+
+TensorStatistics computeStatistics(const Tensor& t, int batch, int channel, int binCount)
+{
+    const ImageGeometry g = imageGeometry(t.shape());
+    if (!g.valid)
+        return {};
+    batch = std::clamp<int>(batch, 0, static_cast<int>(g.batch) - 1);
+    const int64_t plane = g.height * g.width * g.channels;
+    const float* base = t.data() + batch * plane;
+    const int64_t c0 = channel < 0 ? 0 : channel, c1 = channel < 0 ? g.channels : channel + 1;
+    Moments m;
+    for (int64_t i = 0; i < g.height * g.width; ++i)
+        for (int64_t c = c0; c < c1; ++c)
+            m.add(base[i * g.channels + c]);
+    TensorStatistics s = m.finish(binCount);
+    if (s.count == 0)
+        return s;
+    for (int64_t i = 0; i < g.height * g.width; ++i)
+        for (int64_t c = c0; c < c1; ++c) {
+            const float v = base[i * g.channels + c];
+            if (std::isfinite(v))
+                ++s.bins[static_cast<size_t>(binOf(v, s, binCount))];
+        }
+    return s;
+}
+
+const TensorStatistics& LayerSummary::channel(int batch, int channel) const
+{
+    return m_channels.at(static_cast<size_t>(batch * m_geometry.channels + channel));
+}
+
+const TensorStatistics& LayerSummary::item(int batch) const
+{
+    return m_items.at(static_cast<size_t>(batch));
+}
+
+ValueRange LayerSummary::displayRange(int channel, const RenderOptions& options) const
+{
+    const int b = std::clamp<int>(options.batchIndex, 0, static_cast<int>(m_geometry.batch) - 1);
+    return layerscope::displayRange(this->channel(b, channel).range(), item(b).range(), options);
+}
+
+int64_t LayerSummary::byteSize() const
+{
+    const auto bytes = [](const std::vector<TensorStatistics>& v) {
+        int64_t n = 0;
+        for (const TensorStatistics& s : v)
+            n += static_cast<int64_t>(sizeof s + s.bins.size() * sizeof(int64_t));
+        return n;
+    };
+    return static_cast<int64_t>(sizeof *this) + bytes(m_channels) + bytes(m_items);
+}
+
+LayerSummary summarizeLayer(const Tensor& tensor, const ExecContext& outer)
+{
+    const ImageGeometry g = imageGeometry(tensor.shape());
+    if (!g.valid)
+        throw Error("cannot summarise a tensor of shape " + shapeToString(tensor.shape()));
+    // Only cancellation and threads carry over: the summary is not part of the layer's progress.
+    ExecContext context;
+    context.threads = outer.threads;
+    context.stop = outer.stop;
+    constexpr int kBins = LayerSummary::kBins;
+    const int64_t C = g.channels, rows = g.batch * g.height, rowValues = g.width * C;
+    const int64_t grain = std::max<int64_t>(1, (int64_t{1} << 16) / std::max<int64_t>(1, rowValues));
+    const float* data = tensor.data();
+    std::mutex lock;
+
+    // Pass 1: per (item, channel) and per item moments.
+    std::vector<Moments> channels(static_cast<size_t>(g.batch * C));
+    parallelChunks(rows, grain, context, [&](int64_t begin, int64_t end) {
+        const int64_t b0 = begin / g.height, b1 = (end - 1) / g.height;
+        std::vector<Moments> local(static_cast<size_t>((b1 - b0 + 1) * C));
+        for (int64_t r = begin; r < end; ++r) {
+            Moments* m = local.data() + (r / g.height - b0) * C;
+            const float* p = data + r * rowValues;
+            for (int64_t x = 0; x < g.width; ++x, p += C)
+                for (int64_t c = 0; c < C; ++c)
+                    m[c].add(p[c]);
+        }
+        const std::lock_guard guard(lock);
+        for (size_t i = 0; i < local.size(); ++i)
+            channels[static_cast<size_t>(b0 * C) + i].merge(local[i]);
+    });
+    LayerSummary summary;
+    summary.m_geometry = g;
+    summary.m_channels.reserve(channels.size());
+    for (const Moments& m : channels)
+        summary.m_channels.push_back(m.finish(kBins));
+    for (int64_t b = 0; b < g.batch; ++b) {
+        Moments all;
+        for (int64_t c = 0; c < C; ++c)
+            all.merge(channels[static_cast<size_t>(b * C + c)]);
+        summary.m_items.push_back(all.finish(kBins));
+    }
+
+    // Pass 2: histograms over the ranges just found.
+    parallelChunks(rows, grain, context, [&](int64_t begin, int64_t end) {
+        const int64_t b0 = begin / g.height, b1 = (end - 1) / g.height;
+        const int64_t items = b1 - b0 + 1;
+        std::vector<int64_t> local(static_cast<size_t>(items * (C + 1) * kBins), 0);
+        for (int64_t r = begin; r < end; ++r) {
+            const int64_t b = r / g.height;
+            const TensorStatistics* stats = summary.m_channels.data() + b * C;
+            const TensorStatistics& whole = summary.m_items[static_cast<size_t>(b)];
+            int64_t* bins = local.data() + (b - b0) * (C + 1) * kBins; // C channel blocks, then the item
+            const float* p = data + r * rowValues;
+            for (int64_t x = 0; x < g.width; ++x, p += C)
+                for (int64_t c = 0; c < C; ++c) {
+                    const float v = p[c];
+                    if (!std::isfinite(v))
+                        continue;
+                    ++bins[c * kBins + binOf(v, stats[c], kBins)];
+                    ++bins[C * kBins + binOf(v, whole, kBins)];
+                }
+        }
+        const std::lock_guard guard(lock);
+        for (int64_t i = 0; i < items; ++i) {
+            const int64_t* bins = local.data() + i * (C + 1) * kBins;
+            for (int64_t c = 0; c <= C; ++c) {
+                TensorStatistics& s = c < C ? summary.m_channels[static_cast<size_t>((b0 + i) * C + c)]
+                                            : summary.m_items[static_cast<size_t>(b0 + i)];
+                for (size_t k = 0; k < s.bins.size(); ++k)
+                    s.bins[k] += bins[c * kBins + static_cast<int64_t>(k)];
+            }
+        }
+    });
+    return summary;
+}
+
+} // namespace layerscope

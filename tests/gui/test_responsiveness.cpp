@@ -1,0 +1,164 @@
+// Issue 9 §3.1, the freeze: a large input, "shared across layer" normalisation and a Conv2D with
+// 64 filters. Ranges, statistics and channel pictures are computed on workers, so the GUI event
+// loop keeps ticking (a 5 ms watchdog timer measures the longest gap between its ticks) from the
+// edit until every visible tile shows its picture; undoing the edit and closing the window in
+// the middle of a run return promptly; and the two progress indicators show the same number.
+
+#include "gui_test_support.h"
+
+#include "commands/change_layer_command.h"
+#include "widgets/feature_map_view.h"
+#include "widgets/run_busy_bar.h"
+
+#include "core/render/layer_summary.h"
+
+#include <QElapsedTimer>
+#include <QProgressBar>
+#include <QStatusBar>
+#include <QTimer>
+#include <QUndoStack>
+
+#include <functional>
+
+using namespace layerscope;
+using namespace layerscope::gui;
+using namespace layerscope::gui::test;
+
+namespace {
+
+InputSpec largeInput()
+{
+    InputSpec input;
+    input.kind = InputSourceKind::Synthetic;
+    input.synthetic = SyntheticKind::Random;
+    input.height = 1500;
+    input.width = 2000;
+    input.channels = 3;
+    return input;
+}
+
+std::string conv(int filters)
+{
+    return R"([{"class_name": "Conv2D", "config": {"name": "conv", "filters": )" + std::to_string(filters)
+         + R"(, "kernel_size": [3, 3], "padding": "same"}}])";
+}
+
+// The longest time the event loop went without running a 5 ms timer while `done` was false.
+class Watchdog {
+public:
+    Watchdog()
+    {
+        m_clock.start();
+        m_last = 0;
+        QObject::connect(&m_timer, &QTimer::timeout, [this] {
+            const qint64 now = m_clock.elapsed();
+            m_longest = std::max(m_longest, now - m_last);
+            m_last = now;
+        });
+        m_timer.start(5);
+    }
+    qint64 longestGapMs() const { return m_longest; }
+
+private:
+    QTimer m_timer;
+    QElapsedTimer m_clock;
+    qint64 m_last = 0;
+    qint64 m_longest = 0;
+};
+
+bool waitUntil(const std::function<bool()>& done, int timeoutMs)
+{
+    QElapsedTimer t;
+    t.start();
+    while (!done() && t.elapsed() < timeoutMs)
+        QTest::qWait(5);
+    return done();
+}
+
+} // namespace
+
+class TestResponsiveness : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() { setUpApplication(); }
+
+    void sharedNormalisationNeverStallsTheEventLoop()
+    {
+        auto w = makeWindow(largeInput(), conv(4));
+        w->resize(1400, 900);
+        w->show();
+        RenderOptions options = w->renderOptions();
+        options.normalization = Normalization::PerLayer;
+        w->setRenderOptions(options);
+        QVERIFY(waitIdle(*w, 120000));
+        QVERIFY(w->featureView()->waitForImages(60000));
+
+        // The edit of the issue: filters 4 → 64, the way the properties editor commits it.
+        const nlohmann::json before = w->document()->layerJson(0);
+        nlohmann::json after = before;
+        after["config"]["filters"] = 64;
+        Watchdog watchdog;
+        QElapsedTimer clock;
+        clock.start();
+        w->document()->undoStack()->push(new ChangeLayerCommand(w->document(), 0, before, after, "filters"));
+        QVERIFY(waitUntil([&] { return w->runner()->isIdle() && w->featureView()->tensor()
+                                       && w->featureView()->tensor()->dim(3) == 64
+                                       && w->featureView()->imagesComplete(); }, 240000));
+        const qint64 editToPixels = clock.elapsed();
+        qInfo("edit to pixels %lld ms, longest event-loop gap %lld ms", editToPixels, watchdog.longestGapMs());
+        // The issue's target is 50 ms (measured by bench-ui); a loaded two-core test machine gets
+        // some slack, far below the seconds a GUI-thread scan of the layer took.
+        QVERIFY2(watchdog.longestGapMs() < 250, qPrintable(QString::number(watchdog.longestGapMs())));
+        QVERIFY(w->featureView()->summary());
+        QCOMPARE(w->featureView()->summary()->geometry().channels, int64_t{64});
+
+        // Undo 64 → 4 while nothing is cached for 4 any more: prompt, and the loop keeps ticking.
+        Watchdog undoWatchdog;
+        clock.restart();
+        w->document()->undoStack()->undo();
+        const qint64 undoMs = clock.elapsed();
+        QVERIFY2(undoMs < 200, qPrintable(QString::number(undoMs)));
+        QVERIFY(waitUntil([&] { return w->runner()->isIdle() && w->featureView()->tensor()
+                                       && w->featureView()->tensor()->dim(3) == 4
+                                       && w->featureView()->imagesComplete(); }, 240000));
+        QVERIFY2(undoWatchdog.longestGapMs() < 250, qPrintable(QString::number(undoWatchdog.longestGapMs())));
+    }
+
+    void closingDuringARunIsPrompt()
+    {
+        auto w = makeWindow(largeInput(), conv(64));
+        w->show();
+        QVERIFY(waitUntil([&] { return w->runner()->isBusy(); }, 5000));
+        QTest::qWait(300);
+        QElapsedTimer clock;
+        clock.start();
+        w.reset(); // what closing ends in (close() itself may ask to save)
+        QVERIFY2(clock.elapsed() < 1000, qPrintable(QString::number(clock.elapsed())));
+    }
+
+    void progressIndicatorsAgree()
+    {
+        auto w = makeWindow(largeInput(), conv(64));
+        w->show();
+        bool compared = false;
+        QString mismatch;
+        // Connected after the window's own handler, so it sees both indicators updated.
+        connect(w->runner(), &PipelineRunner::progressChanged, w.get(), [&] {
+            QList<QProgressBar*> bars = w->statusBar()->findChildren<QProgressBar*>();
+            bars += w->findChild<RunBusyBar*>()->findChildren<QProgressBar*>();
+            QList<int> values;
+            for (const QProgressBar* bar : bars)
+                values << bar->value();
+            compared = bars.size() == 2;
+            for (int v : values)
+                if (v != values.front())
+                    mismatch = QStringLiteral("%1 vs %2").arg(v).arg(values.front());
+        });
+        QVERIFY(waitIdle(*w, 120000));
+        QVERIFY(compared);
+        QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
+    }
+};
+
+QTEST_MAIN(TestResponsiveness)
+#include "test_responsiveness.moc"
