@@ -61,12 +61,28 @@ struct Moments {
     }
 };
 
-// Bin of a finite value in [s.min, s.max], as the reference computes it.
-int binOf(float v, const TensorStatistics& s, int binCount)
+// Bins of [min, max]: value → bin is one multiplication, the same in the reference and the
+// summary so both agree at the bin edges.
+// In float: a bin is 1/64 of the range, far coarser than float's rounding.
+struct Binning {
+    float min = 0, scale = 0;
+    int last = 0;
+    Binning(const TensorStatistics& s, int binCount)
+        : min(static_cast<float>(s.min)),
+          scale(s.max > s.min ? static_cast<float>(binCount / (s.max - s.min)) : 0.0f), last(binCount - 1)
+    {
+    }
+    int operator()(float v) const
+    {
+        // Clamped in float first: an out-of-range product would be undefined as an int.
+        return static_cast<int>(std::clamp((v - min) * scale, 0.0f, static_cast<float>(last)));
+    }
+};
+
+// Finite without a branch the vectoriser gives up on: NaN compares false, ±Inf exceeds max.
+bool finite(float v)
 {
-    const double span = s.max - s.min;
-    const int bin = span > 0 ? static_cast<int>((v - s.min) / span * binCount) : 0;
-    return std::clamp(bin, 0, binCount - 1);
+    return std::abs(v) <= std::numeric_limits<float>::max();
 }
 
 } // namespace
@@ -107,11 +123,12 @@ TensorStatistics computeStatistics(const Tensor& t, int batch, int channel, int 
     TensorStatistics s = m.finish(binCount);
     if (s.count == 0)
         return s;
+    const Binning bin(s, binCount);
     for (int64_t i = 0; i < g.height * g.width; ++i)
         for (int64_t c = c0; c < c1; ++c) {
             const float v = base[i * g.channels + c];
             if (std::isfinite(v))
-                ++s.bins[static_cast<size_t>(binOf(v, s, binCount))];
+                ++s.bins[static_cast<size_t>(bin(v))];
         }
     return s;
 }
@@ -158,21 +175,61 @@ LayerSummary summarizeLayer(const Tensor& tensor, const ExecContext& outer)
     const float* data = tensor.data();
     std::mutex lock;
 
-    // Pass 1: per (item, channel) and per item moments.
+    // Pass 1: per (item, channel) and per item moments. Structure-of-arrays accumulators and a
+    // branch-free inner loop over the channels, so it vectorises (this pass sees every value;
+    // core/CMakeLists.txt compiles this file with -fno-trapping-math, without which GCC keeps
+    // the NaN comparisons as branches; no result changes).
     std::vector<Moments> channels(static_cast<size_t>(g.batch * C));
     parallelChunks(rows, grain, context, [&](int64_t begin, int64_t end) {
-        const int64_t b0 = begin / g.height, b1 = (end - 1) / g.height;
-        std::vector<Moments> local(static_cast<size_t>((b1 - b0 + 1) * C));
-        for (int64_t r = begin; r < end; ++r) {
-            Moments* m = local.data() + (r / g.height - b0) * C;
-            const float* p = data + r * rowValues;
-            for (int64_t x = 0; x < g.width; ++x, p += C)
-                for (int64_t c = 0; c < C; ++c)
-                    m[c].add(p[c]);
+        const size_t n = static_cast<size_t>(C);
+        std::vector<float> lo(n), hi(n);
+        std::vector<double> sum(n), sum2(n);
+        std::vector<int64_t> count(n);
+        auto flush = [&](int64_t b, int64_t values) {
+            const std::lock_guard guard(lock);
+            for (size_t c = 0; c < n; ++c) {
+                Moments m;
+                m.count = count[c];
+                m.nonFinite = values - count[c];
+                if (count[c] > 0) {
+                    m.min = lo[c];
+                    m.max = hi[c];
+                    m.sum = sum[c];
+                    m.sum2 = sum2[c];
+                }
+                channels[static_cast<size_t>(b) * n + c].merge(m);
+            }
+        };
+        for (int64_t r = begin; r < end;) {
+            const int64_t b = r / g.height, itemEnd = std::min(end, (b + 1) * g.height);
+            std::fill(lo.begin(), lo.end(), std::numeric_limits<float>::infinity());
+            std::fill(hi.begin(), hi.end(), -std::numeric_limits<float>::infinity());
+            std::fill(sum.begin(), sum.end(), 0.0);
+            std::fill(sum2.begin(), sum2.end(), 0.0);
+            std::fill(count.begin(), count.end(), 0);
+            float* lop = lo.data();
+            float* hip = hi.data();
+            double* s1 = sum.data();
+            double* s2 = sum2.data();
+            int64_t* k = count.data();
+            for (const float* p = data + r * rowValues, *stop = data + itemEnd * rowValues; p < stop; p += C)
+#pragma omp simd
+                for (int64_t c = 0; c < C; ++c) {
+                    const float v = p[c];
+                    const bool f = finite(v);
+                    const float z = f ? v : 0.0f;
+                    const float vlo = f ? v : std::numeric_limits<float>::infinity();
+                    const float vhi = f ? v : -std::numeric_limits<float>::infinity();
+                    const int64_t one = f ? 1 : 0;
+                    s1[c] += z;
+                    s2[c] += double(z) * z;
+                    k[c] += one;
+                    lop[c] = vlo < lop[c] ? vlo : lop[c];
+                    hip[c] = vhi > hip[c] ? vhi : hip[c];
+                }
+            flush(b, (itemEnd - r) * g.width);
+            r = itemEnd;
         }
-        const std::lock_guard guard(lock);
-        for (size_t i = 0; i < local.size(); ++i)
-            channels[static_cast<size_t>(b0 * C) + i].merge(local[i]);
     });
     LayerSummary summary;
     summary.m_geometry = g;
@@ -187,33 +244,38 @@ LayerSummary summarizeLayer(const Tensor& tensor, const ExecContext& outer)
     }
 
     // Pass 2: histograms over the ranges just found.
+    std::vector<Binning> channelBins, itemBins;
+    for (const TensorStatistics& st : summary.m_channels)
+        channelBins.emplace_back(st, kBins);
+    for (const TensorStatistics& st : summary.m_items)
+        itemBins.emplace_back(st, kBins);
     parallelChunks(rows, grain, context, [&](int64_t begin, int64_t end) {
         const int64_t b0 = begin / g.height, b1 = (end - 1) / g.height;
         const int64_t items = b1 - b0 + 1;
         std::vector<int64_t> local(static_cast<size_t>(items * (C + 1) * kBins), 0);
         for (int64_t r = begin; r < end; ++r) {
             const int64_t b = r / g.height;
-            const TensorStatistics* stats = summary.m_channels.data() + b * C;
-            const TensorStatistics& whole = summary.m_items[static_cast<size_t>(b)];
+            const Binning* perChannel = channelBins.data() + b * C;
+            const Binning& whole = itemBins[static_cast<size_t>(b)];
             int64_t* bins = local.data() + (b - b0) * (C + 1) * kBins; // C channel blocks, then the item
             const float* p = data + r * rowValues;
             for (int64_t x = 0; x < g.width; ++x, p += C)
                 for (int64_t c = 0; c < C; ++c) {
                     const float v = p[c];
-                    if (!std::isfinite(v))
+                    if (!finite(v))
                         continue;
-                    ++bins[c * kBins + binOf(v, stats[c], kBins)];
-                    ++bins[C * kBins + binOf(v, whole, kBins)];
+                    ++bins[c * kBins + perChannel[c](v)];
+                    ++bins[C * kBins + whole(v)];
                 }
         }
         const std::lock_guard guard(lock);
         for (int64_t i = 0; i < items; ++i) {
             const int64_t* bins = local.data() + i * (C + 1) * kBins;
             for (int64_t c = 0; c <= C; ++c) {
-                TensorStatistics& s = c < C ? summary.m_channels[static_cast<size_t>((b0 + i) * C + c)]
-                                            : summary.m_items[static_cast<size_t>(b0 + i)];
-                for (size_t k = 0; k < s.bins.size(); ++k)
-                    s.bins[k] += bins[c * kBins + static_cast<int64_t>(k)];
+                TensorStatistics& st = c < C ? summary.m_channels[static_cast<size_t>((b0 + i) * C + c)]
+                                             : summary.m_items[static_cast<size_t>(b0 + i)];
+                for (size_t k = 0; k < st.bins.size(); ++k)
+                    st.bins[k] += bins[c * kBins + static_cast<int64_t>(k)];
             }
         }
     });
