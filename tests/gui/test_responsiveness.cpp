@@ -7,12 +7,16 @@
 #include "gui_test_support.h"
 
 #include "commands/change_layer_command.h"
+#include "engine/channel_image_renderer.h"
 #include "widgets/feature_map_view.h"
+#include "widgets/overview_strip.h"
 #include "widgets/run_busy_bar.h"
 
 #include "core/render/layer_summary.h"
 
+#include <QDockWidget>
 #include <QElapsedTimer>
+#include <QSet>
 #include <QProgressBar>
 #include <QStatusBar>
 #include <QTimer>
@@ -143,6 +147,40 @@ private slots:
         qInfo("UpSampling2D 1500x2000x64 x2: layer %.0f ms, to pixels %lld ms, longest event-loop gap %lld ms",
               w->runner()->info(0).milliseconds, clock.elapsed(), watchdog.longestGapMs());
         QVERIFY2(watchdog.longestGapMs() < 250, qPrintable(QString::number(watchdog.longestGapMs())));
+    }
+
+    // Thumbnails are rendered on a worker too: they arrive, and a frame whose thumbnail arrived
+    // is not asked for again (no request loop once everything is drawn).
+    void overviewThumbnailsArrive()
+    {
+        auto w = makeWindow(largeInput(), conv(8));
+        w->resize(1400, 900);
+        w->show();
+        auto* dock = w->findChild<QDockWidget*>("OverviewDock");
+        QVERIFY(dock);
+        dock->show();
+        dock->raise();
+        QVERIFY(waitIdle(*w, 120000));
+        auto* strip = w->findChild<OverviewStrip*>();
+        QVERIFY(strip);
+        auto* renderer = strip->findChild<ChannelImageRenderer*>();
+        QVERIFY(renderer);
+        // Drawn thumbnails show the picture: more than one colour in the frame of layer 0.
+        const bool drawn = waitUntil([&] {
+            strip->repaint();
+            const QImage shot = strip->grab().toImage();
+            const int frame = std::max(60, strip->height() - 30 - 8);
+            const QRect layer0(4 + (frame + 10) + frame / 4, 4 + frame / 4, frame / 2, frame / 2);
+            QSet<QRgb> colours;
+            for (int y = layer0.top(); y < layer0.bottom(); y += 3)
+                for (int x = layer0.left(); x < layer0.right(); x += 3)
+                    colours.insert(shot.pixel(x, y));
+            return colours.size() > 8 && !renderer->isBusy();
+        }, 30000);
+        QVERIFY(drawn);
+        strip->repaint();
+        QTest::qWait(50);
+        QVERIFY(!renderer->isBusy());
     }
 
     void closingDuringARunIsPrompt()
