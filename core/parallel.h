@@ -45,7 +45,9 @@ void parallelChunks(int64_t count, int64_t grain, const ExecContext& context, Bo
         const int64_t end = std::min(count, begin + chunkSize);
         body(begin, end);
         const int64_t finished = ++done;
-        if (context.progress && omp_get_thread_num() == 0 && (finished * 8 % chunks) < 8)
+        // Every chunk the calling thread finishes (a parity filter on the shared counter could
+        // starve it: threads taking turns give it only odd counts).
+        if (context.progress && omp_get_thread_num() == 0)
             context.reportProgress(static_cast<double>(finished) / static_cast<double>(chunks));
     }
     if (stopped)

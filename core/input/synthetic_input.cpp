@@ -41,7 +41,7 @@ Tensor syntheticTensor(const SyntheticInput& s)
     return t;
 }
 
-Tensor convertColorMode(const Tensor& in, ColorMode mode)
+Tensor convertColorMode(Tensor in, ColorMode mode)
 {
     if (mode == ColorMode::AsLoaded || in.rank() != 4)
         return in;

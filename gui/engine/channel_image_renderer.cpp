@@ -5,14 +5,32 @@
 #include "core/errors.h"
 #include "core/render/channel_image.h"
 
+#include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QMetaObject>
 #include <QThread>
+#include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 
 namespace layerscope::gui {
+
+namespace {
+
+// Pictures are rendered in a pool of their own, so they never queue behind a long computation
+// in the global pool (the pipeline runner, the Compare window) and a selected layer shows at once.
+QThreadPool* renderPool()
+{
+    static QThreadPool* pool = [] {
+        auto* p = new QThreadPool(QCoreApplication::instance());
+        p->setMaxThreadCount(std::max(2, QThread::idealThreadCount()));
+        return p;
+    }();
+    return pool;
+}
+
+} // namespace
 
 struct ChannelImageRenderer::Request {
     quint64 tag = 0;
@@ -43,7 +61,7 @@ quint64 ChannelImageRenderer::request(const RenderOptions& options, std::vector<
     request->jobs = std::move(jobs);
     m_stop = std::make_shared<std::stop_source>();
     request->stop = m_stop->get_token();
-    m_futures.push_back(QtConcurrent::run(&ChannelImageRenderer::work, this,
+    m_futures.push_back(QtConcurrent::run(renderPool(), &ChannelImageRenderer::work, this,
                                           std::shared_ptr<const Request>(std::move(request))));
     return m_tag;
 }
