@@ -163,12 +163,16 @@ void PipelineRunner::run()
     std::vector<const Tensor*> counted{m_document->input().get()};
     for (const LayerRunInfo& k : info)
         counted.push_back(k.output.get());
-    for (const LayerRunInfo& old : m_info)
-        if (old.output && old.output.use_count() > 1
+    for (const LayerRunInfo& old : m_info) {
+        // Bypassed layers share one tensor: only references from outside m_info mean "shown".
+        const auto ownRefs = std::count_if(m_info.begin(), m_info.end(),
+                                           [&](const LayerRunInfo& o) { return o.output == old.output; });
+        if (old.output && old.output.use_count() > ownRefs
             && std::find(counted.begin(), counted.end(), old.output.get()) == counted.end()) {
             stillShown += old.output->byteSize();
             counted.push_back(old.output.get());
         }
+    }
     m_info = std::move(info);
     m_keys = std::move(kept);
     m_pendingKeys = keys;

@@ -182,7 +182,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
                                        .arg(QString::fromStdString(m_document->layer(index).name()))
                                        .arg(m_document->layerCount()), 0);
             m_progress->setValue(0);
-            m_progress->setFormat(tr("layer %1 of %2: %p%").arg(index + 1).arg(m_document->layerCount()));
+            m_progress->setFormat(tr("layer %1/%2: %p%").arg(index + 1).arg(m_document->layerCount()));
         }
         if (index == m_current)
             updateView();
@@ -213,7 +213,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
         const int n = m_document->layerCount();
         const int percent = static_cast<int>(100.0 * progress.fraction);
         m_progress->setValue(percent);
-        m_progress->setFormat(tr("layer %1 of %2: %p%").arg(index + 1).arg(n));
+        m_progress->setFormat(tr("layer %1/%2: %p%").arg(index + 1).arg(n));
         const QString name = index < n ? QString::fromStdString(m_document->layer(index).name()) : QString();
         m_busyBar->setProgress(tr("Computing layer %1 (%2) of %3…").arg(index + 1).arg(name).arg(n), percent);
     });
