@@ -160,18 +160,51 @@ int64_t LayerSummary::byteSize() const
     return static_cast<int64_t>(sizeof *this) + bytes(m_channels) + bytes(m_items);
 }
 
-LayerSummary summarizeLayer(const Tensor& tensor, const ExecContext& outer)
+namespace {
+
+// Only cancellation and threads carry over: a summary is not part of the layer's progress.
+ExecContext summaryContext(const ExecContext& outer)
+{
+    ExecContext context;
+    context.threads = outer.threads;
+    context.stop = outer.stop;
+    return context;
+}
+
+// Rows per chunk: about 64k values.
+int64_t grainOf(const ImageGeometry& g)
+{
+    return std::max<int64_t>(1, (int64_t{1} << 16) / std::max<int64_t>(1, g.width * g.channels));
+}
+
+} // namespace
+
+bool LayerSummary::sameRanges(const LayerSummary& other) const
+{
+    const auto same = [](const std::vector<TensorStatistics>& a, const std::vector<TensorStatistics>& b) {
+        return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const TensorStatistics& x, const TensorStatistics& y) {
+            return x.min == y.min && x.max == y.max && x.count == y.count && x.nonFinite == y.nonFinite;
+        });
+    };
+    return m_geometry.batch == other.m_geometry.batch && m_geometry.height == other.m_geometry.height
+           && m_geometry.width == other.m_geometry.width && m_geometry.channels == other.m_geometry.channels
+           && same(m_channels, other.m_channels) && same(m_items, other.m_items);
+}
+
+LayerSummary summarizeLayer(const Tensor& tensor, const ExecContext& context)
+{
+    return addHistograms(summarizeRanges(tensor, context), tensor, context);
+}
+
+LayerSummary summarizeRanges(const Tensor& tensor, const ExecContext& outer)
 {
     const ImageGeometry g = imageGeometry(tensor.shape());
     if (!g.valid)
         throw Error("cannot summarise a tensor of shape " + shapeToString(tensor.shape()));
-    // Only cancellation and threads carry over: the summary is not part of the layer's progress.
-    ExecContext context;
-    context.threads = outer.threads;
-    context.stop = outer.stop;
+    const ExecContext context = summaryContext(outer);
     constexpr int kBins = LayerSummary::kBins;
     const int64_t C = g.channels, rows = g.batch * g.height, rowValues = g.width * C;
-    const int64_t grain = std::max<int64_t>(1, (int64_t{1} << 16) / std::max<int64_t>(1, rowValues));
+    const int64_t grain = grainOf(g);
     const float* data = tensor.data();
     std::mutex lock;
 
@@ -243,7 +276,22 @@ LayerSummary summarizeLayer(const Tensor& tensor, const ExecContext& outer)
         summary.m_items.push_back(all.finish(kBins));
     }
 
-    // Pass 2: histograms over the ranges just found.
+    return summary;
+}
+
+LayerSummary addHistograms(LayerSummary summary, const Tensor& tensor, const ExecContext& outer)
+{
+    const ImageGeometry g = summary.m_geometry;
+    if (summary.m_histograms)
+        return summary;
+    const ExecContext context = summaryContext(outer);
+    constexpr int kBins = LayerSummary::kBins;
+    const int64_t C = g.channels, rows = g.batch * g.height, rowValues = g.width * C;
+    const int64_t grain = grainOf(g);
+    const float* data = tensor.data();
+    std::mutex lock;
+
+    // Pass 2: histograms over the ranges the first pass found.
     std::vector<Binning> channelBins, itemBins;
     for (const TensorStatistics& st : summary.m_channels)
         channelBins.emplace_back(st, kBins);
@@ -279,6 +327,7 @@ LayerSummary summarizeLayer(const Tensor& tensor, const ExecContext& outer)
             }
         }
     });
+    summary.m_histograms = true;
     return summary;
 }
 

@@ -3,7 +3,9 @@
 // range, the whole batch item's range (the "shared across layer" normalisation), and per channel
 // and per item the moments and a 64-bin histogram (the Statistics panel). Computed once per
 // tensor, on the worker, right after the layer that produced it (two parallel, cancellable
-// passes), so painting a tile or switching the selected channel never scans the data.
+// passes), so painting a tile or switching the selected channel never scans the data. The first
+// pass alone (summarizeRanges) is all the pictures need: the worker hands it over at once and the
+// histograms (addHistograms) follow.
 
 #include "../exec_context.h"
 #include "../tensor.h"
@@ -45,15 +47,27 @@ public:
     // The range channel c of item options.batchIndex is mapped through (displayRange).
     ValueRange displayRange(int channel, const RenderOptions& options) const;
     int64_t byteSize() const;
+    // False after summarizeRanges alone: the statistics have their ranges and moments, the bins
+    // are zeros.
+    bool hasHistograms() const { return m_histograms; }
+    // Same geometry and the same ranges everywhere (pictures made with one fit the other).
+    bool sameRanges(const LayerSummary& other) const;
 
 private:
-    friend LayerSummary summarizeLayer(const Tensor& tensor, const ExecContext& context);
+    friend LayerSummary summarizeRanges(const Tensor& tensor, const ExecContext& context);
+    friend LayerSummary addHistograms(LayerSummary summary, const Tensor& tensor, const ExecContext& context);
     ImageGeometry m_geometry;
+    bool m_histograms = false;
     std::vector<TensorStatistics> m_channels; // [b * channels + c]
     std::vector<TensorStatistics> m_items;    // [b]
 };
 
-// Throws CancelledError when context.stop is requested; Error for a tensor the views cannot show.
+// Both passes. Throws CancelledError when context.stop is requested; Error for a tensor the views
+// cannot show.
 LayerSummary summarizeLayer(const Tensor& tensor, const ExecContext& context);
+// The first pass: ranges and moments.
+LayerSummary summarizeRanges(const Tensor& tensor, const ExecContext& context);
+// The second pass, for the tensor `summary` was made from.
+LayerSummary addHistograms(LayerSummary summary, const Tensor& tensor, const ExecContext& context);
 
 } // namespace layerscope

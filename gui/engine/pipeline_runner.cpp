@@ -23,6 +23,12 @@ struct PipelineRunner::Request {
     std::shared_ptr<const LayerSummary> startSummary;
     int first = 0;
     int64_t heldBytes = 0; // the input and the cached outputs before `first`
+    struct Incomplete {
+        int layer;
+        std::shared_ptr<const Tensor> output;
+        std::shared_ptr<const LayerSummary> ranges;
+    };
+    std::vector<Incomplete> incomplete; // kept layers still without histograms
     int64_t memoryBudget = 0;
     std::stop_token stop;
 };
@@ -198,7 +204,12 @@ void PipelineRunner::run()
 
     const bool anyToRun = first < n && doc.input()
         && m_info[static_cast<size_t>(first)].status == LayerStatus::Pending;
-    if (!anyToRun) {
+    // Kept outputs whose histograms an earlier, cancelled run did not finish.
+    std::vector<int> incomplete;
+    for (int i = 0; i < first; ++i)
+        if (m_info[static_cast<size_t>(i)].summary && !m_info[static_cast<size_t>(i)].summary->hasHistograms())
+            incomplete.push_back(i);
+    if (!anyToRun && incomplete.empty()) {
         setBusy(false);
         emit finished(generation);
         return;
@@ -210,9 +221,11 @@ void PipelineRunner::run()
     request->bypassed = doc.bypassFlags();
     request->start = first == 0 ? doc.input() : m_info[static_cast<size_t>(first - 1)].output;
     request->startSummary = first == 0 ? nullptr : m_info[static_cast<size_t>(first - 1)].summary;
-    request->first = first;
+    request->first = anyToRun ? first : n; // only the histograms when nothing has to compute
+    for (int i : incomplete)
+        request->incomplete.push_back({i, m_info[static_cast<size_t>(i)].output, m_info[static_cast<size_t>(i)].summary});
     // What stays in memory while the new layers compute (bypassed layers share their input).
-    request->heldBytes = doc.input()->byteSize() + stillShown;
+    request->heldBytes = (doc.input() ? doc.input()->byteSize() : 0) + stillShown;
     for (int i = 0; i < first; ++i)
         if (m_info[static_cast<size_t>(i)].output != (i == 0 ? doc.input() : m_info[static_cast<size_t>(i - 1)].output))
             request->heldBytes += m_info[static_cast<size_t>(i)].output->byteSize();
@@ -242,30 +255,52 @@ void PipelineRunner::work(PipelineRunner* runner, std::shared_ptr<Request> reque
                                   Qt::QueuedConnection);
     };
     callbacks.layerDone = [&](size_t layer, const std::shared_ptr<const Tensor>& out, double ms) {
+        const int i = static_cast<int>(layer);
         // A bypassed layer's output is its input: the summary is the same too.
-        std::shared_ptr<const LayerSummary> summary;
         if (out == previous && previousSummary) {
-            summary = previousSummary;
-        } else {
-            try {
-                summary = std::make_shared<const LayerSummary>(summarizeLayer(*out, context));
-            } catch (const CancelledError&) {
-                throw;
-            } catch (const std::exception&) {
-                // A tensor no view can show (rank 5, empty) has no summary; the views say why.
-            }
+            QMetaObject::invokeMethod(runner, [runner, gen, i, out, summary = previousSummary, ms] {
+                runner->onLayerDone(gen, i, out, summary, ms);
+            }, Qt::QueuedConnection);
+            return;
+        }
+        // The ranges first: the layer and its pictures can be shown while the histograms for
+        // the Statistics panel are counted.
+        std::shared_ptr<const LayerSummary> ranges;
+        try {
+            ranges = std::make_shared<const LayerSummary>(summarizeRanges(*out, context));
+        } catch (const CancelledError&) {
+            throw;
+        } catch (const std::exception&) {
+            // A tensor no view can show (rank 5, empty) has no summary; the views say why.
+        }
+        QMetaObject::invokeMethod(runner, [runner, gen, i, out, ranges, ms] {
+            runner->onLayerDone(gen, i, out, ranges, ms);
+        }, Qt::QueuedConnection);
+        std::shared_ptr<const LayerSummary> full = ranges;
+        if (ranges) {
+            full = std::make_shared<const LayerSummary>(addHistograms(*ranges, *out, context));
+            QMetaObject::invokeMethod(runner, [runner, gen, i, out, full] {
+                runner->onLayerSummary(gen, i, out, full);
+            }, Qt::QueuedConnection);
         }
         previous = out;
-        previousSummary = summary;
-        const int i = static_cast<int>(layer);
-        QMetaObject::invokeMethod(runner, [runner, gen, i, out, summary, ms] {
-            runner->onLayerDone(gen, i, out, summary, ms);
-        }, Qt::QueuedConnection);
+        previousSummary = full;
     };
     callbacks.progress = [runner, gen](const RunProgress& progress) {
         QMetaObject::invokeMethod(runner, [runner, gen, progress] { runner->onProgress(gen, progress); },
                                   Qt::QueuedConnection);
     };
+
+    try {
+        for (const Request::Incomplete& kept : request->incomplete) {
+            auto full = std::make_shared<const LayerSummary>(addHistograms(*kept.ranges, *kept.output, context));
+            QMetaObject::invokeMethod(runner, [runner, gen, i = kept.layer, out = kept.output, full] {
+                runner->onLayerSummary(gen, i, out, full);
+            }, Qt::QueuedConnection);
+        }
+    } catch (const CancelledError&) {
+        return;
+    }
 
     RunRequest run;
     run.pipeline = &request->pipeline;
@@ -309,6 +344,15 @@ void PipelineRunner::onLayerDone(quint64 generation, int index, std::shared_ptr<
     li.output = std::move(output);
     li.summary = std::move(summary);
     m_keys[static_cast<size_t>(index)] = m_pendingKeys[static_cast<size_t>(index)];
+    emit layerStatusChanged(index);
+}
+
+void PipelineRunner::onLayerSummary(quint64 generation, int index, const std::shared_ptr<const Tensor>& output,
+                                    std::shared_ptr<const LayerSummary> summary)
+{
+    if (generation != m_generation || index >= layerCount() || m_info[static_cast<size_t>(index)].output != output)
+        return;
+    m_info[static_cast<size_t>(index)].summary = std::move(summary);
     emit layerStatusChanged(index);
 }
 

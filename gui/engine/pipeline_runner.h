@@ -34,7 +34,9 @@ struct LayerRunInfo {
     QString message;
     double milliseconds = -1.0;
     std::shared_ptr<const Tensor> output;
-    std::shared_ptr<const LayerSummary> summary; // of output; null until the worker made it
+    // Of output; null until the worker made it, ranges only (hasHistograms() false) until the
+    // histograms follow.
+    std::shared_ptr<const LayerSummary> summary;
 };
 
 class PipelineRunner : public QObject {
@@ -94,6 +96,8 @@ private:
     void onLayerStarted(quint64 generation, int index);
     void onLayerDone(quint64 generation, int index, std::shared_ptr<const Tensor> output,
                      std::shared_ptr<const LayerSummary> summary, double ms);
+    void onLayerSummary(quint64 generation, int index, const std::shared_ptr<const Tensor>& output,
+                        std::shared_ptr<const LayerSummary> summary);
     void onLayerFailed(quint64 generation, int index, const QString& message);
     void onProgress(quint64 generation, const RunProgress& progress);
     void onFinished(quint64 generation);

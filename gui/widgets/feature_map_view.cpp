@@ -110,6 +110,18 @@ void FeatureMapView::setTensor(std::shared_ptr<const Tensor> tensor, const QStri
     }
 }
 
+void FeatureMapView::setSummary(std::shared_ptr<const LayerSummary> summary)
+{
+    if (!summary || summary == m_summary)
+        return;
+    if (!m_tensor || !m_summary || !summary->sameRanges(*m_summary)) {
+        setTensor(m_tensor, m_title, std::move(summary));
+        return;
+    }
+    m_summary = std::move(summary);
+    emit summaryChanged();
+}
+
 void FeatureMapView::setOptions(const RenderOptions& options)
 {
     if (options == m_options)

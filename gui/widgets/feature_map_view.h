@@ -48,6 +48,9 @@ public:
                    std::shared_ptr<const LayerSummary> summary = nullptr);
     std::shared_ptr<const Tensor> tensor() const { return m_tensor; }
     std::shared_ptr<const LayerSummary> summary() const { return m_summary; }
+    // A newer summary of the shown tensor (its histograms arrived): pictures stay when the
+    // ranges are the same.
+    void setSummary(std::shared_ptr<const LayerSummary> summary);
     // Tests and benchmarks: processes events until every visible tile shows its final picture;
     // false after `timeoutMs`.
     bool waitForImages(int timeoutMs);

@@ -747,6 +747,8 @@ void MainWindow::updateView()
         m_viewTitle->setText(QStringLiteral("%1  %2").arg(name, QString::fromStdString(shapeToString(tensor->shape()))));
         if (tensor != m_view->tensor())
             m_view->setTensor(tensor, name, m_runner->summary(m_current));
+        else
+            m_view->setSummary(m_runner->summary(m_current));
         const TensorGeometry g = tensorGeometry(*tensor);
         {
             QSignalBlocker b1(m_batch), b2(m_channel);

@@ -69,6 +69,28 @@ private slots:
         }
     }
 
+    // The worker hands the first pass over at once and the histograms after it.
+    void rangesFirstThenHistograms()
+    {
+        const Tensor t = withSpecials(test::randomTensor({2, 9, 7, 5}, 21, -4.0f, 3.0f));
+        const LayerSummary ranges = summarizeRanges(t, ExecContext{});
+        QVERIFY(!ranges.hasHistograms());
+        const LayerSummary full = addHistograms(ranges, t, ExecContext{});
+        QVERIFY(full.hasHistograms());
+        QVERIFY(full.sameRanges(ranges));
+        const LayerSummary reference = summarizeLayer(t, ExecContext{});
+        for (int b = 0; b < 2; ++b) {
+            QVERIFY(sameStatistics(full.item(b), reference.item(b)));
+            for (int c = 0; c < 5; ++c) {
+                QVERIFY(sameStatistics(full.channel(b, c), reference.channel(b, c)));
+                QCOMPARE(ranges.channel(b, c).range().min, reference.channel(b, c).range().min);
+                QCOMPARE(ranges.channel(b, c).mean, reference.channel(b, c).mean);
+            }
+        }
+        const Tensor other = test::randomTensor({2, 9, 7, 5}, 22, -4.0f, 3.0f);
+        QVERIFY(!summarizeRanges(other, ExecContext{}).sameRanges(ranges));
+    }
+
     void constantAndNonFiniteChannels()
     {
         Tensor t({1, 2, 3, 2});
