@@ -7,6 +7,7 @@
 #include "core/io/npy.h"
 #include "core/layer_registry.h"
 #include "core/pipeline.h"
+#include "core/pipeline_run.h"
 #include "core/render/render.h"
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <random>
@@ -304,26 +306,30 @@ int commandRun(const Options& options)
     const std::string inputPath = options.get("input");
     const ExecContext context = contextFrom(options);
     const Pipeline pipeline = loadPipelineFile(pipelinePath);
-    const Tensor input = loadInputFile(inputPath);
+    const auto input = std::make_shared<const Tensor>(loadInputFile(inputPath));
     if (!options.values.count("output") && !options.values.count("outputs-dir"))
         std::cerr << "note: no --output or --outputs-dir given; printing shapes only\n";
-    const std::vector<Tensor> outputs = runPipeline(pipeline, input, context);
-    const Tensor& final = outputs.empty() ? input : outputs.back();
+    const std::vector<std::shared_ptr<const Tensor>> computed = runWholePipeline(pipeline, input, context);
+    std::vector<std::reference_wrapper<const Tensor>> outputs;
+    for (const auto& output : computed)
+        outputs.emplace_back(*output);
+    const Tensor& final = outputs.empty() ? *input : outputs.back().get();
     // Everything computed: only now touch the file system.
     if (options.values.count("outputs-dir")) {
         const fs::path dir = options.get("outputs-dir");
         fs::create_directories(dir);
         RenderOptions render;
-        writeNpy(dir / "00_input.npy", input);
-        writePng(dir / "00_input.png", renderContactSheet(input, render, "00 input — " + shapeToString(input.shape())),
+        writeNpy(dir / "00_input.npy", *input);
+        writePng(dir / "00_input.png", renderContactSheet(*input, render, "00 input — " + shapeToString(input->shape())),
                  renderText(render, "input"));
         for (size_t i = 0; i < outputs.size(); ++i) {
             const std::string stem = layerFileStem(i + 1, pipeline.layers[i]->name());
-            writeNpy(dir / (stem + ".npy"), outputs[i]);
+            const Tensor& output = outputs[i];
+            writeNpy(dir / (stem + ".npy"), output);
             writePng(dir / (stem + ".png"),
-                     renderContactSheet(outputs[i], render,
+                     renderContactSheet(output, render,
                                         stem + " (" + pipeline.layers[i]->className() + ") — "
-                                            + shapeToString(outputs[i].shape())),
+                                            + shapeToString(output.shape())),
                      renderText(render, pipeline.layers[i]->name()));
         }
         std::cout << "wrote " << outputs.size() + 1 << " tensors and contact sheets to " << dir.string() << "\n";
@@ -333,7 +339,7 @@ int commandRun(const Options& options)
         std::cout << "wrote " << options.get("output") << " (" << shapeToString(final.shape()) << ", float32)\n";
     }
     for (size_t i = 0; i < outputs.size(); ++i)
-        std::cout << pipeline.layers[i]->name() << "  " << shapeToString(outputs[i].shape()) << "\n";
+        std::cout << pipeline.layers[i]->name() << "  " << shapeToString(outputs[i].get().shape()) << "\n";
     return 0;
 }
 

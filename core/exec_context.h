@@ -26,7 +26,8 @@ struct ExecContext {
     // multiply-adds, hours), which is a valid computation, just not one to wait for there.
     int64_t maxMultiplyAdds = 0;
     std::stop_token stop;                     // cancellation, checked between layers and inside kernels
-    // Fraction 0..1 of the current layer done; called from the computing thread.
+    // Fraction 0..1 of the current layer done; called from the thread that called forward()
+    // (parallelChunks reports from it alone), at most a few times per chunk round.
     std::function<void(double)> progress;
 
     int effectiveThreads() const;

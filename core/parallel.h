@@ -2,6 +2,9 @@
 // Data-parallel loops for the kernels, on OpenMP (the same runtime Eigen's GEMM uses, so the two
 // share one thread pool). Cancellation is checked once per chunk; an exception cannot leave an
 // OpenMP region, so a cancelled loop stops handing out chunks and throws after the region.
+// Progress is reported only by the thread that called parallelChunks (OpenMP's thread 0 of the
+// team): the chunk counter is shared, the reporting is not, so the caller's callback never runs
+// on two threads at once.
 
 #include "errors.h"
 #include "exec_context.h"
@@ -9,6 +12,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
+
+#include <omp.h>
 
 namespace layerscope {
 
@@ -40,7 +45,9 @@ void parallelChunks(int64_t count, int64_t grain, const ExecContext& context, Bo
         const int64_t end = std::min(count, begin + chunkSize);
         body(begin, end);
         const int64_t finished = ++done;
-        if (context.progress && (finished * 8 % chunks) < 8)
+        // Every chunk the calling thread finishes (a parity filter on the shared counter could
+        // starve it: threads taking turns give it only odd counts).
+        if (context.progress && omp_get_thread_num() == 0)
             context.reportProgress(static_cast<double>(finished) / static_cast<double>(chunks));
     }
     if (stopped)

@@ -1,6 +1,7 @@
 #include "conv2d.h"
 
 #include "../config_parse.h"
+#include "../weights/glorot.h"
 
 #include <sys/mman.h>
 
@@ -77,15 +78,6 @@ void checkWeightLengths(const Shape& kernelShape, const std::vector<float>& kern
                                     + std::to_string(elementCount(kernelShape)));
 }
 
-uint32_t fnv1a32(const std::string& text)
-{
-    uint32_t hash = 2166136261u;
-    for (unsigned char c : text) {
-        hash ^= c;
-        hash *= 16777619u;
-    }
-    return hash;
-}
 
 } // namespace
 
@@ -217,18 +209,7 @@ void Conv2D::clearWeights()
 
 std::vector<float> Conv2D::glorotUniform(const std::string& name, const Shape& shape)
 {
-    if (shape.size() != 4)
-        throw std::invalid_argument("glorotUniform needs a rank-4 HWIO shape, got " + shapeTuple(shape));
-    const double fanIn = static_cast<double>(shape[0] * shape[1] * shape[2]);
-    const double fanOut = static_cast<double>(shape[0] * shape[1] * shape[3]);
-    const double limit = fanIn + fanOut > 0 ? std::sqrt(6.0 / (fanIn + fanOut)) : 0.0;
-    std::mt19937 generator(fnv1a32(name));
-    std::vector<float> values(static_cast<size_t>(elementCount(shape)));
-    for (float& v : values) {
-        const double u = static_cast<double>(generator() >> 8) * (1.0 / 16777216.0);
-        v = static_cast<float>(-limit + 2.0 * limit * u);
-    }
-    return values;
+    return layerscope::glorotUniform(shape, fnv1a32(name));
 }
 
 Conv2DWeights Conv2D::resolvedWeights(int64_t inputChannels) const

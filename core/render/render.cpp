@@ -183,53 +183,8 @@ ValueRange combine(const std::vector<RangeAccumulator>& ranges)
     return all.result();
 }
 
-// The range a channel is mapped through, from its own range and the whole item's range.
-ValueRange mappedRange(const ValueRange& channel, const ValueRange& layer, const RenderOptions& options)
-{
-    ValueRange r;
-    switch (options.normalization) {
-    case Normalization::PerChannel: r = channel; break;
-    case Normalization::PerLayer: r = layer; break;
-    case Normalization::FixedRange: r = ValueRange{options.fixedMin, options.fixedMax, 0}; break;
-    }
-    if (options.colormap == Colormap::Diverging) {
-        const float m = std::max(std::abs(r.min), std::abs(r.max));
-        r.min = -m;
-        r.max = m;
-    }
-    r.nonFinite = channel.nonFinite;
-    return r;
-}
-
-// Value → LUT index; -1 for non-finite. A zero-width (constant) range maps to the centre, which is
-// mid-grey for gray and white for the diverging map, instead of dividing by zero.
-class Mapper {
-public:
-    explicit Mapper(const ValueRange& range)
-    {
-        const double width = static_cast<double>(range.max) - static_cast<double>(range.min);
-        m_constant = !(std::isfinite(width) && width != 0.0);
-        m_min = range.min;
-        m_scale = m_constant ? 0.0 : 255.0 / width;
-    }
-    int index(float value) const
-    {
-        if (!std::isfinite(value))
-            return -1;
-        if (m_constant)
-            return 128;
-        const double t = (static_cast<double>(value) - m_min) * m_scale;
-        return static_cast<int>(std::clamp(t, 0.0, 255.0) + 0.5);
-    }
-
-private:
-    double m_min = 0.0;
-    double m_scale = 0.0;
-    bool m_constant = true;
-};
-
 // One channel, every `step`-th row and column (step 1: the whole channel), colour-mapped.
-cv::Mat mapChannel(const View& v, int batch, int channel, const Mapper& mapper, const Lut& lut, int step = 1)
+cv::Mat mapChannel(const View& v, int batch, int channel, const ValueMapper& mapper, const Lut& lut, int step = 1)
 {
     const int rows = static_cast<int>((v.height + step - 1) / step);
     const int cols = static_cast<int>((v.width + step - 1) / step);
@@ -395,19 +350,44 @@ ValueRange tensorRange(const Tensor& tensor, int batch)
     return r.result();
 }
 
+ValueMapper::ValueMapper(const ValueRange& range)
+{
+    const double width = static_cast<double>(range.max) - static_cast<double>(range.min);
+    m_constant = !(std::isfinite(width) && width != 0.0);
+    m_min = range.min;
+    m_scale = m_constant ? 0.0 : 255.0 / width;
+}
+
+ValueRange displayRange(const ValueRange& channel, const ValueRange& layer, const RenderOptions& options)
+{
+    ValueRange r;
+    switch (options.normalization) {
+    case Normalization::PerChannel: r = channel; break;
+    case Normalization::PerLayer: r = layer; break;
+    case Normalization::FixedRange: r = ValueRange{options.fixedMin, options.fixedMax, 0}; break;
+    }
+    if (options.colormap == Colormap::Diverging) {
+        const float m = std::max(std::abs(r.min), std::abs(r.max));
+        r.min = -m;
+        r.max = m;
+    }
+    r.nonFinite = channel.nonFinite;
+    return r;
+}
+
 ValueRange displayRange(const Tensor& tensor, int channel, const RenderOptions& options)
 {
     const ValueRange channelValues = channelRange(tensor, options.batchIndex, channel);
     const ValueRange layer = options.normalization == Normalization::PerLayer
                                  ? tensorRange(tensor, options.batchIndex)
                                  : channelValues;
-    return mappedRange(channelValues, layer, options);
+    return displayRange(channelValues, layer, options);
 }
 
 cv::Mat renderChannel(const Tensor& tensor, int channel, const RenderOptions& options)
 {
     const View v = viewOf(tensor);
-    const Mapper mapper(displayRange(tensor, channel, options));
+    const ValueMapper mapper(displayRange(tensor, channel, options));
     return mapChannel(v, options.batchIndex, channel, mapper, lutFor(options.colormap));
 }
 
@@ -423,7 +403,7 @@ cv::Mat renderComposite(const Tensor& tensor, const RenderOptions& options)
     RenderOptions linear = options;
     linear.colormap = Colormap::Gray;
     const int sources[3] = {0, v.channels >= 3 ? 1 : 0, v.channels >= 3 ? 2 : 0}; // R, G, B
-    std::vector<Mapper> mappers;
+    std::vector<ValueMapper> mappers;
     for (int c : sources)
         mappers.emplace_back(displayRange(tensor, c, linear));
 
@@ -556,7 +536,7 @@ cv::Mat renderContactSheet(const Tensor& tensor, const RenderOptions& options,
                             cv::Point(0, (i + 1) * lineHeight - 3), kFont, kLabelScale, foreground, 1,
                             cv::LINE_AA);
         }
-        const Mapper mapper(mappedRange(ranges[static_cast<size_t>(c)].result(), layerRange, options));
+        const ValueMapper mapper(displayRange(ranges[static_cast<size_t>(c)].result(), layerRange, options));
         const cv::Mat tile = mapChannel(v, batch, c, mapper, lut, static_cast<int>(step));
         cv::Mat target = sheet(cv::Rect(x0, y0 + l.labelLines * lineHeight + 3, l.tileW, l.tileH));
         // Integer factor + INTER_NEAREST is pure pixel replication; resize writes into the ROI
@@ -579,7 +559,7 @@ cv::Mat renderContactSheet(const Tensor& tensor, const RenderOptions& options,
         low = options.colormap == Colormap::Diverging ? "-max|c|" : "channel min";
         high = options.colormap == Colormap::Diverging ? "+max|c|" : "channel max";
     } else {
-        const ValueRange r = mappedRange(layerRange, layerRange, options);
+        const ValueRange r = displayRange(layerRange, layerRange, options);
         low = formatNumber(r.min);
         high = formatNumber(r.max);
     }

@@ -7,6 +7,8 @@
 
 #include <opencv2/core.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -41,6 +43,30 @@ ValueRange tensorRange(const Tensor& tensor, int batch);
 // The value range a channel is mapped through, per the options (a diverging map is symmetric
 // around 0).
 ValueRange displayRange(const Tensor& tensor, int channel, const RenderOptions& options);
+// The same from ranges already known (a LayerSummary): the channel's own and the whole item's.
+ValueRange displayRange(const ValueRange& channel, const ValueRange& layer, const RenderOptions& options);
+
+// Value → colour-map index 0..255 through a range; -1 for non-finite. A zero-width (constant)
+// range maps to the centre, which is mid-grey for gray and white for the diverging map, instead
+// of dividing by zero. Every renderer goes through this, so all pictures agree to the last bit.
+class ValueMapper {
+public:
+    explicit ValueMapper(const ValueRange& range);
+    int index(float value) const
+    {
+        if (!std::isfinite(value))
+            return -1;
+        if (m_constant)
+            return 128;
+        const double t = (static_cast<double>(value) - m_min) * m_scale;
+        return static_cast<int>(std::clamp(t, 0.0, 255.0) + 0.5);
+    }
+
+private:
+    double m_min = 0.0;
+    double m_scale = 0.0;
+    bool m_constant = true;
+};
 
 // One channel as an 8-bit BGR image (H×W), colour-mapped.
 cv::Mat renderChannel(const Tensor& tensor, int channel, const RenderOptions& options);

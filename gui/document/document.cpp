@@ -4,6 +4,7 @@
 #include "engine/input_source.h"
 
 #include <QStringList>
+#include "core/pipeline_run.h"
 
 namespace layerscope::gui {
 
@@ -17,6 +18,28 @@ Document::Document(QObject* parent) : QObject(parent)
 nlohmann::json Document::layerJson(int index) const
 {
     return layerToJson(layer(index));
+}
+
+Pipeline Document::effectivePipeline(int last) const
+{
+    const size_t count = last < 0 ? m_pipeline.layers.size() : static_cast<size_t>(last) + 1;
+    Pipeline prefix;
+    prefix.name = m_pipeline.name;
+    prefix.declaredInputShape = m_pipeline.declaredInputShape;
+    std::vector<bool> enabled;
+    for (size_t i = 0; i < count && i < m_pipeline.layers.size(); ++i) {
+        prefix.layers.push_back(m_pipeline.layers[i]->clone());
+        enabled.push_back(!m_bypassed[i]);
+    }
+    return layerscope::effectivePipeline(prefix, enabled);
+}
+
+int Document::effectiveIndex(int index) const
+{
+    int position = 0;
+    for (int i = 0; i < index; ++i)
+        position += m_bypassed[static_cast<size_t>(i)] ? 0 : 1;
+    return position;
 }
 
 void Document::setFileName(const QString& fileName)

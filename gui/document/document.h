@@ -32,6 +32,11 @@ public:
     nlohmann::json layerJson(int index) const;
     bool isBypassed(int index) const { return m_bypassed.at(static_cast<size_t>(index)); }
     const std::vector<bool>& bypassFlags() const { return m_bypassed; }
+    // What actually computes: layers 0..last (every layer when last is -1) without the bypassed
+    // ones (core's effectivePipeline), for code generation, receptive fields and comparisons.
+    Pipeline effectivePipeline(int last = -1) const;
+    // Position of layer `index` in effectivePipeline(): the bypassed layers before it left out.
+    int effectiveIndex(int index) const;
 
     const InputSpec& inputSpec() const { return m_inputSpec; }
     std::shared_ptr<const Tensor> input() const { return m_input; }

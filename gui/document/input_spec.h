@@ -1,7 +1,10 @@
 #pragma once
 // What the pipeline's input is: a file (image or .npy) or a synthetic tensor, plus how it is
 // converted (colour mode, value scale). A value: copied into undo commands, compared, saved in
-// the autosave. Building the tensor from it is the engine's job (engine/input_source.h).
+// the autosave. Building the tensor from it is the engine's job (engine/input_source.h, through
+// core/input/synthetic_input.h, whose enums these are).
+
+#include "core/input/synthetic_input.h"
 
 #include <QJsonObject>
 #include <QString>
@@ -9,9 +12,9 @@
 namespace layerscope::gui {
 
 enum class InputSourceKind { File, Synthetic };
-enum class SyntheticKind { Arange, Zeros, Ones, Random, Checkerboard, Gradient };
-enum class ColorMode { AsLoaded, Rgb, Grayscale, Rgba };
-enum class ValueScale { Range255, Range01 };
+using layerscope::ColorMode;
+using layerscope::SyntheticKind;
+using layerscope::ValueScale;
 
 struct InputSpec {
     InputSourceKind kind = InputSourceKind::Synthetic;

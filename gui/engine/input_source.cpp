@@ -1,85 +1,24 @@
 #include "input_source.h"
 
 #include "core/errors.h"
+#include "core/input/synthetic_input.h"
 #include "core/io/image_io.h"
-
-#include <random>
 
 namespace layerscope::gui {
 
 namespace {
 
-Tensor synthetic(const InputSpec& s)
+SyntheticInput syntheticInput(const InputSpec& s)
 {
-    const Shape shape{s.batch, s.height, s.width, s.channels};
-    if (elementCount(shape) > (int64_t{1} << 28))
-        throw InputError("the synthetic input " + shapeToString(shape) + " is too large");
-    Tensor t(shape);
-    const float scale = s.scale == ValueScale::Range255 ? 255.0f : 1.0f;
-    std::mt19937 rng(s.seed);
-    std::uniform_real_distribution<float> uniform(0.0f, 1.0f);
-    int64_t i = 0;
-    for (int b = 0; b < s.batch; ++b)
-        for (int y = 0; y < s.height; ++y)
-            for (int x = 0; x < s.width; ++x)
-                for (int c = 0; c < s.channels; ++c, ++i) {
-                    float v = 0.0f;
-                    switch (s.synthetic) {
-                    case SyntheticKind::Arange: v = static_cast<float>(i + 1); break;
-                    case SyntheticKind::Zeros: v = 0.0f; break;
-                    case SyntheticKind::Ones: v = 1.0f; break;
-                    case SyntheticKind::Random: v = uniform(rng) * scale; break;
-                    case SyntheticKind::Checkerboard: {
-                        const int cell = std::max(1, std::min(s.height, s.width) / 8);
-                        v = (((y / cell) + (x / cell)) % 2) ? scale : 0.0f;
-                        break;
-                    }
-                    case SyntheticKind::Gradient: {
-                        const float fx = s.width > 1 ? float(x) / float(s.width - 1) : 0.0f;
-                        const float fy = s.height > 1 ? float(y) / float(s.height - 1) : 0.0f;
-                        v = (c % 2 == 0 ? fx : fy) * scale;
-                        break;
-                    }
-                    }
-                    t[i] = v;
-                }
-    return t;
-}
-
-Tensor convertColor(const Tensor& in, ColorMode mode)
-{
-    if (mode == ColorMode::AsLoaded || in.rank() != 4)
-        return in;
-    const int64_t c = in.dim(3);
-    const int64_t target = mode == ColorMode::Grayscale ? 1 : mode == ColorMode::Rgb ? 3 : 4;
-    if (c == target || (c != 1 && c != 3 && c != 4))
-        return in;
-    Tensor out({in.dim(0), in.dim(1), in.dim(2), target});
-    for (int64_t b = 0; b < in.dim(0); ++b)
-        for (int64_t y = 0; y < in.dim(1); ++y)
-            for (int64_t x = 0; x < in.dim(2); ++x) {
-                float r, g, bl, a = 255.0f;
-                if (c == 1) {
-                    r = g = bl = in.at(b, y, x, 0);
-                } else {
-                    r = in.at(b, y, x, 0);
-                    g = in.at(b, y, x, 1);
-                    bl = in.at(b, y, x, 2);
-                    if (c == 4)
-                        a = in.at(b, y, x, 3);
-                }
-                if (target == 1) {
-                    // PIL convert("L"), as keras.utils.load_img(color_mode="grayscale").
-                    out.at(b, y, x, 0) = r * 299.0f / 1000.0f + g * 587.0f / 1000.0f + bl * 114.0f / 1000.0f;
-                } else {
-                    out.at(b, y, x, 0) = r;
-                    out.at(b, y, x, 1) = g;
-                    out.at(b, y, x, 2) = bl;
-                    if (target == 4)
-                        out.at(b, y, x, 3) = a;
-                }
-            }
-    return out;
+    SyntheticInput input;
+    input.kind = s.synthetic;
+    input.batch = s.batch;
+    input.height = s.height;
+    input.width = s.width;
+    input.channels = s.channels;
+    input.seed = s.seed;
+    input.scale = s.scale;
+    return input;
 }
 
 } // namespace
@@ -87,13 +26,13 @@ Tensor convertColor(const Tensor& in, ColorMode mode)
 Tensor buildInputTensor(const InputSpec& spec)
 {
     if (spec.kind == InputSourceKind::Synthetic)
-        return synthetic(spec);
+        return syntheticTensor(syntheticInput(spec));
     if (spec.path.isEmpty())
         throw InputError("no input file chosen");
-    Tensor t = convertColor(loadInputFile(spec.path.toStdString()), spec.colorMode);
-    if (spec.scale == ValueScale::Range01 && !isNpyPath(spec.path.toStdString()))
-        for (int64_t i = 0; i < t.size(); ++i)
-            t[i] /= 255.0f;
+    Tensor t = convertColorMode(loadInputFile(spec.path.toStdString()), spec.colorMode);
+    // A .npy holds the numbers themselves: the scale is for 8-bit images only.
+    if (!isNpyPath(spec.path.toStdString()))
+        applyValueScale(t, spec.scale);
     return t;
 }
 

@@ -11,7 +11,7 @@
 #include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
-#include <chrono>
+#include <algorithm>
 
 namespace layerscope::gui {
 
@@ -20,7 +20,15 @@ struct PipelineRunner::Request {
     Pipeline pipeline;
     std::vector<bool> bypassed;
     std::shared_ptr<const Tensor> start; // input of layer `first`
+    std::shared_ptr<const LayerSummary> startSummary;
     int first = 0;
+    int64_t heldBytes = 0; // the input and the cached outputs before `first`
+    struct Incomplete {
+        int layer;
+        std::shared_ptr<const Tensor> output;
+        std::shared_ptr<const LayerSummary> ranges;
+    };
+    std::vector<Incomplete> incomplete; // kept layers still without histograms
     int64_t memoryBudget = 0;
     std::stop_token stop;
 };
@@ -67,6 +75,13 @@ bool PipelineRunner::waitForIdle(int timeoutMs)
             return false;
         QThread::msleep(5);
     }
+}
+
+std::shared_ptr<const LayerSummary> PipelineRunner::summary(int index) const
+{
+    if (index < 0 || index >= layerCount())
+        return nullptr;
+    return m_info[static_cast<size_t>(index)].summary;
 }
 
 std::shared_ptr<const Tensor> PipelineRunner::output(int index) const
@@ -148,6 +163,22 @@ void PipelineRunner::run()
             break;
         first = i + 1;
     }
+    // Outputs dropped here that a view still shows (the picture of a layer being recomputed stays
+    // up until the new one arrives) stay in memory during the run: the budget counts them.
+    int64_t stillShown = 0;
+    std::vector<const Tensor*> counted{m_document->input().get()};
+    for (const LayerRunInfo& k : info)
+        counted.push_back(k.output.get());
+    for (const LayerRunInfo& old : m_info) {
+        // Bypassed layers share one tensor: only references from outside m_info mean "shown".
+        const auto ownRefs = std::count_if(m_info.begin(), m_info.end(),
+                                           [&](const LayerRunInfo& o) { return o.output == old.output; });
+        if (old.output && old.output.use_count() > ownRefs
+            && std::find(counted.begin(), counted.end(), old.output.get()) == counted.end()) {
+            stillShown += old.output->byteSize();
+            counted.push_back(old.output.get());
+        }
+    }
     m_info = std::move(info);
     m_keys = std::move(kept);
     m_pendingKeys = keys;
@@ -173,7 +204,12 @@ void PipelineRunner::run()
 
     const bool anyToRun = first < n && doc.input()
         && m_info[static_cast<size_t>(first)].status == LayerStatus::Pending;
-    if (!anyToRun) {
+    // Kept outputs whose histograms an earlier, cancelled run did not finish.
+    std::vector<int> incomplete;
+    for (int i = 0; i < first; ++i)
+        if (m_info[static_cast<size_t>(i)].summary && !m_info[static_cast<size_t>(i)].summary->hasHistograms())
+            incomplete.push_back(i);
+    if (!anyToRun && incomplete.empty()) {
         setBusy(false);
         emit finished(generation);
         return;
@@ -184,7 +220,15 @@ void PipelineRunner::run()
     request->pipeline = doc.pipeline();
     request->bypassed = doc.bypassFlags();
     request->start = first == 0 ? doc.input() : m_info[static_cast<size_t>(first - 1)].output;
-    request->first = first;
+    request->startSummary = first == 0 ? nullptr : m_info[static_cast<size_t>(first - 1)].summary;
+    request->first = anyToRun ? first : n; // only the histograms when nothing has to compute
+    for (int i : incomplete)
+        request->incomplete.push_back({i, m_info[static_cast<size_t>(i)].output, m_info[static_cast<size_t>(i)].summary});
+    // What stays in memory while the new layers compute (bypassed layers share their input).
+    request->heldBytes = (doc.input() ? doc.input()->byteSize() : 0) + stillShown;
+    for (int i = 0; i < first; ++i)
+        if (m_info[static_cast<size_t>(i)].output != (i == 0 ? doc.input() : m_info[static_cast<size_t>(i - 1)].output))
+            request->heldBytes += m_info[static_cast<size_t>(i)].output->byteSize();
     request->memoryBudget = m_memoryBudget;
     m_stop = std::make_shared<std::stop_source>();
     request->stop = m_stop->get_token();
@@ -199,58 +243,85 @@ void PipelineRunner::work(PipelineRunner* runner, std::shared_ptr<Request> reque
     context.stop = request->stop;
     context.memoryBudgetBytes = request->memoryBudget;
     context.memoryBudgetHint = "Run ▸ Memory Budget…";
-    std::shared_ptr<const Tensor> current = request->start;
-    int currentLayer = request->first;
-    auto lastProgress = std::chrono::steady_clock::now();
-    context.progress = [&](double fraction) {
-        const auto now = std::chrono::steady_clock::now();
-        if (now - lastProgress < std::chrono::milliseconds(50))
-            return;
-        lastProgress = now;
-        const int index = currentLayer;
-        QMetaObject::invokeMethod(runner, [runner, gen, index, fraction] {
-            runner->onProgress(gen, index, fraction);
-        }, Qt::QueuedConnection);
-    };
-    const int n = static_cast<int>(request->pipeline.layers.size());
-    for (int i = request->first; i < n; ++i) {
-        if (request->stop.stop_requested())
-            return;
-        currentLayer = i;
+    std::vector<bool> enabled(request->bypassed.size());
+    for (size_t i = 0; i < enabled.size(); ++i)
+        enabled[i] = !request->bypassed[i];
+
+    std::shared_ptr<const Tensor> previous = request->start;
+    std::shared_ptr<const LayerSummary> previousSummary = request->startSummary;
+    RunCallbacks callbacks;
+    callbacks.layerStarted = [&](size_t layer) {
+        const int i = static_cast<int>(layer);
         QMetaObject::invokeMethod(runner, [runner, gen, i] { runner->onLayerStarted(gen, i); },
                                   Qt::QueuedConnection);
-        std::shared_ptr<const Tensor> out;
-        double ms = 0.0;
-        if (request->bypassed[static_cast<size_t>(i)]) {
-            out = current;
-        } else {
-            const Layer& layer = *request->pipeline.layers[static_cast<size_t>(i)];
-            try {
-                layer.inferShape(current->shape());
-                const auto t0 = std::chrono::steady_clock::now();
-                Tensor result = layer.forward(*current, context);
-                ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-                out = std::make_shared<const Tensor>(std::move(result));
-            } catch (const CancelledError&) {
-                return;
-            } catch (const std::exception& error) {
-                const QString message = QString::fromStdString(error.what());
-                QMetaObject::invokeMethod(runner, [runner, gen, i, message] {
-                    runner->onLayerFailed(gen, i, message);
-                    runner->onFinished(gen);
-                }, Qt::QueuedConnection);
-                return;
-            }
+    };
+    callbacks.layerDone = [&](size_t layer, const std::shared_ptr<const Tensor>& out, double ms) {
+        const int i = static_cast<int>(layer);
+        // A bypassed layer's output is its input: the summary is the same too.
+        if (out == previous && previousSummary) {
+            QMetaObject::invokeMethod(runner, [runner, gen, i, out, summary = previousSummary, ms] {
+                runner->onLayerDone(gen, i, out, summary, ms);
+            }, Qt::QueuedConnection);
+            return;
         }
-        QMetaObject::invokeMethod(runner, [runner, gen, i, out, ms] {
-            runner->onLayerDone(gen, i, out, ms);
+        // The ranges first: the layer and its pictures can be shown while the histograms for
+        // the Statistics panel are counted.
+        std::shared_ptr<const LayerSummary> ranges;
+        try {
+            ranges = std::make_shared<const LayerSummary>(summarizeRanges(*out, context));
+        } catch (const CancelledError&) {
+            throw;
+        } catch (const std::exception&) {
+            // A tensor no view can show (rank 5, empty) has no summary; the views say why.
+        }
+        QMetaObject::invokeMethod(runner, [runner, gen, i, out, ranges, ms] {
+            runner->onLayerDone(gen, i, out, ranges, ms);
         }, Qt::QueuedConnection);
-        current = out;
-    }
-    if (request->stop.stop_requested())
+        std::shared_ptr<const LayerSummary> full = ranges;
+        if (ranges) {
+            full = std::make_shared<const LayerSummary>(addHistograms(*ranges, *out, context));
+            QMetaObject::invokeMethod(runner, [runner, gen, i, out, full] {
+                runner->onLayerSummary(gen, i, out, full);
+            }, Qt::QueuedConnection);
+        }
+        previous = out;
+        previousSummary = full;
+    };
+    callbacks.progress = [runner, gen](const RunProgress& progress) {
+        QMetaObject::invokeMethod(runner, [runner, gen, progress] { runner->onProgress(gen, progress); },
+                                  Qt::QueuedConnection);
+    };
+
+    try {
+        for (const Request::Incomplete& kept : request->incomplete) {
+            auto full = std::make_shared<const LayerSummary>(addHistograms(*kept.ranges, *kept.output, context));
+            QMetaObject::invokeMethod(runner, [runner, gen, i = kept.layer, out = kept.output, full] {
+                runner->onLayerSummary(gen, i, out, full);
+            }, Qt::QueuedConnection);
+        }
+    } catch (const CancelledError&) {
         return;
-    QMetaObject::invokeMethod(runner, [runner, gen] { runner->onFinished(gen); },
-                              Qt::QueuedConnection);
+    }
+
+    RunRequest run;
+    run.pipeline = &request->pipeline;
+    run.enabled = std::move(enabled);
+    run.first = static_cast<size_t>(request->first);
+    run.start = request->start;
+    run.heldBytes = request->heldBytes;
+    const RunResult result = runLayers(run, context, callbacks);
+    if (result.cancelled)
+        return;
+    if (result.failedLayer) {
+        const int i = static_cast<int>(*result.failedLayer);
+        const QString message = QString::fromStdString(result.error);
+        QMetaObject::invokeMethod(runner, [runner, gen, i, message] {
+            runner->onLayerFailed(gen, i, message);
+            runner->onFinished(gen);
+        }, Qt::QueuedConnection);
+        return;
+    }
+    QMetaObject::invokeMethod(runner, [runner, gen] { runner->onFinished(gen); }, Qt::QueuedConnection);
 }
 
 void PipelineRunner::onLayerStarted(quint64 generation, int index)
@@ -263,7 +334,7 @@ void PipelineRunner::onLayerStarted(quint64 generation, int index)
 }
 
 void PipelineRunner::onLayerDone(quint64 generation, int index, std::shared_ptr<const Tensor> output,
-                                 double ms)
+                                 std::shared_ptr<const LayerSummary> summary, double ms)
 {
     if (generation != m_generation || index >= layerCount())
         return;
@@ -272,7 +343,17 @@ void PipelineRunner::onLayerDone(quint64 generation, int index, std::shared_ptr<
     li.message.clear();
     li.milliseconds = ms;
     li.output = std::move(output);
+    li.summary = std::move(summary);
     m_keys[static_cast<size_t>(index)] = m_pendingKeys[static_cast<size_t>(index)];
+    emit layerStatusChanged(index);
+}
+
+void PipelineRunner::onLayerSummary(quint64 generation, int index, const std::shared_ptr<const Tensor>& output,
+                                    std::shared_ptr<const LayerSummary> summary)
+{
+    if (generation != m_generation || index >= layerCount() || m_info[static_cast<size_t>(index)].output != output)
+        return;
+    m_info[static_cast<size_t>(index)].summary = std::move(summary);
     emit layerStatusChanged(index);
 }
 
@@ -289,10 +370,10 @@ void PipelineRunner::onLayerFailed(quint64 generation, int index, const QString&
     }
 }
 
-void PipelineRunner::onProgress(quint64 generation, int index, double fraction)
+void PipelineRunner::onProgress(quint64 generation, const RunProgress& progress)
 {
     if (generation == m_generation)
-        emit progressChanged(index, fraction);
+        emit progressChanged(progress);
 }
 
 void PipelineRunner::onFinished(quint64 generation)

@@ -1,13 +1,18 @@
 #pragma once
 // Runs the document's pipeline on a worker thread, the way Qt's mandelbrot example renders:
 // a request is a value (a copied Pipeline, the bypass flags, the input as shared_ptr, the cached
-// output it starts from) handed to QtConcurrent; the worker checks a std::stop_token between and
-// inside layers; every result comes back immutable (shared_ptr<const Tensor>) tagged with the
-// generation of its request, and anything but the newest generation is dropped.
+// output it starts from) handed to QtConcurrent, where core's runLayers (pipeline_run.h)
+// computes it; the worker checks a std::stop_token between and inside layers; after each layer
+// it also summarises the output (ranges, statistics: LayerSummary) so no view scans a tensor on
+// the GUI thread; every result comes back immutable (shared_ptr<const ...>) tagged with the
+// generation of its request, and anything but the newest generation is dropped. Progress arrives
+// from the worker alone (runLayers throttles it), already as a RunProgress.
 // Only the layers from the first changed one onwards are recomputed: each layer's output is
 // cached under a key made of the input revision and the JSON of that layer and all before it.
 
 #include "core/pipeline.h"
+#include "core/pipeline_run.h"
+#include "core/render/layer_summary.h"
 
 #include <QElapsedTimer>
 #include <QFuture>
@@ -29,6 +34,9 @@ struct LayerRunInfo {
     QString message;
     double milliseconds = -1.0;
     std::shared_ptr<const Tensor> output;
+    // Of output; null until the worker made it, ranges only (hasHistograms() false) until the
+    // histograms follow.
+    std::shared_ptr<const LayerSummary> summary;
 };
 
 class PipelineRunner : public QObject {
@@ -63,6 +71,8 @@ public:
     const LayerRunInfo& info(int index) const { return m_info.at(static_cast<size_t>(index)); }
     // Output of layer `index`; index -1 is the input. Null while unknown.
     std::shared_ptr<const Tensor> output(int index) const;
+    // Its summary (null for the input, which the views summarise themselves, and while unknown).
+    std::shared_ptr<const LayerSummary> summary(int index) const;
 
     int64_t memoryBudgetBytes() const { return m_memoryBudget; }
     // A new budget forgets the cached outputs, so the next run applies it to every layer.
@@ -75,7 +85,7 @@ public:
 
 signals:
     void layerStatusChanged(int index);
-    void progressChanged(int index, double fraction);
+    void progressChanged(const layerscope::RunProgress& progress);
     void busyChanged(bool busy);
     // The newest run completed (successfully or with a layer error); not emitted when cancelled.
     void finished(quint64 generation);
@@ -84,9 +94,12 @@ private:
     struct Request;
     static void work(PipelineRunner* runner, std::shared_ptr<Request> request);
     void onLayerStarted(quint64 generation, int index);
-    void onLayerDone(quint64 generation, int index, std::shared_ptr<const Tensor> output, double ms);
+    void onLayerDone(quint64 generation, int index, std::shared_ptr<const Tensor> output,
+                     std::shared_ptr<const LayerSummary> summary, double ms);
+    void onLayerSummary(quint64 generation, int index, const std::shared_ptr<const Tensor>& output,
+                        std::shared_ptr<const LayerSummary> summary);
     void onLayerFailed(quint64 generation, int index, const QString& message);
-    void onProgress(quint64 generation, int index, double fraction);
+    void onProgress(quint64 generation, const RunProgress& progress);
     void onFinished(quint64 generation);
     void setBusy(bool busy);
 

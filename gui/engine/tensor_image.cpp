@@ -19,27 +19,19 @@ QImage matToImage(const cv::Mat& bgr)
                   static_cast<qsizetype>(continuous.step), QImage::Format_BGR888).copy();
 }
 
-QImage channelImage(const Tensor& tensor, int channel, const RenderOptions& options)
+QImage toQImage(RgbImage&& image)
 {
-    return matToImage(renderChannel(tensor, channel, options));
-}
-
-QImage compositeImage(const Tensor& tensor, const RenderOptions& options)
-{
-    return matToImage(renderComposite(tensor, options));
+    if (image.pixels.empty())
+        return {};
+    auto* pixels = new std::vector<uint32_t>(std::move(image.pixels));
+    return QImage(reinterpret_cast<uchar*>(pixels->data()), image.width, image.height,
+                  static_cast<qsizetype>(image.width) * 4, QImage::Format_RGB32,
+                  [](void* owned) { delete static_cast<std::vector<uint32_t>*>(owned); }, pixels);
 }
 
 TensorGeometry tensorGeometry(const Tensor& tensor)
 {
-    TensorGeometry g;
-    if (tensor.rank() == 4) {
-        g = {tensor.dim(0), tensor.dim(1), tensor.dim(2), tensor.dim(3), true};
-    } else if (tensor.rank() == 2) {
-        g = {tensor.dim(0), 1, 1, tensor.dim(1), true};
-    } else if (tensor.rank() == 3) {
-        g = {1, tensor.dim(0), tensor.dim(1), tensor.dim(2), true};
-    }
-    return g;
+    return imageGeometry(tensor.shape());
 }
 
 float tensorValue(const Tensor& tensor, int64_t b, int64_t y, int64_t x, int64_t c)

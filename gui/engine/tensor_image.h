@@ -1,7 +1,9 @@
 #pragma once
-// Wraps the engine's renderings (render.h, cv::Mat BGR 8-bit) as QImage. No pixel is computed
-// here beyond the BGR → RGB copy.
+// Wraps the engine's renderings as QImage: channel pictures (channel_image.h) without a copy,
+// exports (render.h, cv::Mat BGR 8-bit) with the BGR → RGB copy. No pixel is computed here.
 
+#include "core/render/channel_image.h"
+#include "core/render/layer_summary.h"
 #include "core/render/render.h"
 
 #include <QImage>
@@ -10,14 +12,11 @@
 namespace layerscope::gui {
 
 QImage matToImage(const cv::Mat& bgr);
-QImage channelImage(const Tensor& tensor, int channel, const RenderOptions& options);
-QImage compositeImage(const Tensor& tensor, const RenderOptions& options);
+// Takes the buffer over: the QImage frees it when its last copy goes (safe on any thread).
+QImage toQImage(RgbImage&& image);
 
-// Spatial layout of a tensor as the views see it: rank 4 NHWC, rank 2 (B, C) as B×1×1×C.
-struct TensorGeometry {
-    int64_t batch = 0, height = 0, width = 0, channels = 0;
-    bool valid = false;
-};
+// Spatial layout of a tensor as the views see it (core's imageGeometry).
+using TensorGeometry = ImageGeometry;
 TensorGeometry tensorGeometry(const Tensor& tensor);
 float tensorValue(const Tensor& tensor, int64_t b, int64_t y, int64_t x, int64_t c);
 

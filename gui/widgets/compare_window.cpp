@@ -5,6 +5,7 @@
 #include "widgets/feature_map_view.h"
 
 #include "cli/cli.h"
+#include "core/pipeline_run.h"
 
 #include <QComboBox>
 #include <QCoreApplication>
@@ -56,12 +57,21 @@ CompareResult runComparison(quint64 generation, std::shared_ptr<const Tensor> in
     context.memoryBudgetHint = "Run ▸ Memory Budget…";
     for (size_t i = 0; i < n; ++i) {
         try {
-            if (variants[i].pipeline.layers.empty()) {
-                r.outputs[i] = input;
-            } else {
-                std::vector<Tensor> outputs = runPipeline(variants[i].pipeline, *input, context);
-                r.outputs[i] = std::make_shared<const Tensor>(std::move(outputs.back()));
-            }
+            // Only the last output is kept: the runner frees each intermediate one as it goes.
+            std::shared_ptr<const Tensor> last = input;
+            RunCallbacks callbacks;
+            callbacks.layerDone = [&](size_t, const std::shared_ptr<const Tensor>& output, double) { last = output; };
+            RunRequest run;
+            run.pipeline = &variants[i].pipeline;
+            run.start = input;
+            run.keepsOutputs = false;
+            const RunResult result = runLayers(run, context, callbacks);
+            if (result.cancelled)
+                return r;
+            if (result.failedLayer)
+                r.errors[i] = QString::fromStdString(result.error);
+            else
+                r.outputs[i] = last;
         } catch (const std::exception& error) {
             if (stop.stop_requested())
                 return r;
@@ -352,7 +362,8 @@ void CompareWindow::showPair()
         m_viewDiff->setMessage(tr("Pick two different variants"));
         m_summary->setText(tr("A and B are the same variant"));
     } else if (difference) {
-        m_viewDiff->setTensor(std::make_shared<const Tensor>(difference->difference), tr("A − B"));
+        // Aliasing the difference inside its result: no copy of the tensor.
+        m_viewDiff->setTensor(std::shared_ptr<const Tensor>(difference, &difference->difference), tr("A − B"));
         m_viewDiff->setSoloChannel(std::min(channel, static_cast<int>(tensorGeometry(difference->difference).channels) - 1));
         QString text = tr("max |difference| = %1 · mean |difference| = %2 · %3 of %4 values differ")
                            .arg(QString::fromStdString(layerscope::formatValue(difference->maxAbs)),

@@ -324,11 +324,7 @@ void ExplainController::updateOverlays()
 
 QString ExplainController::kerasCode() const
 {
-    Pipeline pipeline;
-    pipeline.name = m_document->pipeline().name;
-    for (int i = 0; i < m_document->layerCount(); ++i)
-        if (!m_document->isBypassed(i))
-            pipeline.layers.push_back(m_document->layer(i).clone());
+    const Pipeline pipeline = m_document->effectivePipeline();
     KerasCodeOptions options;
     const InputSpec& spec = m_document->inputSpec();
     options.inputPath = spec.kind == InputSourceKind::File ? spec.path.toStdString() : std::string("input.npy");
@@ -391,10 +387,7 @@ void ExplainController::compareVariant()
         return;
     const VariantChoice& choice = choices[static_cast<size_t>(labels.indexOf(picked))];
     auto prefix = [this](const Layer* replacement) {
-        Pipeline p;
-        for (int i = 0; i < m_current; ++i)
-            if (!m_document->isBypassed(i))
-                p.layers.push_back(m_document->layer(i).clone());
+        Pipeline p = m_current > 0 ? m_document->effectivePipeline(m_current - 1) : Pipeline();
         p.layers.push_back(replacement->clone());
         return p;
     };

@@ -1,6 +1,11 @@
 #include "feature_map_view.h"
 
+#include "engine/channel_image_renderer.h"
 #include "engine/tensor_image.h"
+
+#include <QCoreApplication>
+#include <QDeadlineTimer>
+#include <QTimer>
 
 #include <QKeyEvent>
 #include <QMouseEvent>
@@ -34,6 +39,8 @@ constexpr int kMargin = 8;
 constexpr double kMinZoom = 1.0 / 32.0;
 constexpr double kMaxZoom = 256.0;
 constexpr double kNumbersZoom = 34.0; // cell size (px) from which values are written in cells
+// Pictures kept beyond the visible ones (a full-resolution 4000×3000 channel is 48 MB).
+constexpr int64_t kCacheBytes = int64_t{256} << 20;
 }
 
 FeatureMapView::FeatureMapView(QWidget* parent) : QAbstractScrollArea(parent)
@@ -43,16 +50,46 @@ FeatureMapView::FeatureMapView(QWidget* parent) : QAbstractScrollArea(parent)
     setFocusPolicy(Qt::StrongFocus);
     viewport()->setBackgroundRole(QPalette::Dark);
     setToolTip(tr("Wheel: zoom · drag: pan · click a tile: open the channel large · Esc: all channels"));
+    m_renderer = new ChannelImageRenderer(this);
+    connect(m_renderer, &ChannelImageRenderer::imageReady, this, &FeatureMapView::onImage);
+    connect(m_renderer, &ChannelImageRenderer::summaryReady, this,
+            [this](quint64 tag, std::shared_ptr<const Tensor> tensor, std::shared_ptr<const LayerSummary> summary) {
+                if (tag != m_tag || tensor != m_tensor)
+                    return;
+                m_summary = std::move(summary);
+                emit summaryChanged();
+                viewport()->update();
+            });
+    connect(m_renderer, &ChannelImageRenderer::requestDone, this, [this](quint64 tag) {
+        if (tag == m_tag)
+            m_inFlight.clear();
+    });
 }
 
-void FeatureMapView::setTensor(std::shared_ptr<const Tensor> tensor, const QString& title)
+void FeatureMapView::setTensor(std::shared_ptr<const Tensor> tensor, const QString& title,
+                               std::shared_ptr<const LayerSummary> summary)
 {
     const bool sameShape = tensor && m_tensor && tensor->shape() == m_tensor->shape();
+    // The same tensor again without a summary keeps the one already known (the Compare window
+    // sets its tensors on every change of channel).
+    if (tensor == m_tensor && !summary)
+        summary = m_summary;
+    const bool changed = tensor != m_tensor || summary != m_summary;
     m_tensor = std::move(tensor);
+    m_summary = m_tensor ? std::move(summary) : nullptr;
     m_title = title;
     m_message.clear();
-    m_cache.clear();
-    m_ranges.clear();
+    if (changed) {
+        // The old pictures stay up until the new ones arrive when the shape is the same (an edit
+        // that recomputes a layer does not flash); a new shape cannot reuse them.
+        ++m_generation;
+        m_renderer->cancel();
+        m_inFlight.clear();
+        if (!sameShape) {
+            m_cache.clear();
+            m_cacheBytes = 0;
+        }
+    }
     if (!sameShape) {
         const TensorGeometry g = m_tensor ? tensorGeometry(*m_tensor) : TensorGeometry{};
         if (m_solo >= g.channels)
@@ -65,6 +102,24 @@ void FeatureMapView::setTensor(std::shared_ptr<const Tensor> tensor, const QStri
         zoomToFit();
     updateScrollBars();
     viewport()->update();
+    if (changed) {
+        emit summaryChanged();
+        // Ask now rather than at the next paint: a hidden view (the Numbers tab) still provides
+        // the summary the Statistics panel shows.
+        QTimer::singleShot(0, this, &FeatureMapView::requestMissing);
+    }
+}
+
+void FeatureMapView::setSummary(std::shared_ptr<const LayerSummary> summary)
+{
+    if (!summary || summary == m_summary)
+        return;
+    if (!m_tensor || !m_summary || !summary->sameRanges(*m_summary)) {
+        setTensor(m_tensor, m_title, std::move(summary));
+        return;
+    }
+    m_summary = std::move(summary);
+    emit summaryChanged();
 }
 
 void FeatureMapView::setOptions(const RenderOptions& options)
@@ -72,8 +127,9 @@ void FeatureMapView::setOptions(const RenderOptions& options)
     if (options == m_options)
         return;
     m_options = options;
-    m_cache.clear();
-    m_ranges.clear();
+    ++m_generation;
+    m_renderer->cancel();
+    m_inFlight.clear();
     viewport()->update();
 }
 
@@ -280,14 +336,119 @@ void FeatureMapView::zoomToFit()
     emit zoomChanged(m_zoom);
 }
 
-const QImage& FeatureMapView::image(int channel)
+int FeatureMapView::wantedStep() const
 {
-    auto it = m_cache.find(channel);
-    if (it != m_cache.end())
-        return *it;
-    QImage img = channel == -2 ? compositeImage(*m_tensor, m_options)
-                               : channelImage(*m_tensor, channel, m_options);
-    return *m_cache.insert(channel, img);
+    // Every step-th cell is what a minified tile shows anyway; powers of two keep zooming from
+    // asking for a new picture at every wheel notch.
+    int step = 1;
+    while (step < (1 << 20) && step * 2 * m_zoom <= 1.0 + 1e-9)
+        step *= 2;
+    return step;
+}
+
+QList<int> FeatureMapView::visibleChannels() const
+{
+    QList<int> channels;
+    if (!m_tensor || !m_message.isEmpty() || !tensorGeometry(*m_tensor).valid)
+        return channels;
+    const QPoint offset(horizontalScrollBar()->value(), verticalScrollBar()->value());
+    const QRect visible(offset, viewport()->size());
+    const int n = tileCount();
+    const int cols = columns();
+    const int rowHeight = tileImageSize().height() + kGap + kLabel;
+    const int firstRow = std::max(0, (visible.top() - kMargin) / rowHeight);
+    const int lastRow = (visible.bottom() - kMargin) / rowHeight;
+    for (int row = firstRow; row <= lastRow; ++row)
+        for (int col = 0; col < cols; ++col) {
+            const int slot = row * cols + col;
+            if (slot >= n)
+                break;
+            if (tileRect(slot).adjusted(0, -kLabel, 0, 0).intersects(visible))
+                channels << channelOfSlot(slot);
+        }
+    return channels;
+}
+
+bool FeatureMapView::isCurrent(int channel) const
+{
+    const auto it = m_cache.constFind(channel);
+    return it != m_cache.cend() && it->generation == m_generation && it->step == wantedStep();
+}
+
+bool FeatureMapView::imagesComplete() const
+{
+    if (m_tensor && !m_summary && tensorGeometry(*m_tensor).valid)
+        return false;
+    const QList<int> channels = visibleChannels();
+    return std::all_of(channels.begin(), channels.end(), [this](int c) { return isCurrent(c); });
+}
+
+void FeatureMapView::requestMissing()
+{
+    if (!m_tensor || !tensorGeometry(*m_tensor).valid)
+        return;
+    const int step = wantedStep();
+    QList<int> missing;
+    for (int channel : visibleChannels())
+        if (!isCurrent(channel))
+            missing << channel;
+    if (missing.isEmpty() && m_summary)
+        return;
+    const bool covered = step == m_inFlightStep
+        && std::all_of(missing.begin(), missing.end(), [this](int c) { return m_inFlight.contains(c); })
+        && (m_summary || !m_inFlight.isEmpty());
+    if (covered)
+        return;
+    std::vector<ChannelImageRenderer::Job> jobs;
+    for (int channel : missing)
+        jobs.push_back({m_tensor, m_summary, channel, step, channel});
+    if (jobs.empty()) // only the summary is wanted (nothing visible): channel 0 comes with it
+        jobs.push_back({m_tensor, m_summary, channelOfSlot(0), step, channelOfSlot(0)});
+    m_inFlight.clear();
+    for (const auto& job : jobs)
+        m_inFlight.insert(job.key);
+    m_inFlightStep = step;
+    m_tag = m_renderer->request(m_options, std::move(jobs));
+}
+
+void FeatureMapView::onImage(quint64 tag, int key, int step, const QImage& image)
+{
+    if (tag != m_tag)
+        return;
+    CachedImage& entry = m_cache[key];
+    m_cacheBytes += image.sizeInBytes() - entry.image.sizeInBytes();
+    entry = {image, step, m_generation};
+    m_inFlight.remove(key);
+    trimCache();
+    viewport()->update();
+}
+
+void FeatureMapView::trimCache()
+{
+    if (m_cacheBytes <= kCacheBytes)
+        return;
+    const QList<int> visible = visibleChannels();
+    for (auto it = m_cache.begin(); it != m_cache.end() && m_cacheBytes > kCacheBytes;) {
+        if (visible.contains(it.key())) {
+            ++it;
+            continue;
+        }
+        m_cacheBytes -= it->image.sizeInBytes();
+        it = m_cache.erase(it);
+    }
+}
+
+bool FeatureMapView::waitForImages(int timeoutMs)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    while (!deadline.hasExpired()) {
+        requestMissing();
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
+        if (imagesComplete())
+            return true;
+        m_renderer->waitForIdle(5);
+    }
+    return imagesComplete();
 }
 
 QString FeatureMapView::cellText(int channel, int y, int x) const
@@ -341,7 +502,8 @@ void FeatureMapView::paintEvent(QPaintEvent*)
             if (!r.adjusted(0, -kLabel, 0, 0).intersects(visible))
                 continue;
             const int channel = channelOfSlot(slot);
-            const QImage& img = image(channel);
+            const CachedImage cached = m_cache.value(channel);
+            const QImage& img = cached.image;
             // Draw only the visible part of the tile: the source rectangle in cells.
             const QRect part = r.intersected(visible);
             if (!part.isEmpty() && !img.isNull()) {
@@ -352,22 +514,20 @@ void FeatureMapView::paintEvent(QPaintEvent*)
             }
             // Label: index and range.
             QString label;
+            int64_t nonFinite = 0;
             if (channel == -2) {
                 label = tr("RGB composite");
             } else {
-                if (!m_ranges.contains(channel))
-                    m_ranges.insert(channel, channelRange(*m_tensor, b, channel));
-                const ValueRange range = m_ranges.value(channel);
-                label = QStringLiteral("#%1  %2 … %3").arg(channel).arg(formatValue(range.min), formatValue(range.max));
-                if (range.nonFinite > 0)
-                    label += tr("  ⚠ %1 NaN/Inf").arg(range.nonFinite);
-                if (m_ranges.value(channel).nonFinite > 0)
-                    p.setPen(QColor(255, 90, 200));
-                else
-                    p.setPen(palette().color(QPalette::BrightText));
+                label = QStringLiteral("#%1").arg(channel);
+                if (m_summary) {
+                    const ValueRange range = m_summary->channel(b, channel).range();
+                    label += QStringLiteral("  %1 … %2").arg(formatValue(range.min), formatValue(range.max));
+                    nonFinite = range.nonFinite;
+                    if (nonFinite > 0)
+                        label += tr("  ⚠ %1 NaN/Inf").arg(nonFinite);
+                }
             }
-            p.setPen(channel >= 0 && m_ranges.value(channel).nonFinite > 0 ? QColor(255, 90, 200)
-                                                                           : palette().color(QPalette::BrightText));
+            p.setPen(nonFinite > 0 ? QColor(255, 90, 200) : palette().color(QPalette::BrightText));
             p.drawText(QRect(r.left(), r.top() - kLabel, std::max(r.width(), 160), kLabel),
                        Qt::AlignLeft | Qt::AlignVCenter, p.fontMetrics().elidedText(label, Qt::ElideRight, std::max(r.width(), 60)));
             // Numbers in cells when they are large enough.
@@ -383,7 +543,8 @@ void FeatureMapView::paintEvent(QPaintEvent*)
                     for (int x = x0; x <= x1; ++x) {
                         const QRect cell(r.left() + static_cast<int>(x * m_zoom), r.top() + static_cast<int>(y * m_zoom),
                                          static_cast<int>(m_zoom), static_cast<int>(m_zoom));
-                        const QColor under = img.pixelColor(std::min(img.width() - 1, x), std::min(img.height() - 1, y));
+                        const QColor under = img.isNull() ? QColor(Qt::black)
+                            : img.pixelColor(std::min(img.width() - 1, x / cached.step), std::min(img.height() - 1, y / cached.step));
                         p.setPen(under.lightness() > 128 ? Qt::black : Qt::white);
                         p.drawText(cell, Qt::AlignCenter,
                                    valueFittingWidth(tensorValue(*m_tensor, b, y, x, channel), p.fontMetrics(), cell.width() - 3));
@@ -393,6 +554,7 @@ void FeatureMapView::paintEvent(QPaintEvent*)
             paintOverlays(p, r, channel);
         }
     }
+    requestMissing();
 }
 
 void FeatureMapView::paintOverlays(QPainter& p, const QRect& tile, int channel)

@@ -1,13 +1,16 @@
 #pragma once
 // The feature maps of one tensor: a grid of channel tiles (each labelled with its index and
-// min/max), one channel large, or the RGB composite. Pictures come from the engine's renderer
-// (render.h) and are cached per channel; only visible tiles are rendered and drawn, so 512
-// channels stay fluid. Magnification is nearest-neighbour; when a data cell is large enough its
+// min/max), one channel large, or the RGB composite. Pictures are rendered on a worker
+// (ChannelImageRenderer) for the visible tiles only, subsampled to the zoom (a power-of-two
+// step), and cached per channel within a byte bound; until a picture arrives the tile keeps its
+// previous one (or stays blank), so painting never computes and 512 channels stay fluid. Ranges
+// and statistics come from the tensor's LayerSummary (the runner's, or the worker's). Magnification is nearest-neighbour; when a data cell is large enough its
 // value is written in it (the numbers view). Wheel zooms around the cursor, dragging pans,
 // clicking a tile opens that channel large. A clicked cell becomes the selected cell (outlined;
 // arrow keys move it when the view has focus) and overlays (a receptive field, contributing
 // cells) are drawn over the tiles in cell coordinates, hatched where they lie outside the image.
 
+#include "core/render/layer_summary.h"
 #include "core/render/render.h"
 
 #include <QAbstractScrollArea>
@@ -16,12 +19,15 @@
 #include <QImage>
 #include <QList>
 #include <QRect>
+#include <QSet>
 
 #include <memory>
 
 class QPainter;
 
 namespace layerscope::gui {
+
+class ChannelImageRenderer;
 
 // A rectangle over a tile in cell coordinates (x, y, width, height; may reach past the edges).
 struct CellOverlay {
@@ -37,8 +43,19 @@ class FeatureMapView : public QAbstractScrollArea {
 public:
     explicit FeatureMapView(QWidget* parent = nullptr);
 
-    void setTensor(std::shared_ptr<const Tensor> tensor, const QString& title = {});
+    // `summary` may be null: the worker computes it (summaryChanged tells when it is there).
+    void setTensor(std::shared_ptr<const Tensor> tensor, const QString& title = {},
+                   std::shared_ptr<const LayerSummary> summary = nullptr);
     std::shared_ptr<const Tensor> tensor() const { return m_tensor; }
+    std::shared_ptr<const LayerSummary> summary() const { return m_summary; }
+    // A newer summary of the shown tensor (its histograms arrived): pictures stay when the
+    // ranges are the same.
+    void setSummary(std::shared_ptr<const LayerSummary> summary);
+    // Tests and benchmarks: processes events until every visible tile shows its final picture;
+    // false after `timeoutMs`.
+    bool waitForImages(int timeoutMs);
+    // Every visible tile shows the picture of the current tensor, options and zoom.
+    bool imagesComplete() const;
     void setOptions(const RenderOptions& options);
     const RenderOptions& options() const { return m_options; }
     void setMessage(const QString& message); // shown instead of the tiles (error, computing)
@@ -78,6 +95,8 @@ signals:
     void zoomChanged(double zoom);
     // A cell was clicked, or the selection was moved with the arrow keys.
     void cellSelected(int channel, int y, int x);
+    // The shown tensor's summary became known (or went away with the tensor).
+    void summaryChanged();
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -100,7 +119,17 @@ private:
     int channelOfSlot(int slot) const;
     QSize contentSize() const;
     void updateScrollBars();
-    const QImage& image(int channel);
+    struct CachedImage {
+        QImage image;
+        int step = 1;
+        quint64 generation = 0; // m_generation it was rendered for
+    };
+    int wantedStep() const;
+    QList<int> visibleChannels() const;
+    bool isCurrent(int channel) const;
+    void requestMissing();
+    void onImage(quint64 tag, int key, int step, const QImage& image);
+    void trimCache();
     bool hitTest(QPoint viewportPos, int* channel, int* y, int* x) const;
     void paintOverlays(QPainter& painter, const QRect& tile, int channel);
 
@@ -112,8 +141,14 @@ private:
     bool m_composite = false;
     bool m_showNumbers = true;
     double m_zoom = 1.0;
-    QHash<int, QImage> m_cache;
-    QHash<int, ValueRange> m_ranges;
+    std::shared_ptr<const LayerSummary> m_summary;
+    ChannelImageRenderer* m_renderer;
+    quint64 m_generation = 0; // counts tensor and option changes
+    quint64 m_tag = 0;        // the renderer request in flight
+    QSet<int> m_inFlight;     // channels it renders (for m_generation at m_inFlightStep)
+    int m_inFlightStep = 0;
+    QHash<int, CachedImage> m_cache;
+    int64_t m_cacheBytes = 0;
     QPoint m_pressPos;
     QPoint m_lastDrag;
     bool m_dragging = false;

@@ -186,10 +186,7 @@ void InspectorPanel::refresh()
 
 int InspectorPanel::effectiveIndex(int layer) const
 {
-    int e = 0;
-    for (int i = 0; i < layer; ++i)
-        e += m_document->isBypassed(i) ? 0 : 1;
-    return e;
+    return m_document->effectiveIndex(layer);
 }
 
 void InspectorPanel::updateExplanation()
@@ -226,10 +223,7 @@ void InspectorPanel::updateExplanation()
             }
             // The receptive field through the layers that are not bypassed.
             try {
-                Pipeline effective;
-                for (int i = 0; i <= m_layer; ++i)
-                    if (!m_document->isBypassed(i))
-                        effective.layers.push_back(m_document->layer(i).clone());
+                const Pipeline effective = m_document->effectivePipeline(m_layer);
                 const auto field = layerscope::receptiveField(effective, m_document->input()->shape(),
                                                   static_cast<size_t>(effectiveIndex(m_layer)), Interval{m_cell.y, m_cell.y},
                                                   Interval{m_cell.x, m_cell.x}, m_cell.b);

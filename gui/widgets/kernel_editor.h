@@ -16,10 +16,14 @@ class QLabel;
 class QSpinBox;
 class QTableWidget;
 
+namespace layerscope {
+struct ConvWeights; // core/weights/conv_weights.h
+}
+
 namespace layerscope::gui {
 
 class Document;
-struct ConvWeights;
+using layerscope::ConvWeights;
 
 class KernelEditor : public QWidget {
     Q_OBJECT

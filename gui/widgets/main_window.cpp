@@ -192,6 +192,10 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     });
 
     connect(m_view, &FeatureMapView::hovered, m_hoverLabel, &QLabel::setText);
+    connect(m_view, &FeatureMapView::summaryChanged, this, [this] {
+        updateStatistics();
+        updateColorBar();
+    });
     connect(m_view, &FeatureMapView::channelActivated, this, [this](int c) {
         m_selectedChannel = c;
         updateView();
@@ -216,10 +220,13 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     connect(m_document, &Document::modifiedChanged, this, &MainWindow::updateTitle);
     connect(m_document, &Document::fileNameChanged, this, &MainWindow::updateTitle);
     connect(m_runner, &PipelineRunner::layerStatusChanged, this, [this](int index) {
-        if (index == m_runner->computingLayer() && index < m_document->layerCount())
+        if (index == m_runner->computingLayer() && index < m_document->layerCount()) {
             m_busyBar->setProgress(tr("Computing layer %1 (%2) of %3…").arg(index + 1)
                                        .arg(QString::fromStdString(m_document->layer(index).name()))
                                        .arg(m_document->layerCount()), 0);
+            m_progress->setValue(0);
+            m_progress->setFormat(tr("layer %1/%2: %p%").arg(index + 1).arg(m_document->layerCount()));
+        }
         if (index == m_current)
             updateView();
     });
@@ -242,15 +249,16 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
         }
         updateActions();
     });
-    connect(m_runner, &PipelineRunner::progressChanged, this, [this](int index, double fraction) {
-        const int n = std::max(1, m_document->layerCount());
-        m_progress->setValue(static_cast<int>(100.0 * (index + fraction) / n));
-        // The whole run's share, labelled as such: the busy bar above the view shows the layer's
-        // own (87% overall read as "layer 0: 87%" beside "layer 1: 43%" there).
+    connect(m_runner, &PipelineRunner::progressChanged, this, [this](const RunProgress& progress) {
+        // Two numbers, each labelled with what it measures: the status bar the share of this run
+        // (which starts at the first changed layer), the busy bar above the view the layer's own.
+        const int index = static_cast<int>(progress.layer);
+        const int n = m_document->layerCount();
+        m_progress->setValue(static_cast<int>(100.0 * progress.overall()));
         m_progress->setFormat(tr("%p% of the run (layer %1 of %2)").arg(index + 1).arg(n));
-        const QString name = index < m_document->layerCount() ? QString::fromStdString(m_document->layer(index).name()) : QString();
+        const QString name = index < n ? QString::fromStdString(m_document->layer(index).name()) : QString();
         m_busyBar->setProgress(tr("Computing layer %1 (%2) of %3…").arg(index + 1).arg(name).arg(n),
-                               static_cast<int>(100.0 * fraction));
+                               static_cast<int>(100.0 * progress.fraction));
     });
     connect(m_runner, &PipelineRunner::finished, this, [this] {
         updateView();
@@ -819,7 +827,9 @@ void MainWindow::updateView()
     if (tensor) {
         m_viewTitle->setText(QStringLiteral("%1  %2").arg(name, QString::fromStdString(shapeToString(tensor->shape()))));
         if (tensor != m_view->tensor())
-            m_view->setTensor(tensor, name);
+            m_view->setTensor(tensor, name, m_runner->summary(m_current));
+        else
+            m_view->setSummary(m_runner->summary(m_current));
         const TensorGeometry g = tensorGeometry(*tensor);
         {
             QSignalBlocker b1(m_batch), b2(m_channel);
@@ -833,7 +843,7 @@ void MainWindow::updateView()
         }
         const int channel = m_view->soloChannel() >= 0 ? m_view->soloChannel() : m_selectedChannel;
         const int safeChannel = channel >= 0 && channel < g.channels ? channel : -1;
-        m_statistics->setTensor(tensor, m_batch->value(), safeChannel);
+        updateStatistics();
         m_numbersModel->setTensor(tensor, m_batch->value(), std::max(0, safeChannel));
     } else {
         QString message;
@@ -858,7 +868,7 @@ void MainWindow::updateView()
         m_viewTitle->setText(name);
         m_view->setTensor(nullptr);
         m_view->setMessage(message);
-        m_statistics->setTensor(nullptr, 0, -1);
+        m_statistics->setSummary(nullptr, 0, -1);
         m_numbersModel->setTensor(nullptr, 0, 0);
     }
     updateColorBar();
@@ -867,17 +877,30 @@ void MainWindow::updateView()
         m_explain->updateOverlays();
 }
 
+void MainWindow::updateStatistics()
+{
+    const auto tensor = m_view->tensor();
+    if (!tensor) {
+        m_statistics->setSummary(nullptr, 0, -1);
+        return;
+    }
+    const int channel = m_view->soloChannel() >= 0 ? m_view->soloChannel() : m_selectedChannel;
+    const int safeChannel = channel >= 0 && channel < tensorGeometry(*tensor).channels ? channel : -1;
+    m_statistics->setSummary(m_view->summary(), m_batch->value(), safeChannel, /*pending=*/true);
+}
+
 void MainWindow::updateColorBar()
 {
     const auto tensor = m_view->tensor();
+    const auto summary = m_view->summary();
     const RenderOptions o = renderOptions();
     m_colorBar->setColormap(o.colormap);
-    if (!tensor || !tensorGeometry(*tensor).valid) {
+    if (!tensor || !summary || !tensorGeometry(*tensor).valid) {
         m_colorBar->setRange(0, 1, false);
         return;
     }
     const int channel = std::max(0, m_view->soloChannel() >= 0 ? m_view->soloChannel() : m_selectedChannel);
-    const ValueRange r = displayRange(*tensor, std::min<int>(channel, static_cast<int>(tensorGeometry(*tensor).channels) - 1), o);
+    const ValueRange r = summary->displayRange(std::min<int>(channel, static_cast<int>(tensorGeometry(*tensor).channels) - 1), o);
     m_colorBar->setRange(r.min, r.max);
     m_colorBar->setToolTip(tr("Range of channel %1 (%2)").arg(channel).arg(normalizationLabel(o.normalization)));
 }

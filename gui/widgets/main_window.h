@@ -108,6 +108,7 @@ private:
     void updateTitle();
     void updateView();
     void updateColorBar();
+    void updateStatistics();
     void populateExamples(QMenu* menu);
     void addLayer(const QString& className);
     void deleteLayer();

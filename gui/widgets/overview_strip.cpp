@@ -1,6 +1,7 @@
 #include "overview_strip.h"
 
 #include "document/document.h"
+#include "engine/channel_image_renderer.h"
 #include "engine/pipeline_runner.h"
 #include "engine/tensor_image.h"
 #include "models/layer_icons.h"
@@ -22,6 +23,13 @@ OverviewStrip::OverviewStrip(Document* document, PipelineRunner* runner, QWidget
     connect(document, &Document::contentChanged, this, &OverviewStrip::invalidate);
     connect(runner, &PipelineRunner::layerStatusChanged, this, [this] { update(); });
     setToolTip(tr("Every layer's first channels; click to select"));
+    m_renderer = new ChannelImageRenderer(this);
+    connect(m_renderer, &ChannelImageRenderer::imageReady, this, [this](quint64 tag, int key, int, const QImage& image) {
+        if (tag != m_tag || !m_inFlight.contains(key))
+            return;
+        m_thumbnails.insert(m_inFlight.take(key).get(), image);
+        update();
+    });
 }
 
 void OverviewStrip::invalidate()
@@ -34,6 +42,8 @@ void OverviewStrip::setOptions(const RenderOptions& options)
 {
     m_options = options;
     m_thumbnails.clear();
+    m_inFlight.clear();
+    m_renderer->cancel();
     update();
 }
 
@@ -68,6 +78,7 @@ void OverviewStrip::paintEvent(QPaintEvent*)
     const int frames = m_document->layerCount() + 1;
     // Drop thumbnails of tensors no longer shown.
     QHash<const void*, QImage> kept;
+    QHash<int, std::shared_ptr<const Tensor>> missing;
     for (int i = -1; i < frames - 1; ++i) {
         const QRect frame(4 + (i + 1) * (size + kFrameGap), 4, size, size);
         const QRect box = frame.adjusted(-2, -2, 2, kTextHeight);
@@ -80,16 +91,12 @@ void OverviewStrip::paintEvent(QPaintEvent*)
         QString name = i < 0 ? tr("Input") : QString::fromStdString(m_document->layer(i).name());
         QString shape;
         if (tensor) {
-            QImage& thumb = m_thumbnails[tensor.get()];
-            if (thumb.isNull()) {
-                const TensorGeometry g = tensorGeometry(*tensor);
-                RenderOptions options = m_options;
-                if (g.valid && (g.channels == 3 || g.channels == 4) && i < 0)
-                    thumb = compositeImage(*tensor, options);
-                else if (g.valid && g.channels > 0)
-                    thumb = channelImage(*tensor, 0, options);
-            }
-            kept.insert(tensor.get(), thumb);
+            // A null thumbnail is a finished answer too (a tensor no picture can show).
+            const QImage thumb = m_thumbnails.value(tensor.get());
+            if (m_thumbnails.contains(tensor.get()))
+                kept.insert(tensor.get(), thumb);
+            else
+                missing.insert(i, tensor);
             shape = QString::fromStdString(shapeToString(tensor->shape()));
             if (!thumb.isNull()) {
                 const QSize scaled = thumb.size().scaled(frame.size(), Qt::KeepAspectRatio);
@@ -98,7 +105,9 @@ void OverviewStrip::paintEvent(QPaintEvent*)
                 p.drawImage(target, thumb);
                 if (m_regions.contains(i)) {
                     const QRect cells = m_regions.value(i);
-                    const double sx = double(target.width()) / thumb.width(), sy = double(target.height()) / thumb.height();
+                    // Regions are in cells; the thumbnail may be subsampled.
+                    const TensorGeometry g = tensorGeometry(*tensor);
+                    const double sx = double(target.width()) / g.width, sy = double(target.height()) / g.height;
                     const QRectF region(target.left() + cells.x() * sx, target.top() + cells.y() * sy,
                                         std::max(2.0, cells.width() * sx), std::max(2.0, cells.height() * sy));
                     p.setBrush(Qt::NoBrush);
@@ -120,8 +129,37 @@ void OverviewStrip::paintEvent(QPaintEvent*)
                    p.fontMetrics().elidedText(name, Qt::ElideRight, frame.width()) + "\n" + shape);
     }
     m_thumbnails = kept;
+    requestThumbnails(missing);
     if (minimumWidth() != 4 + frames * (size + kFrameGap))
         setMinimumWidth(4 + frames * (size + kFrameGap));
+}
+
+void OverviewStrip::requestThumbnails(const QHash<int, std::shared_ptr<const Tensor>>& missing)
+{
+    bool covered = true;
+    for (auto it = missing.begin(); it != missing.end() && covered; ++it)
+        covered = m_inFlight.value(it.key()) == it.value();
+    if (covered)
+        return;
+    std::vector<ChannelImageRenderer::Job> jobs;
+    m_inFlight.clear();
+    for (auto it = missing.begin(); it != missing.end(); ++it) {
+        const TensorGeometry g = tensorGeometry(*it.value());
+        if (!g.valid) {
+            m_thumbnails.insert(it.value().get(), QImage());
+            continue;
+        }
+        // About 256 pixels on the long side: more than a frame shows, a tiny fraction of the map.
+        int step = 1;
+        while (std::max(g.height, g.width) / (step * 2) >= 256)
+            step *= 2;
+        const bool composite = it.key() < 0 && (g.channels == 3 || g.channels == 4);
+        jobs.push_back({it.value(), m_runner->summary(it.key()),
+                        composite ? ChannelImageRenderer::kComposite : 0, step, it.key()});
+        m_inFlight.insert(it.key(), it.value());
+    }
+    if (!jobs.empty())
+        m_tag = m_renderer->request(m_options, std::move(jobs));
 }
 
 void OverviewStrip::mousePressEvent(QMouseEvent* event)

@@ -35,51 +35,6 @@ void HistogramWidget::paintEvent(QPaintEvent*)
     }
 }
 
-TensorStatistics computeStatistics(const Tensor& t, int batch, int channel, int binCount)
-{
-    TensorStatistics s;
-    const TensorGeometry g = tensorGeometry(t);
-    if (!g.valid || g.batch == 0)
-        return s;
-    batch = std::clamp<int>(batch, 0, static_cast<int>(g.batch) - 1);
-    const int64_t plane = g.height * g.width * g.channels;
-    const float* base = t.data() + batch * plane;
-    const int64_t c0 = channel < 0 ? 0 : channel, c1 = channel < 0 ? g.channels : channel + 1;
-    double sum = 0, sum2 = 0;
-    s.min = INFINITY;
-    s.max = -INFINITY;
-    for (int64_t i = 0; i < g.height * g.width; ++i)
-        for (int64_t c = c0; c < c1; ++c) {
-            const float v = base[i * g.channels + c];
-            if (!std::isfinite(v)) {
-                ++s.nonFinite;
-                continue;
-            }
-            ++s.count;
-            sum += v;
-            sum2 += double(v) * v;
-            s.min = std::min(s.min, double(v));
-            s.max = std::max(s.max, double(v));
-        }
-    if (s.count == 0) {
-        s.min = s.max = 0;
-        return s;
-    }
-    s.mean = sum / s.count;
-    s.stddev = std::sqrt(std::max(0.0, sum2 / s.count - s.mean * s.mean));
-    s.bins.assign(static_cast<size_t>(binCount), 0);
-    const double span = s.max - s.min;
-    for (int64_t i = 0; i < g.height * g.width; ++i)
-        for (int64_t c = c0; c < c1; ++c) {
-            const float v = base[i * g.channels + c];
-            if (!std::isfinite(v))
-                continue;
-            int bin = span > 0 ? static_cast<int>((v - s.min) / span * binCount) : 0;
-            ++s.bins[static_cast<size_t>(std::clamp(bin, 0, binCount - 1))];
-        }
-    return s;
-}
-
 StatisticsPanel::StatisticsPanel(QWidget* parent) : QWidget(parent)
 {
     auto* layout = new QVBoxLayout(this);
@@ -93,15 +48,19 @@ StatisticsPanel::StatisticsPanel(QWidget* parent) : QWidget(parent)
     layout->addWidget(m_values);
 }
 
-void StatisticsPanel::setTensor(std::shared_ptr<const Tensor> tensor, int batch, int channel)
+void StatisticsPanel::setSummary(const std::shared_ptr<const LayerSummary>& summary, int batch, int channel,
+                                 bool pending)
 {
-    if (!tensor) {
-        m_title->setText(tr("No data"));
+    if (!summary) {
+        m_title->setText(pending ? tr("Computing statistics…") : tr("No data"));
         m_histogram->setBins({});
         m_values->clear();
         return;
     }
-    const TensorStatistics s = computeStatistics(*tensor, batch, channel);
+    const ImageGeometry& g = summary->geometry();
+    batch = std::clamp<int>(batch, 0, static_cast<int>(g.batch) - 1);
+    channel = channel < g.channels ? channel : -1;
+    const TensorStatistics& s = channel < 0 ? summary->item(batch) : summary->channel(batch, channel);
     m_title->setText(channel < 0 ? tr("Whole layer (batch %1)").arg(batch)
                                  : tr("Channel %1 (batch %2)").arg(channel).arg(batch));
     m_histogram->setBins(s.bins);

@@ -1,8 +1,9 @@
 #pragma once
 // Statistics of the selected channel (or the whole layer): a histogram (64 bins over the finite
-// range) with min, max, mean, standard deviation and the NaN/Inf count.
+// range) with min, max, mean, standard deviation and the NaN/Inf count. Only displays: the
+// numbers are the tensor's LayerSummary (core), computed on the worker.
 
-#include "core/tensor.h"
+#include "core/render/layer_summary.h"
 
 #include <QWidget>
 
@@ -27,19 +28,14 @@ private:
     std::vector<int64_t> m_bins;
 };
 
-struct TensorStatistics {
-    double min = 0, max = 0, mean = 0, stddev = 0;
-    int64_t count = 0, nonFinite = 0;
-    std::vector<int64_t> bins;
-};
-// Over one channel (c ≥ 0) or all channels (c = -1) of batch item b.
-TensorStatistics computeStatistics(const Tensor& tensor, int batch, int channel, int binCount = 64);
-
 class StatisticsPanel : public QWidget {
     Q_OBJECT
 public:
     explicit StatisticsPanel(QWidget* parent = nullptr);
-    void setTensor(std::shared_ptr<const Tensor> tensor, int batch, int channel);
+    // Channel `channel` (-1: the whole layer) of item `batch`; a null summary shows "computing"
+    // when `pending`, else "No data".
+    void setSummary(const std::shared_ptr<const LayerSummary>& summary, int batch, int channel,
+                    bool pending = false);
     QString summaryText() const;
 
 private:

@@ -544,7 +544,12 @@ private slots:
                             R"([{"class_name": "AveragePooling2D", "config": {"name": "a"}},
                                 {"class_name": "AveragePooling2D", "config": {"name": "b"}}])");
         QVERIFY(waitIdle(*w));
-        emit w->runner()->progressChanged(1, 0.5); // layer 2 of 2 half done: 75% of the run
+        RunProgress progress;
+        progress.layer = 1;
+        progress.first = 0;
+        progress.layerCount = 2;
+        progress.fraction = 0.5;
+        emit w->runner()->progressChanged(progress); // layer 2 of 2 half done: 75% of the run
         auto* overall = w->statusBar()->findChild<QProgressBar*>();
         QVERIFY(overall);
         QCOMPARE(overall->text(), QStringLiteral("75% of the run (layer 2 of 2)"));
