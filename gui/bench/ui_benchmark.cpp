@@ -144,7 +144,9 @@ private:
     qint64 m_last = 0, m_longest = 0;
 };
 
-// Remembers which tensor the feature-map view held at each paint of its viewport.
+// Remembers which tensor the feature-map view held at each paint of its viewport in which every
+// visible tile had its final picture (pictures are rendered on the worker and arrive after the
+// tensor: a paint with placeholders does not count).
 class PaintWatcher : public QObject {
 public:
     PaintWatcher(FeatureMapView* view, QObject* parent) : QObject(parent), m_view(view)
@@ -156,7 +158,7 @@ public:
     void reset() { m_painted.clear(); }
     bool eventFilter(QObject* watched, QEvent* event) override
     {
-        if (event->type() == QEvent::Paint)
+        if (event->type() == QEvent::Paint && m_view->imagesComplete())
             m_painted.insert(m_view->tensor().get());
         return QObject::eventFilter(watched, event);
     }
