@@ -12,7 +12,6 @@
 #include "models/layer_stack_model.h"
 #include "models/tensor_table_model.h"
 #include "widgets/action_icons.h"
-#include "widgets/color_bar.h"
 #include "widgets/explain_controller.h"
 #include "widgets/export_controller.h"
 #include "widgets/feature_map_view.h"
@@ -26,6 +25,7 @@
 #include "widgets/run_busy_bar.h"
 #include "widgets/shape_chain_panel.h"
 #include "widgets/statistics_panel.h"
+#include "widgets/view_bar.h"
 
 #include "cli/cli.h"
 #include "core/default_pipeline.h"
@@ -147,7 +147,8 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     auto* central = new QWidget(this);
     auto* centralLayout = new QVBoxLayout(central);
     centralLayout->setContentsMargins(2, 2, 2, 2);
-    createViewBar(central, centralLayout);
+    m_viewBar = new ViewBar(central);
+    centralLayout->addWidget(m_viewBar);
     m_centerTabs = new QTabWidget(central);
     m_view = new FeatureMapView(m_centerTabs);
     m_numbersModel = new TensorTableModel(this);
@@ -196,14 +197,27 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
         updateStatistics();
         updateColorBar();
     });
+    connect(m_viewBar, &ViewBar::optionsChanged, this, [this](const RenderOptions& o) {
+        m_view->setOptions(o);
+        m_overview->setOptions(o);
+        updateView();
+    });
+    connect(m_viewBar, &ViewBar::soloChannelChanged, this, [this](int c) {
+        m_view->setSoloChannel(c);
+        m_selectedChannel = c;
+        updateView();
+    });
+    connect(m_viewBar, &ViewBar::compositeToggled, this, [this](bool on) {
+        m_view->setComposite(on);
+        updateView();
+    });
     connect(m_view, &FeatureMapView::channelActivated, this, [this](int c) {
         m_selectedChannel = c;
         updateView();
     });
     connect(m_view, &FeatureMapView::soloChannelChanged, this, [this](int c) {
         m_selectedChannel = c;
-        QSignalBlocker b(m_channel);
-        m_channel->setValue(c);
+        m_viewBar->setSoloChannel(c);
         updateView();
     });
 
@@ -289,112 +303,14 @@ QAction* MainWindow::action(const QString& name) const
     return m_actions.value(name);
 }
 
-void MainWindow::createViewBar(QWidget* parent, QVBoxLayout* layout)
-{
-    auto* bar = new QHBoxLayout;
-    m_viewTitle = new QLabel(parent);
-    QFont f = m_viewTitle->font();
-    f.setBold(true);
-    m_viewTitle->setFont(f);
-    // A long layer name must not widen the window past the screen: the title is elided instead.
-    m_viewTitle->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-    bar->addWidget(m_viewTitle);
-    bar->addStretch(1);
-    auto* bar2 = new QHBoxLayout;
-    bar2->addWidget(new QLabel(tr("Colormap"), parent));
-    m_colormap = new QComboBox(parent);
-    for (Colormap c : {Colormap::Gray, Colormap::Viridis, Colormap::Magma, Colormap::Diverging})
-        m_colormap->addItem(colormapLabel(c), static_cast<int>(c));
-    bar2->addWidget(m_colormap);
-    bar2->addWidget(new QLabel(tr("Normalise"), parent));
-    // The combos may shrink below their longest entry (the popup still shows it whole).
-    m_colormap->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    m_colormap->setMinimumContentsLength(7);
-    m_normalization = new QComboBox(parent);
-    m_normalization->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    m_normalization->setMinimumContentsLength(10);
-    for (Normalization n : {Normalization::PerChannel, Normalization::PerLayer, Normalization::FixedRange})
-        m_normalization->addItem(normalizationLabel(n), static_cast<int>(n));
-    bar2->addWidget(m_normalization);
-    m_fixedMin = new QDoubleSpinBox(parent);
-    m_fixedMax = new QDoubleSpinBox(parent);
-    for (QDoubleSpinBox* s : {m_fixedMin, m_fixedMax}) {
-        s->setRange(-1e9, 1e9);
-        s->setDecimals(3);
-        s->setEnabled(false);
-        // Narrower than the ±1e9 range's size hint, so the view bar fits a 1280-pixel screen.
-        s->setMinimumWidth(70);
-        s->setMaximumWidth(90);
-        bar2->addWidget(s);
-    }
-    m_fixedMin->setValue(0);
-    m_fixedMax->setValue(255);
-    m_fixedMin->setToolTip(tr("fixed range minimum"));
-    m_fixedMax->setToolTip(tr("fixed range maximum"));
-    m_colorBar = new ColorBar(parent);
-    bar2->addWidget(m_colorBar, 1);
-    bar->addWidget(new QLabel(tr("Batch"), parent));
-    m_batch = new QSpinBox(parent);
-    m_batch->setRange(0, 0);
-    bar->addWidget(m_batch);
-    bar->addWidget(new QLabel(tr("Channel"), parent));
-    m_channel = new QSpinBox(parent);
-    m_channel->setRange(-1, 0);
-    m_channel->setSpecialValueText(tr("all"));
-    m_channel->setValue(-1);
-    m_channel->setToolTip(tr("Show one channel large (all: the grid)"));
-    bar->addWidget(m_channel);
-    m_compositeButton = new QToolButton(parent);
-    m_compositeButton->setText(tr("RGB"));
-    m_compositeButton->setCheckable(true);
-    m_compositeButton->setToolTip(tr("RGB composite of channels 0..2 (3 or 4 channels)"));
-    bar->addWidget(m_compositeButton);
-    layout->addLayout(bar);
-    layout->addLayout(bar2);
-
-    auto optionsChanged = [this] {
-        const bool fixed = m_normalization->currentData().toInt() == static_cast<int>(Normalization::FixedRange);
-        m_fixedMin->setEnabled(fixed);
-        m_fixedMax->setEnabled(fixed);
-        const RenderOptions o = renderOptions();
-        m_view->setOptions(o);
-        m_overview->setOptions(o);
-        updateView();
-    };
-    connect(m_colormap, &QComboBox::currentIndexChanged, this, optionsChanged);
-    connect(m_normalization, &QComboBox::currentIndexChanged, this, optionsChanged);
-    connect(m_fixedMin, &QDoubleSpinBox::valueChanged, this, optionsChanged);
-    connect(m_fixedMax, &QDoubleSpinBox::valueChanged, this, optionsChanged);
-    connect(m_batch, &QSpinBox::valueChanged, this, optionsChanged);
-    connect(m_channel, &QSpinBox::valueChanged, this, [this](int c) {
-        m_view->setSoloChannel(c);
-        m_selectedChannel = c;
-        updateView();
-    });
-    connect(m_compositeButton, &QToolButton::toggled, this, [this](bool on) {
-        m_view->setComposite(on);
-        updateView();
-    });
-}
-
 RenderOptions MainWindow::renderOptions() const
 {
-    RenderOptions o;
-    o.colormap = static_cast<Colormap>(m_colormap->currentData().toInt());
-    o.normalization = static_cast<Normalization>(m_normalization->currentData().toInt());
-    o.fixedMin = static_cast<float>(m_fixedMin->value());
-    o.fixedMax = static_cast<float>(m_fixedMax->value());
-    o.batchIndex = m_batch->value();
-    return o;
+    return m_viewBar->renderOptions();
 }
 
 void MainWindow::setRenderOptions(const RenderOptions& o)
 {
-    m_colormap->setCurrentIndex(m_colormap->findData(static_cast<int>(o.colormap)));
-    m_normalization->setCurrentIndex(m_normalization->findData(static_cast<int>(o.normalization)));
-    m_fixedMin->setValue(o.fixedMin);
-    m_fixedMax->setValue(o.fixedMax);
-    m_batch->setValue(o.batchIndex);
+    m_viewBar->setRenderOptions(o);
 }
 
 void MainWindow::createDocks()
@@ -632,8 +548,7 @@ void MainWindow::createActions()
     connect(make("zoomOut", tr("Zoom &Out"), QKeySequence::ZoomOut), &QAction::triggered, m_view, &FeatureMapView::zoomOut);
     connect(make("zoomFit", tr("Zoom to &Fit"), QKeySequence(tr("Ctrl+0"))), &QAction::triggered, m_view, &FeatureMapView::zoomToFit);
     connect(make("allChannels", tr("&All Channels"), QKeySequence(tr("Ctrl+G"))), &QAction::triggered, this, [this] {
-        m_compositeButton->setChecked(false);
-        m_channel->setValue(-1);
+        m_viewBar->showAllChannels();
     });
     QAction* numbers = make("showNumbers", tr("Show &Numbers in Cells"));
     numbers->setCheckable(true);
@@ -764,7 +679,7 @@ void MainWindow::updateActions()
         action(n)->setEnabled(output);
     action("exportComposite")->setEnabled(output && m_view->canComposite());
     action("cancel")->setEnabled(m_runner->isBusy());
-    m_compositeButton->setEnabled(m_view->canComposite());
+    m_viewBar->setCompositeAvailable(m_view->canComposite());
 }
 
 void MainWindow::updateTitle()
@@ -819,32 +734,24 @@ void MainWindow::updateView()
         && (m_runner->info(m_current).status == LayerStatus::Pending
             || m_runner->info(m_current).status == LayerStatus::Computing);
     if (recomputing) {
-        m_viewTitle->setText(tr("%1  (recomputing…)").arg(name));
+        m_viewBar->setTitle(tr("%1  (recomputing…)").arg(name));
         updateActions();
         return;
     }
     m_shownLayer = tensor ? m_current : -2;
     if (tensor) {
-        m_viewTitle->setText(QStringLiteral("%1  %2").arg(name, QString::fromStdString(shapeToString(tensor->shape()))));
+        m_viewBar->setTitle(QStringLiteral("%1  %2").arg(name, QString::fromStdString(shapeToString(tensor->shape()))));
         if (tensor != m_view->tensor())
             m_view->setTensor(tensor, name, m_runner->summary(m_current));
         else
             m_view->setSummary(m_runner->summary(m_current));
         const TensorGeometry g = tensorGeometry(*tensor);
-        {
-            QSignalBlocker b1(m_batch), b2(m_channel);
-            m_batch->setRange(0, std::max<int>(0, static_cast<int>(g.batch) - 1));
-            m_channel->setRange(-1, std::max<int>(0, static_cast<int>(g.channels) - 1));
-            m_channel->setValue(m_view->soloChannel());
-        }
-        {
-            QSignalBlocker b(m_compositeButton);
-            m_compositeButton->setChecked(m_view->isComposite());
-        }
+        m_viewBar->setTensorLayout(static_cast<int>(g.batch), static_cast<int>(g.channels), m_view->soloChannel(),
+                                   m_view->isComposite());
         const int channel = m_view->soloChannel() >= 0 ? m_view->soloChannel() : m_selectedChannel;
         const int safeChannel = channel >= 0 && channel < g.channels ? channel : -1;
         updateStatistics();
-        m_numbersModel->setTensor(tensor, m_batch->value(), std::max(0, safeChannel));
+        m_numbersModel->setTensor(tensor, m_viewBar->batch(), std::max(0, safeChannel));
     } else {
         QString message;
         if (m_current < 0) {
@@ -865,7 +772,7 @@ void MainWindow::updateView()
         } else {
             message = tr("Computing…");
         }
-        m_viewTitle->setText(name);
+        m_viewBar->setTitle(name);
         m_view->setTensor(nullptr);
         m_view->setMessage(message);
         m_statistics->setSummary(nullptr, 0, -1);
@@ -886,23 +793,20 @@ void MainWindow::updateStatistics()
     }
     const int channel = m_view->soloChannel() >= 0 ? m_view->soloChannel() : m_selectedChannel;
     const int safeChannel = channel >= 0 && channel < tensorGeometry(*tensor).channels ? channel : -1;
-    m_statistics->setSummary(m_view->summary(), m_batch->value(), safeChannel, /*pending=*/true);
+    m_statistics->setSummary(m_view->summary(), m_viewBar->batch(), safeChannel, /*pending=*/true);
 }
 
 void MainWindow::updateColorBar()
 {
     const auto tensor = m_view->tensor();
     const auto summary = m_view->summary();
-    const RenderOptions o = renderOptions();
-    m_colorBar->setColormap(o.colormap);
     if (!tensor || !summary || !tensorGeometry(*tensor).valid) {
-        m_colorBar->setRange(0, 1, false);
+        m_viewBar->showRange(std::nullopt, 0);
         return;
     }
     const int channel = std::max(0, m_view->soloChannel() >= 0 ? m_view->soloChannel() : m_selectedChannel);
-    const ValueRange r = summary->displayRange(std::min<int>(channel, static_cast<int>(tensorGeometry(*tensor).channels) - 1), o);
-    m_colorBar->setRange(r.min, r.max);
-    m_colorBar->setToolTip(tr("Range of channel %1 (%2)").arg(channel).arg(normalizationLabel(o.normalization)));
+    const int shown = std::min<int>(channel, static_cast<int>(tensorGeometry(*tensor).channels) - 1);
+    m_viewBar->showRange(summary->displayRange(shown, renderOptions()), channel);
 }
 
 void MainWindow::addLayer(const QString& className)

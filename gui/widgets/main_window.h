@@ -12,14 +12,11 @@
 #include <QPointer>
 
 class QAction;
-class QComboBox;
 class QDockWidget;
-class QDoubleSpinBox;
 class QLabel;
 class QListView;
 class QMenu;
 class QProgressBar;
-class QSpinBox;
 class QTableView;
 class QTabWidget;
 class QTimer;
@@ -29,7 +26,6 @@ class QToolButton;
 namespace layerscope::gui {
 
 class Autosave;
-class ColorBar;
 class Document;
 class ExplainController;
 class ExportController;
@@ -45,6 +41,7 @@ class RunBusyBar;
 class ShapeChainPanel;
 class StatisticsPanel;
 class TensorTableModel;
+class ViewBar;
 struct InputSpec;
 
 // How to answer "restore the autosaved session?" at start-up (Yes/No: no dialog, for tests).
@@ -103,7 +100,6 @@ protected:
 private:
     void createActions();
     void createDocks();
-    void createViewBar(QWidget* parent, QVBoxLayout* layout);
     void updateActions();
     void updateTitle();
     void updateView();
@@ -144,16 +140,8 @@ private:
     ShapeChainPanel* m_chain = nullptr;
     ExplainController* m_explain = nullptr;
     ExportController* m_exports = nullptr;
-    ColorBar* m_colorBar = nullptr;
     QTabWidget* m_centerTabs = nullptr;
-    QComboBox* m_colormap = nullptr;
-    QComboBox* m_normalization = nullptr;
-    QDoubleSpinBox* m_fixedMin = nullptr;
-    QDoubleSpinBox* m_fixedMax = nullptr;
-    QSpinBox* m_batch = nullptr;
-    QSpinBox* m_channel = nullptr;
-    QToolButton* m_compositeButton = nullptr;
-    QLabel* m_viewTitle = nullptr;
+    ViewBar* m_viewBar = nullptr;
     QLabel* m_hoverLabel = nullptr;
     QLabel* m_runLabel = nullptr;
     QProgressBar* m_progress = nullptr;
