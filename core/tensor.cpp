@@ -1,6 +1,9 @@
 #include "tensor.h"
 
+#include "background_priority.h"
+
 #include <cassert>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
@@ -8,6 +11,8 @@
 #include <new>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
+#include <vector>
 
 namespace layerscope {
 
@@ -73,6 +78,59 @@ int64_t elementCount(const Shape& shape)
 
 namespace {
 
+// Frees very large buffers on a thread of its own. Handing a multi-gigabyte buffer back to the
+// kernel (munmap, freeing every page) takes 100–200 ms, and the thread that drops the last
+// reference to a layer output is often the app's UI thread (a newer run replaced the output it
+// was showing): it must not stall for that. Small buffers are freed where they die.
+class BufferReaper {
+public:
+    static constexpr size_t kMinBytes = size_t{64} << 20;
+    static BufferReaper& instance()
+    {
+        static BufferReaper* reaper = new BufferReaper; // never destroyed: tensors may die after main
+        return *reaper;
+    }
+    void release(void* p)
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            m_queue.push_back(p);
+        }
+        m_wake.notify_one();
+    }
+
+private:
+    BufferReaper()
+    {
+        std::thread([this] { run(); }).detach();
+    }
+    [[noreturn]] void run()
+    {
+        lowerThreadPriority(/*openMpTeam=*/false);
+        for (;;) {
+            std::vector<void*> batch;
+            {
+                std::unique_lock lock(m_mutex);
+                m_wake.wait(lock, [this] { return !m_queue.empty(); });
+                batch.swap(m_queue);
+            }
+            for (void* p : batch)
+                std::free(p);
+        }
+    }
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::vector<void*> m_queue;
+};
+
+void freeBuffer(void* p, size_t bytes)
+{
+    if (bytes >= BufferReaper::kMinBytes)
+        BufferReaper::instance().release(p);
+    else
+        std::free(p);
+}
+
 // Recently freed large buffers, kept for reuse. A fresh 256 MiB buffer comes from mmap and costs
 // ~100 ms of page faults on first touch — more than most kernels take to fill it — and the app
 // re-runs layers with the same shapes on every edit, so handing back an already-touched buffer of
@@ -107,7 +165,7 @@ public:
         if (bytes > kMaxTotal)
             return false;
         while (!m_free.empty() && (m_free.size() >= kMaxCount || m_total + bytes > kMaxTotal)) {
-            std::free(m_free.front().second); // oldest first
+            freeBuffer(m_free.front().second, m_free.front().first); // oldest first
             m_total -= m_free.front().first;
             m_free.erase(m_free.begin());
         }
@@ -139,7 +197,7 @@ private:
 void TensorBufferDelete::operator()(float* p) const
 {
     if (p && !BufferPool::instance().give(p, bytes))
-        std::free(p);
+        freeBuffer(p, bytes);
 }
 
 std::unique_ptr<float[], Tensor::AlignedDelete> Tensor::allocate(int64_t count)

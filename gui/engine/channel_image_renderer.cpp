@@ -2,6 +2,7 @@
 
 #include "tensor_image.h"
 
+#include "core/background_priority.h"
 #include "core/errors.h"
 #include "core/render/channel_image.h"
 
@@ -92,6 +93,7 @@ bool ChannelImageRenderer::waitForIdle(int timeoutMs)
 void ChannelImageRenderer::work(ChannelImageRenderer* renderer, std::shared_ptr<const Request> request)
 {
     const quint64 tag = request->tag;
+    lowerThreadPriority(/*openMpTeam=*/false);
     ExecContext context;
     context.stop = request->stop;
     // The summary of a tensor is computed at most once per request, for its first job.

@@ -3,6 +3,7 @@
 #include "document/document.h"
 #include "document/layer_json.h"
 
+#include "core/background_priority.h"
 #include "core/errors.h"
 
 #include <QDeadlineTimer>
@@ -239,6 +240,7 @@ void PipelineRunner::run()
 void PipelineRunner::work(PipelineRunner* runner, std::shared_ptr<Request> request)
 {
     const quint64 gen = request->generation;
+    lowerThreadPriority(/*openMpTeam=*/true);
     ExecContext context;
     context.stop = request->stop;
     context.memoryBudgetBytes = request->memoryBudget;
