@@ -34,16 +34,18 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: layerscope bench-ui --image IMG --pipeline P.json [--edits N]\n"
-    "                           [--normalise channel|layer|fixed] [--json]\n"
+    "                           [--normalise channel|layer|fixed] [--json] [--trace-slow MS]\n"
     "Opens the real main window (offscreen without a display), applies N edits to the first\n"
     "layer's first integer parameter as the properties editor does, and reports edit-to-pixels\n"
-    "latency, the longest UI event-loop stall and the peak resident memory.\n";
+    "latency, the longest UI event-loop stall and the peak resident memory. --trace-slow MS\n"
+    "prints every event the UI thread took MS or more to handle, with its receiver (to stderr).\n";
 
 struct Options {
     QString image, pipeline;
     int edits = 20;
     Normalization normalization = Normalization::PerChannel;
     bool json = false;
+    int traceSlowMs = 0; // 0: off
 };
 
 struct UsageError {
@@ -81,6 +83,13 @@ Options parseOptions(int argc, char** argv)
                 options.normalization = Normalization::FixedRange;
             else
                 throw UsageError{"--normalise must be channel, layer or fixed, not '" + mode + "'"};
+        } else if (arg == "--trace-slow") {
+            const std::string text = value(i);
+            char* end = nullptr;
+            const long ms = std::strtol(text.c_str(), &end, 10);
+            if (*end != '\0' || ms < 1 || ms > 60000)
+                throw UsageError{"--trace-slow must be a number of milliseconds from 1 to 60000, not '" + text + "'"};
+            options.traceSlowMs = static_cast<int>(ms);
         } else if (arg == "--json") {
             options.json = true;
         } else if (arg == "--help" || arg == "-h") {
@@ -144,6 +153,36 @@ private:
     qint64 m_last = 0, m_longest = 0;
 };
 
+// The application, timing every event it delivers when asked to: an event that keeps the UI
+// thread for `slowMs` or more is printed with its type and receiver (and the receiver's parents),
+// which names the widget or timer behind a stall.
+class TracingApplication : public QApplication {
+public:
+    TracingApplication(int& argc, char** argv, int slowMs) : QApplication(argc, argv), m_slowMs(slowMs) {}
+    bool notify(QObject* receiver, QEvent* event) override
+    {
+        if (m_slowMs <= 0)
+            return QApplication::notify(receiver, event);
+        const int type = static_cast<int>(event->type()); // the event may not outlive delivery
+        QElapsedTimer clock;
+        clock.start();
+        const bool handled = QApplication::notify(receiver, event);
+        if (clock.elapsed() >= m_slowMs) {
+            QString chain = QString::fromLatin1(receiver->metaObject()->className());
+            for (QObject* parent = receiver->parent(); parent; parent = parent->parent())
+                chain += QStringLiteral(" < %1").arg(parent->objectName().isEmpty()
+                                                         ? QString::fromLatin1(parent->metaObject()->className())
+                                                         : parent->objectName());
+            std::fprintf(stderr, "slow event: %lld ms, type %d, %s\n", static_cast<long long>(clock.elapsed()), type,
+                         qPrintable(chain));
+        }
+        return handled;
+    }
+
+private:
+    int m_slowMs;
+};
+
 // Remembers which tensor the feature-map view held at each paint of its viewport in which every
 // visible tile had its final picture (pictures are rendered on the worker and arrive after the
 // tensor: a paint with placeholders does not count).
@@ -195,7 +234,7 @@ int run(const Options& options, int argc, char** argv)
 {
     if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY") && !std::getenv("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
-    QApplication app(argc, argv);
+    TracingApplication app(argc, argv, options.traceSlowMs);
     setUpApplication();
     MainWindowOptions windowOptions;
     windowOptions.useSettings = false;

@@ -12,8 +12,12 @@ ShapeChainPanel::ShapeChainPanel(Document* document, QWidget* parent)
 {
     setColumnCount(3);
     setHeaderLabels({tr("Layer / axis"), tr("Shape / size"), tr("Arithmetic")});
-    header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
-    header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    // Fixed starting widths the user can drag, not ResizeToContents: that re-measures every item's
+    // text on each refresh, which took 140-200 ms of the UI thread per edit with a large input.
+    header()->setSectionResizeMode(0, QHeaderView::Interactive);
+    header()->setSectionResizeMode(1, QHeaderView::Interactive);
+    header()->resizeSection(0, fontMetrics().horizontalAdvance(QStringLiteral("average_pooling2d_12  (AveragePooling2D)")) + 48);
+    header()->resizeSection(1, fontMetrics().horizontalAdvance(QStringLiteral("1×4000×3000×64")) + 24);
     header()->setStretchLastSection(true);
     setRootIsDecorated(true);
     setUniformRowHeights(true);
@@ -34,11 +38,18 @@ void ShapeChainPanel::refresh()
             i = i->parent();
         return i->data(0, Qt::UserRole).toInt();
     }() : -2;
-    clear();
+    // The new rows are built detached, then either copied into the existing rows (same layout:
+    // the usual case of a parameter edit) or swapped in. Re-creating every row on each edit made
+    // the view lay out and repaint itself, and its scroll bar, from scratch (80-200 ms of the UI
+    // thread per edit beside a large computation).
+    QList<QTreeWidgetItem*> rows;
+    std::vector<bool> expanded;
     const ShapeChain& chain = m_document->shapeChain();
-    auto* input = new QTreeWidgetItem(this, {tr("Input"), chain.hasInput
+    auto* input = new QTreeWidgetItem(QStringList{tr("Input"), chain.hasInput
         ? QString::fromStdString(shapeToString(chain.input)) : tr("none"),
         chain.hasInput ? m_document->inputSpec().describe() : m_document->inputError()});
+    rows.append(input);
+    expanded.push_back(false);
     input->setIcon(0, layerIcon("Input"));
     input->setData(0, Qt::UserRole, -1);
     if (!chain.hasInput)
@@ -56,9 +67,10 @@ void ShapeChainPanel::refresh()
             detail = e.error;
         else if (e.blocked)
             detail = tr("not computed: an earlier layer failed");
-        auto* item = new QTreeWidgetItem(this, {QStringLiteral("%1  (%2)").arg(QString::fromStdString(layer.name()),
-                                                  QString::fromStdString(layer.className())),
-                                                shape, detail});
+        auto* item = new QTreeWidgetItem(QStringList{QStringLiteral("%1  (%2)").arg(QString::fromStdString(layer.name()),
+                                                                                    QString::fromStdString(layer.className())),
+                                                     shape, detail});
+        rows.append(item);
         item->setIcon(0, layerIcon(QString::fromStdString(layer.className())));
         item->setData(0, Qt::UserRole, i);
         item->setToolTip(2, detail);
@@ -81,9 +93,56 @@ void ShapeChainPanel::refresh()
             if (!axis.rule.empty() && axis.rule != axis.arithmetic)
                 child->setText(2, QStringLiteral("%1      [%2]").arg(arithmetic, QString::fromStdString(axis.rule)));
         }
-        item->setExpanded(e.ok && !e.bypassed);
-        if (i == current)
-            setCurrentItem(item);
+        expanded.push_back(e.ok && !e.bypassed);
+    }
+    replaceRows(rows, expanded, current);
+}
+
+namespace {
+
+bool sameLayout(const QTreeWidgetItem* a, const QTreeWidgetItem* b)
+{
+    if (a->childCount() != b->childCount())
+        return false;
+    for (int i = 0; i < a->childCount(); ++i)
+        if (!sameLayout(a->child(i), b->child(i)))
+            return false;
+    return true;
+}
+
+// Texts, tooltips, colours, fonts, icons and data of `from` (and its children) onto `to`.
+void copyContent(const QTreeWidgetItem* from, QTreeWidgetItem* to)
+{
+    for (int c = 0; c < from->columnCount(); ++c)
+        for (int role : {int(Qt::DisplayRole), int(Qt::ToolTipRole), int(Qt::ForegroundRole), int(Qt::FontRole),
+                         int(Qt::DecorationRole), int(Qt::UserRole)})
+            if (to->data(c, role) != from->data(c, role))
+                to->setData(c, role, from->data(c, role));
+    for (int i = 0; i < from->childCount(); ++i)
+        copyContent(from->child(i), to->child(i));
+}
+
+} // namespace
+
+void ShapeChainPanel::replaceRows(const QList<QTreeWidgetItem*>& rows, const std::vector<bool>& expanded, int current)
+{
+    bool same = topLevelItemCount() == rows.size();
+    for (int i = 0; same && i < rows.size(); ++i)
+        same = sameLayout(topLevelItem(i), rows[i]);
+    if (same) {
+        for (int i = 0; i < rows.size(); ++i)
+            copyContent(rows[i], topLevelItem(i));
+        qDeleteAll(rows);
+    } else {
+        clear();
+        addTopLevelItems(rows);
+    }
+    for (int i = 0; i < topLevelItemCount(); ++i) {
+        QTreeWidgetItem* row = topLevelItem(i);
+        if (row->isExpanded() != expanded[static_cast<size_t>(i)])
+            row->setExpanded(expanded[static_cast<size_t>(i)]);
+        if (row->data(0, Qt::UserRole).toInt() == current && current >= 0)
+            setCurrentItem(row);
     }
 }
 

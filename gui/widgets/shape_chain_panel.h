@@ -5,6 +5,8 @@
 
 #include <QTreeWidget>
 
+#include <vector>
+
 namespace layerscope::gui {
 
 class Document;
@@ -20,6 +22,9 @@ signals:
     void layerActivated(int index); // -1: input
 
 private:
+    // Shows `rows` (detached items; taken over), each top-level row expanded as `expanded` says.
+    void replaceRows(const QList<QTreeWidgetItem*>& rows, const std::vector<bool>& expanded, int current);
+
     Document* m_document;
 };
 
