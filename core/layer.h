@@ -94,6 +94,15 @@ public:
     // The arrays model.get_layer(name).set_weights takes, in its order; empty when none.
     virtual std::vector<NamedArray> kerasWeights(const Shape& /*input*/) const { return {}; }
 
+    // ---- editing ----
+    // The layer has a kernel a kernel editor can show and change (Conv2D).
+    virtual bool hasEditableKernel() const { return false; }
+    // `edited` is this layer's Keras object with one config key changed by an editor; stored
+    // weights that no longer fit the new parameters are refitted in it (kept where they still
+    // fit, new parts initialised as a new layer's would be) for an input of shape `input` (empty
+    // when unknown). By default nothing is stored, so nothing changes.
+    virtual void refitStoredWeights(nlohmann::json& /*edited*/, const Shape& /*input*/) const {}
+
     // Same class, name, parameters and weights.
     bool operator==(const Layer& other) const;
 

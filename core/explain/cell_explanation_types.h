@@ -112,6 +112,9 @@ struct CellExplanation {
     int64_t cellCount = 0;                // cells in the computation (> cells.size() when a global
                                           // average over a large map lists only kMaxListedCells)
     int64_t paddingCount = 0;             // window cells outside the image
+    // Padding cells take no part in the value (pooling excludes them from the average) rather
+    // than entering it as zeros or a fill value: a view labels them "pad" instead of a number.
+    bool paddingExcluded = false;
 
     std::vector<ChannelPartialSum> channelSums; // Conv2D
     std::optional<float> bias;                  // Conv2D with use_bias

@@ -255,6 +255,7 @@ CellExplanation AveragePooling2D::explainOutputCell(const Tensor& input, const S
 
     CellExplanation e;
     e.kind = ExplanationKind::AveragePooling;
+    e.paddingExcluded = true; // TF divides by the real pixel count
     e.window = {o.y * strides[0] - rows.padBefore, o.y * strides[0] - rows.padBefore + p.poolSize[0] - 1,
                 o.x * strides[1] - cols.padBefore, o.x * strides[1] - cols.padBefore + p.poolSize[1] - 1};
     finishWindow(e, d.H, d.W);

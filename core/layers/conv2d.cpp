@@ -1,6 +1,7 @@
 #include "conv2d.h"
 
 #include "../config_parse.h"
+#include "../weights/conv_weights.h"
 #include "../weights/glorot.h"
 
 #include <sys/mman.h>
@@ -509,6 +510,57 @@ std::vector<NamedArray> Conv2D::kerasWeights(const Shape& input) const
         arrays.push_back({"bias", Shape{m_params.filters}, std::move(w.bias)});
     }
     return arrays;
+}
+
+void Conv2D::refitStoredWeights(nlohmann::json& edited, const Shape& input) const
+{
+    if (!edited.contains("weights"))
+        return;
+    const ConvWeights w = ConvWeights::fromJson(edited["weights"]);
+    if (!w.valid())
+        return;
+    const nlohmann::json& c = edited["config"];
+    auto pair = [](const nlohmann::json& v, std::array<int, 2> fallback) -> std::array<int, 2> {
+        if (v.is_number_integer())
+            return {v.get<int>(), v.get<int>()};
+        if (v.is_array() && v.size() == 2 && v[0].is_number_integer() && v[1].is_number_integer())
+            return {v[0].get<int>(), v[1].get<int>()};
+        return fallback;
+    };
+    auto integer = [&](const char* key, int fallback) {
+        const nlohmann::json v = c.value(key, nlohmann::json());
+        return v.is_number_integer() ? v.get<int>() : fallback;
+    };
+    const std::array<int, 2> ks = pair(c.value("kernel_size", nlohmann::json()), {w.kh, w.kw});
+    const int filters = integer("filters", w.filters);
+    const int groups = std::max(1, integer("groups", 1));
+    const nlohmann::json bias = c.value("use_bias", nlohmann::json(true));
+    const bool useBias = bias.is_boolean() ? bias.get<bool>() : true;
+    const bool nchw = c.value("data_format", std::string("channels_last")) == "channels_first";
+    int cin = input.size() == 4 ? static_cast<int>(input[nchw ? 1 : 3]) / groups : w.cin;
+    if (cin <= 0)
+        cin = w.cin;
+    // Weights of a huge layer (typed by mistake, or meant to hit the memory guard) are not built
+    // in an editor: the layer falls back to the engine's default weights.
+    constexpr int64_t kMaxStoredWeights = int64_t{1} << 22;
+    const int64_t count = int64_t{ks[0]} * ks[1] * cin * filters;
+    if (ks[0] <= 0 || ks[1] <= 0 || filters <= 0 || count > kMaxStoredWeights) {
+        edited.erase("weights");
+        return;
+    }
+    ConvWeights fitted = w.resized(ks[0], ks[1], cin, filters, useBias);
+    if (filters > w.filters) {
+        // Added filters get what a new layer's filters get, not zeros: 60 all-black channels
+        // after 4 → 64 explain nothing.
+        const std::vector<float> fresh =
+            glorotUniform(c.value("name", std::string()), Shape{fitted.kh, fitted.kw, fitted.cin, fitted.filters});
+        for (int ky = 0; ky < fitted.kh; ++ky)
+            for (int kx = 0; kx < fitted.kw; ++kx)
+                for (int ci = 0; ci < fitted.cin; ++ci)
+                    for (int f = w.filters; f < fitted.filters; ++f)
+                        fitted.at(ky, kx, ci, f) = fresh[fitted.index(ky, kx, ci, f)];
+    }
+    edited["weights"] = fitted.toJson();
 }
 
 } // namespace layerscope

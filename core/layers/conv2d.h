@@ -128,6 +128,11 @@ public:
     // Keras's set_weights takes [kernel, bias] (or [kernel] without use_bias): resolvedWeights.
     long double generatedWeightCount(const Shape& input) const override;
     std::vector<NamedArray> kerasWeights(const Shape& input) const override;
+    bool hasEditableKernel() const override { return true; }
+    // Stored weights follow filters / kernel_size / groups / use_bias: the overlap is kept, added
+    // filters get the seeded Glorot draw a new layer of this name gets; beyond 2^22 weights the
+    // stored weights are dropped (the engine's default weights apply) rather than built.
+    void refitStoredWeights(nlohmann::json& edited, const Shape& input) const override;
 
 private:
     // Throws WorkBudgetError when the convolution needs more than context.maxMultiplyAdds.

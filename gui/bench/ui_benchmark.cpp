@@ -3,11 +3,12 @@
 #include "engine/pipeline_runner.h"
 #include "widgets/app_setup.h"
 #include "widgets/feature_map_view.h"
-#include "widgets/field_schema.h"
 #include "widgets/layer_properties_panel.h"
 #include "widgets/main_window.h"
 
 #include "document/document.h"
+
+#include "core/layer_registry.h"
 
 #include <QAbstractScrollArea>
 #include <QApplication>
@@ -210,9 +211,10 @@ private:
 // The first integer (or integer pair) editor field of the layer, as the properties panel shows it.
 std::optional<FieldSpec> firstIntegerField(const std::string& className)
 {
-    for (const FieldSpec& field : fieldsForClass(className))
-        if (field.kind == FieldKind::Int || field.kind == FieldKind::IntPair)
-            return field;
+    if (const LayerFactory* descriptor = findLayerFactory(className))
+        for (const FieldSpec& field : descriptor->fields)
+            if (field.kind == FieldKind::Int || field.kind == FieldKind::IntPair)
+                return field;
     return std::nullopt;
 }
 

@@ -1,5 +1,7 @@
 #include "layer_icons.h"
 
+#include "core/layer_registry.h"
+
 #include <QHash>
 #include <QPainter>
 #include <QPixmap>
@@ -8,30 +10,22 @@ namespace layerscope::gui {
 
 namespace {
 
+// The registered class's own label and colour; "Input" (the stack's first row) and a class
+// LayerScope does not know get neutral ones.
 QString initials(const QString& className)
 {
-    if (className == "AveragePooling2D") return "AP";
-    if (className == "GlobalAveragePooling2D") return "GA";
-    if (className == "Conv2D") return "C";
-    if (className == "UpSampling2D") return "Up";
-    if (className == "Resizing") return "Rs";
-    if (className == "Tile") return "T";
-    if (className == "Input") return "In";
-    return className.left(2);
+    if (const LayerFactory* descriptor = findLayerFactory(className.toStdString()))
+        return QString::fromStdString(descriptor->iconLabel);
+    return className == "Input" ? QStringLiteral("In") : className.left(2);
 }
 
 } // namespace
 
 QColor layerColor(const QString& className)
 {
-    if (className == "AveragePooling2D") return QColor(0x3b, 0x82, 0xc4);
-    if (className == "GlobalAveragePooling2D") return QColor(0x2a, 0x5d, 0x8f);
-    if (className == "Conv2D") return QColor(0xd9, 0x6c, 0x2b);
-    if (className == "UpSampling2D") return QColor(0x3c, 0xa0, 0x5a);
-    if (className == "Resizing") return QColor(0x8a, 0x5c, 0xc4);
-    if (className == "Tile") return QColor(0xb0, 0x8a, 0x1f);
-    if (className == "Input") return QColor(0x60, 0x60, 0x60);
-    return QColor(0x80, 0x80, 0x80);
+    if (const LayerFactory* descriptor = findLayerFactory(className.toStdString()))
+        return QColor::fromRgb(descriptor->iconColour);
+    return className == "Input" ? QColor(0x60, 0x60, 0x60) : QColor(0x80, 0x80, 0x80);
 }
 
 QIcon layerIcon(const QString& className)

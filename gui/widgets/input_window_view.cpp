@@ -180,7 +180,7 @@ void InputWindowView::paintEvent(QPaintEvent*)
                     p.fillRect(r, QBrush(pad, Qt::BDiagPattern));
                     p.setPen(QPen(window, 1, Qt::DashLine));
                     p.drawRect(r.adjusted(1, 1, -2, -2));
-                    valueText = e.kind == ExplanationKind::AveragePooling ? tr("pad") : shortValue(cell->value);
+                    valueText = e.paddingExcluded ? tr("pad") : shortValue(cell->value);
                 } else if (cell && cell->dilationGap) {
                     p.fillRect(r, QColor(245, 245, 245));
                     p.setPen(QPen(pad, 1, Qt::DotLine));

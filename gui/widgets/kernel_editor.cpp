@@ -127,10 +127,10 @@ nlohmann::json KernelEditor::shownLayerJson() const
     return m_index >= 0 && m_index < m_document->layerCount() ? m_document->layerJson(m_index) : nlohmann::json();
 }
 
-bool KernelEditor::editsConv2D() const
+bool KernelEditor::editsKernel() const
 {
     return m_index >= 0 && m_index < m_document->layerCount()
-        && m_document->layer(m_index).className() == "Conv2D";
+        && m_document->layer(m_index).hasEditableKernel();
 }
 
 ConvWeights KernelEditor::currentWeights() const
@@ -156,7 +156,7 @@ void KernelEditor::pushWeights(const ConvWeights& weights, const QString& text, 
 
 void KernelEditor::applyPreset(int preset, int filter)
 {
-    if (!editsConv2D())
+    if (!editsKernel())
         return;
     ConvWeights w = currentWeights();
     if (!w.valid()) {
@@ -179,7 +179,7 @@ void KernelEditor::applyPreset(int preset, int filter)
 void KernelEditor::refresh()
 {
     m_shown = shownLayerJson();
-    const bool conv = editsConv2D();
+    const bool conv = editsKernel();
     m_controls->setEnabled(conv);
     m_title->setText(conv ? tr("<b>%1</b>: kernel weights (columns: filters, rows: input channels)")
                                 .arg(QString::fromStdString(m_document->layer(m_index).name()).toHtmlEscaped())

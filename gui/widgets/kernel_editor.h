@@ -31,7 +31,7 @@ public:
     explicit KernelEditor(Document* document, QWidget* parent = nullptr);
     void setLayerIndex(int index); // any layer index; -1 is the input
     int layerIndex() const { return m_index; }
-    bool editsConv2D() const;
+    bool editsKernel() const;
 
     // Applies preset `preset` (index into kernelPresetNames()) to `filter` (-1: all).
     void applyPreset(int preset, int filter);

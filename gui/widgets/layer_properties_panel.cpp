@@ -1,13 +1,11 @@
 #include "layer_properties_panel.h"
 
 #include "commands/change_layer_command.h"
-#include "document/conv_weights.h"
 #include "document/document.h"
 #include "document/layer_json.h"
-#include "widgets/field_schema.h"
 #include "widgets/pair_editor.h"
 
-#include "core/layers/conv2d.h"
+#include "core/layer_registry.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -21,9 +19,18 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include <algorithm>
+#include <limits>
+
 namespace layerscope::gui {
 
 namespace {
+
+// Core's ranges are 64-bit; a spin box holds an int.
+int spinBound(int64_t value)
+{
+    return static_cast<int>(std::clamp<int64_t>(value, std::numeric_limits<int>::min(), std::numeric_limits<int>::max()));
+}
 
 std::array<int, 2> jsonPair(const nlohmann::json& v, std::array<int, 2> fallback)
 {
@@ -44,19 +51,6 @@ void showUnclamped(QSpinBox* spin, int value)
     if (value < spin->minimum())
         spin->setMinimum(value);
     spin->setValue(value);
-}
-
-// Added filters get what a new layer's filters get (Conv2D's seeded glorot-uniform draw for this
-// name and the new kernel shape), not zeros: 60 all-black channels after 4 → 64 explain nothing.
-// The first `kept` filters stay as they are.
-void initialiseNewFilters(ConvWeights& w, int kept, const std::string& name)
-{
-    const std::vector<float> fresh = Conv2D::glorotUniform(name, Shape{w.kh, w.kw, w.cin, w.filters});
-    for (int ky = 0; ky < w.kh; ++ky)
-        for (int kx = 0; kx < w.kw; ++kx)
-            for (int ci = 0; ci < w.cin; ++ci)
-                for (int f = kept; f < w.filters; ++f)
-                    w.at(ky, kx, ci, f) = fresh[w.index(ky, kx, ci, f)];
 }
 
 } // namespace
@@ -153,7 +147,8 @@ void LayerPropertiesPanel::rebuild()
             m_name->setText(QString::fromStdString(config.value("name", std::string())));
     });
 
-    for (const FieldSpec& field : fieldsForClass(m_className)) {
+    const LayerFactory* descriptor = findLayerFactory(m_className);
+    for (const FieldSpec& field : descriptor ? descriptor->fields : std::vector<FieldSpec>{}) {
         const std::string key = field.key;
         QWidget* editor = nullptr;
         switch (field.kind) {
@@ -165,11 +160,11 @@ void LayerPropertiesPanel::rebuild()
             QBoxLayout* row = field.kind == FieldKind::OptionalIntPair ? static_cast<QBoxLayout*>(new QVBoxLayout(box))
                                                                        : new QHBoxLayout(box);
             row->setContentsMargins(0, 0, 0, 0);
-            auto* pair = new PairEditor(field.minimum, field.maximum, box);
+            auto* pair = new PairEditor(spinBound(field.minimum), spinBound(field.maximum), box);
             row->addWidget(pair, 1);
             QCheckBox* nullBox = nullptr;
             if (field.kind == FieldKind::OptionalIntPair) {
-                nullBox = new QCheckBox(field.nullLabel, box);
+                nullBox = new QCheckBox(QString::fromStdString(field.nullLabel), box);
                 row->addWidget(nullBox);
                 connect(nullBox, &QCheckBox::toggled, this, [this, key, pair](bool isNull) {
                     pair->setEnabled(!isNull);
@@ -197,7 +192,7 @@ void LayerPropertiesPanel::rebuild()
         }
         case FieldKind::Int: {
             auto* spin = new QSpinBox(m_form);
-            spin->setRange(field.minimum, field.maximum);
+            spin->setRange(spinBound(field.minimum), spinBound(field.maximum));
             spin->setAccelerated(true);
             // A typed number applies once, on Enter or focus out ("256" is not 2, 25, 256:
             // each would rebuild the layer and its weights); arrows and the wheel stay live.
@@ -228,7 +223,8 @@ void LayerPropertiesPanel::rebuild()
         }
         case FieldKind::Enum: {
             auto* combo = new QComboBox(m_form);
-            combo->addItems(field.choices);
+            for (const std::string& choice : field.choices)
+                combo->addItem(QString::fromStdString(choice));
             combo->setEditable(false);
             connect(combo, &QComboBox::currentTextChanged, this,
                     [this, key](const QString& v) { applyConfigValue(key, v.toStdString()); });
@@ -280,7 +276,7 @@ void LayerPropertiesPanel::rebuild()
             std::vector<QSpinBox*> spins;
             for (int i = 0; i < field.listLength; ++i) {
                 auto* spin = new QSpinBox(box);
-                spin->setRange(field.minimum, field.maximum);
+                spin->setRange(spinBound(field.minimum), spinBound(field.maximum));
                 spin->setKeyboardTracking(false); // typed numbers apply on commit
                 row->addWidget(spin);
                 spins.push_back(spin);
@@ -307,11 +303,11 @@ void LayerPropertiesPanel::rebuild()
             break;
         }
         }
-        editor->setToolTip(field.toolTip);
+        editor->setToolTip(QString::fromStdString(field.toolTip));
         editor->setObjectName(QString::fromStdString("field_" + key));
-        form->addRow(field.label, editor);
+        form->addRow(QString::fromStdString(field.label), editor);
     }
-    if (m_className == "Conv2D") {
+    if (m_document->layer(m_index).hasEditableKernel()) {
         auto* editKernel = new QPushButton(tr("Edit Kernel Weights…"), m_form);
         editKernel->setObjectName("editKernelButton");
         editKernel->setToolTip(tr("Open the kernel editor (Ctrl+K): presets, every weight, the bias"));
@@ -341,33 +337,8 @@ bool LayerPropertiesPanel::applyConfigValue(const std::string& key, const nlohma
     const nlohmann::json old = m_document->layerJson(m_index);
     nlohmann::json updated = old;
     updated["config"][key] = value;
-    // Conv2D: keep the stored weights' shape in step with filters / kernel size / groups.
-    if (m_className == "Conv2D" && (key == "filters" || key == "kernel_size" || key == "groups" || key == "use_bias")) {
-        const ConvWeights w = ConvWeights::fromJson(layerWeights(updated));
-        if (w.valid()) {
-            const auto& c = updated["config"];
-            const auto ks = jsonPair(c.value("kernel_size", nlohmann::json()), {w.kh, w.kw});
-            const int filters = c.value("filters", w.filters);
-            const int groups = std::max(1, c.value("groups", 1));
-            const bool useBias = c.value("use_bias", true);
-            const Shape in = m_document->shapeChain().inputOf(m_index);
-            int cin = in.size() == 4 ? static_cast<int>(in[3]) / groups : w.cin;
-            if (cin <= 0)
-                cin = w.cin;
-            // Weights of a huge layer (typed by mistake, or meant to hit the memory guard) are not
-            // built on the GUI thread: the layer falls back to the engine's default weights.
-            constexpr int64_t kMaxStoredWeights = int64_t{1} << 22;
-            const int64_t count = int64_t{ks[0]} * ks[1] * cin * filters;
-            if (ks[0] > 0 && ks[1] > 0 && filters > 0 && count <= kMaxStoredWeights) {
-                ConvWeights fitted = w.resized(ks[0], ks[1], cin, filters, useBias);
-                if (filters > w.filters)
-                    initialiseNewFilters(fitted, w.filters, c.value("name", std::string()));
-                updated["weights"] = fitted.toJson();
-            } else {
-                updated.erase("weights");
-            }
-        }
-    }
+    // Stored weights follow the parameters they depend on (Conv2D's filters, kernel size, ...).
+    m_document->layer(m_index).refitStoredWeights(updated, m_document->shapeChain().inputOf(m_index));
     if (updated == old)
         return true;
     try {

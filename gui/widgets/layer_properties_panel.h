@@ -1,8 +1,10 @@
 #pragma once
-// The properties of the selected layer: its name, one editor per Keras argument (from
-// field_schema.h), the Keras message inline when a value is rejected, and for Conv2D a button that
-// opens the kernel editor (a dock of its own: kernels need width). Every edit becomes a ChangeLayerCommand holding the old and new layer JSON; edits of
-// one field merge into one undo step.
+// The properties of the selected layer: its name, one editor per Keras argument (built from the
+// layer class's registered editor fields, core/layer_fields.h), the Keras message inline when a
+// value is rejected, and for a layer with an editable kernel a button that opens the kernel
+// editor (a dock of its own: kernels need width). Every edit becomes a ChangeLayerCommand holding
+// the old and new layer JSON, with stored weights refitted by the layer; edits of one field
+// merge into one undo step.
 
 #include <QWidget>
 

@@ -4,6 +4,7 @@
 
 #include "core/layers/activations.h"
 #include "core/layers/conv2d.h"
+#include "core/layer_registry.h"
 #include "test_support.h"
 
 #include <QtTest>
@@ -711,6 +712,59 @@ private slots:
         const Tensor expected = referenceConv(c, input, w.kernel, w.bias);
         QVERIFY(compareTensors(layer.forward(input, context()), expected, 1e-5, 1e-5).empty());
         QVERIFY(layer.extras().is_null());
+    }
+
+    // An editor changing filters / kernel_size: the stored weights keep their overlap, added
+    // filters get the seeded draw a new layer of this name gets, a huge layer drops them.
+    void refitsStoredWeightsToEditedParameters()
+    {
+        using nlohmann::json;
+        json kernel = json::array();
+        for (int i = 0; i < 2 * 2 * 3 * 2; ++i)
+            kernel.push_back(i + 1);
+        const json original = {{"class_name", "Conv2D"},
+                               {"config", {{"name", "edge"}, {"filters", 2}, {"kernel_size", {2, 2}}, {"use_bias", true}}},
+                               {"weights", {{"kernel", {{"shape", {2, 2, 3, 2}}, {"data", kernel}}},
+                                            {"bias", {{"shape", {2}}, {"data", {0.5, -0.5}}}}}}};
+        const std::unique_ptr<Conv2D> layer = Conv2D::fromJson(original);
+        QVERIFY(layer->hasEditableKernel());
+
+        json edited = original;
+        edited["config"]["filters"] = 4;
+        layer->refitStoredWeights(edited, {1, 9, 9, 3});
+        const json& k = edited["weights"]["kernel"];
+        QCOMPARE(k["shape"], json({2, 2, 3, 4}));
+        const std::vector<float> fresh = Conv2D::glorotUniform("edge", {2, 2, 3, 4});
+        for (int i = 0; i < 2 * 2 * 3; ++i) {
+            for (int f = 0; f < 4; ++f) {
+                const float got = k["data"][static_cast<size_t>(i * 4 + f)].get<float>();
+                const float want = f < 2 ? static_cast<float>(i * 2 + f + 1) : fresh[static_cast<size_t>(i * 4 + f)];
+                QCOMPARE(got, want);
+            }
+        }
+        QCOMPARE(edited["weights"]["bias"]["data"], json({0.5, -0.5, 0.0, 0.0}));
+        QVERIFY(Conv2D::fromJson(edited)->inferShape({1, 9, 9, 3}).output == (Shape{1, 8, 8, 4}));
+
+        json smaller = original;
+        smaller["config"]["kernel_size"] = {1, 1};
+        layer->refitStoredWeights(smaller, {1, 9, 9, 3});
+        QCOMPARE(smaller["weights"]["kernel"]["shape"], json({1, 1, 3, 2}));
+        QCOMPARE(smaller["weights"]["kernel"]["data"], json({1, 2, 3, 4, 5, 6}));
+
+        json huge = original;
+        huge["config"]["filters"] = 1 << 22;
+        layer->refitStoredWeights(huge, {1, 9, 9, 3});
+        QVERIFY(!huge.contains("weights"));
+
+        // A layer without stored weights, and a class without weights at all, change nothing.
+        json bare = original;
+        bare.erase("weights");
+        const json before = bare;
+        Conv2D::fromJson(bare)->refitStoredWeights(bare, {1, 9, 9, 3});
+        QCOMPARE(bare, before);
+        const std::unique_ptr<Layer> pool =
+            findLayerFactory("AveragePooling2D")->fromJson({{"class_name", "AveragePooling2D"}, {"config", {{"name", "p"}}}});
+        QVERIFY(!pool->hasEditableKernel());
     }
 
     void memoryGuard()

@@ -73,7 +73,7 @@ private slots:
         QVERIFY(dock->isAncestorOf(editor));
 
         w->selectLayer(0); // the pooling layer: nothing to edit, presets do nothing
-        QVERIFY(!editor->editsConv2D());
+        QVERIFY(!editor->editsKernel());
         const nlohmann::json before = w->document()->layerJson(0);
         editor->applyPreset(static_cast<int>(KernelPreset::Identity), -1);
         QVERIFY(w->document()->layerJson(0) == before);
@@ -82,7 +82,7 @@ private slots:
         QVERIFY(!w->propertiesPanel()->findChild<QPushButton*>("editKernelButton"));
 
         w->selectLayer(1);
-        QVERIFY(editor->editsConv2D());
+        QVERIFY(editor->editsKernel());
         QCOMPARE(editor->layerIndex(), 1);
         // The Conv2D properties offer the editor; the button shows and raises the dock.
         dock->hide();

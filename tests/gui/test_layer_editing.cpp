@@ -6,6 +6,7 @@
 
 #include "commands/insert_layer_command.h"
 #include "document/layer_json.h"
+#include "models/layer_icons.h"
 #include "models/layer_stack_model.h"
 #include "widgets/feature_map_view.h"
 #include "widgets/layer_properties_panel.h"
@@ -13,6 +14,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QMimeData>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -110,6 +112,34 @@ private slots:
         doc->undoStack()->undo();
         QVERIFY(!doc->isBypassed(0));
         QVERIFY(waitIdle(*w));
+    }
+
+    // Every registered class, from its descriptor alone: the properties panel shows one editor
+    // per field (named field_<key>), the kernel button only where the layer has a kernel, and
+    // the stack's icon is the class's own colour, not the fallback grey.
+    void everyRegisteredClassGetsItsFormAndIcon()
+    {
+        for (const LayerFactory& f : layerFactories()) {
+            auto w = makeWindow(InputSpec::arange(1, 8, 8, 3), poolPipeline(1, 1, "valid"));
+            QVERIFY(w->layerModel()->insertNewLayer(1, f.className));
+            w->selectLayer(1);
+            QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete); // the previous layer's form
+            const QString what = QString::fromStdString(f.className);
+            LayerPropertiesPanel* panel = w->propertiesPanel();
+            QCOMPARE(panel->layerIndex(), 1);
+            QVERIFY2(!f.fields.empty(), qPrintable(what));
+            for (const FieldSpec& field : f.fields)
+                QVERIFY2(panel->findChild<QWidget*>(QString::fromStdString("field_" + field.key)),
+                         qPrintable(what + " has no editor for " + QString::fromStdString(field.key)));
+            QCOMPARE(panel->findChildren<QWidget*>(QRegularExpression("^field_")).size(),
+                     static_cast<qsizetype>(f.fields.size()));
+            QCOMPARE(panel->findChild<QWidget*>("editKernelButton") != nullptr,
+                     w->document()->layer(1).hasEditableKernel());
+            const QColor colour = layerColor(what);
+            QCOMPARE(colour.rgb() & 0xffffff, static_cast<QRgb>(f.iconColour));
+            QVERIFY2(colour != layerColor("NoSuchLayer"), qPrintable(what));
+            QCOMPARE(w->layerModel()->index(LayerStackModel::rowOf(1)).data(LayerStackModel::ClassNameRole).toString(), what);
+        }
     }
 
     void parameterEditUpdatesShapeAndMaps()
