@@ -36,7 +36,7 @@ KindInfo info(ExportKind kind)
 
 ExportController::ExportController(QWidget* dialogParent, const Document* document, const PipelineRunner* runner,
                                    RememberedFolders folders)
-    : m_dialogParent(dialogParent), m_document(document), m_runner(runner), m_folders(folders)
+    : QObject(dialogParent), m_dialogParent(dialogParent), m_document(document), m_runner(runner), m_folders(folders)
 {
     connect(&m_watcher, &QFutureWatcher<QString>::finished, this, [this] {
         const QString result = m_watcher.result();

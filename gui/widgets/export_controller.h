@@ -25,7 +25,7 @@ enum class ExportKind { ChannelPngs, ContactSheet, Composite, Npy, AllLayers };
 class ExportController : public QObject {
     Q_OBJECT
 public:
-    // `dialogParent` parents the file dialogs.
+    // `dialogParent` parents the file dialogs and owns the controller.
     ExportController(QWidget* dialogParent, const Document* document, const PipelineRunner* runner,
                      RememberedFolders folders);
     ~ExportController() override;
