@@ -83,6 +83,10 @@ private slots:
         QCOMPARE(mode.status, 2);
         QVERIFY2(mode.err.contains("--normalise must be channel, layer or fixed"), mode.err.constData());
         QCOMPARE(runBench({"--edits", "0", "--image", "x", "--pipeline", "y"}).status, 2);
+        const Run trace = runBench({"--image", source("images/chelsea.png"), "--pipeline", source("bench/ui/default.json"),
+                                    "--trace-slow", "0"});
+        QCOMPARE(trace.status, 2);
+        QVERIFY2(trace.err.contains("--trace-slow must be a number of milliseconds"), trace.err.constData());
     }
 };
 
