@@ -12,6 +12,7 @@ Document::Document(QObject* parent) : QObject(parent)
 {
     connect(&m_undoStack, &QUndoStack::cleanChanged, this,
             [this](bool clean) { emit modifiedChanged(!clean); });
+    connect(&m_loader, &InputLoader::loadingChanged, this, &Document::inputLoadingChanged);
     updateChain();
 }
 
@@ -107,13 +108,20 @@ void Document::setBypassed(int index, bool bypassed)
 void Document::setInput(const InputSpec& spec, std::shared_ptr<const Tensor> built)
 {
     m_inputSpec = spec;
-    try {
-        m_input = built ? std::move(built) : std::make_shared<const Tensor>(buildInputTensor(spec));
-        m_inputError.clear();
-    } catch (const std::exception& error) {
-        m_input.reset();
-        m_inputError = QString::fromStdString(error.what());
+    if (built) {
+        m_loader.cancel();
+        applyInput(std::move(built), {});
+        return;
     }
+    m_loader.load(spec, [this](std::shared_ptr<const Tensor> tensor, const QString& error) {
+        applyInput(std::move(tensor), error);
+    });
+}
+
+void Document::applyInput(std::shared_ptr<const Tensor> tensor, const QString& error)
+{
+    m_input = std::move(tensor);
+    m_inputError = m_input ? QString() : error;
     ++m_inputRevision;
     updateChain();
     emit inputChanged();

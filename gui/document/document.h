@@ -7,6 +7,7 @@
 
 #include "document/input_spec.h"
 #include "document/shape_chain.h"
+#include "engine/input_loader.h"
 
 #include "core/pipeline.h"
 
@@ -60,8 +61,14 @@ public:
     void moveLayer(int from, int to);
     void replaceLayer(int index, std::unique_ptr<Layer> layer);
     void setBypassed(int index, bool bypassed);
-    // Builds the tensor from `spec` unless `built` (already built from `spec`) is given.
+    // Builds the tensor from `spec` unless `built` (already built from `spec`) is given. Files
+    // and large patterns are built on a worker (InputLoader): inputSpec() changes at once,
+    // input() and the signals follow when the tensor is ready (isInputLoading() until then).
     void setInput(const InputSpec& spec, std::shared_ptr<const Tensor> built = {});
+    bool isInputLoading() const { return m_loader.isLoading(); }
+    // The worker the document builds inputs on; open-file code loads through it too, so that one
+    // newer request supersedes any older one.
+    InputLoader* inputLoader() { return &m_loader; }
     // Replaces the pipeline and clears the undo stack (open, new, example).
     void resetPipeline(Pipeline pipeline, std::vector<bool> bypassed = {});
 
@@ -74,6 +81,7 @@ signals:
     void layerMoved(int from, int to);
     void layerChanged(int index);
     void inputChanged();
+    void inputLoadingChanged(bool loading);
     void pipelineReset();
     // After any of the above, once the shape chain is up to date.
     void contentChanged();
@@ -82,6 +90,7 @@ signals:
 
 private:
     void updateChain();
+    void applyInput(std::shared_ptr<const Tensor> tensor, const QString& error);
 
     Pipeline m_pipeline;
     std::vector<bool> m_bypassed;
@@ -92,6 +101,7 @@ private:
     ShapeChain m_chain;
     QUndoStack m_undoStack;
     QString m_fileName;
+    InputLoader m_loader;
 };
 
 } // namespace layerscope::gui

@@ -94,6 +94,11 @@ std::shared_ptr<const Tensor> PipelineRunner::output(int index) const
     return m_info[static_cast<size_t>(index)].output;
 }
 
+bool PipelineRunner::isIdle() const
+{
+    return !m_busy && !m_scheduled && !m_document->isInputLoading();
+}
+
 void PipelineRunner::schedule()
 {
     if (m_scheduled)

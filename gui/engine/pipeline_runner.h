@@ -59,7 +59,8 @@ public:
 
     bool isBusy() const { return m_busy; }
     // Nothing running and nothing scheduled.
-    bool isIdle() const { return !m_busy && !m_scheduled; }
+    // Nothing to compute and nothing coming: no run, none scheduled, no input being loaded.
+    bool isIdle() const;
     quint64 generation() const { return m_generation; }
     // The last run was cancelled (cleared by the next run).
     bool wasCancelled() const { return m_cancelled; }

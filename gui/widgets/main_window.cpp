@@ -15,6 +15,7 @@
 #include "widgets/explain_controller.h"
 #include "widgets/export_controller.h"
 #include "widgets/feature_map_view.h"
+#include "widgets/file_controller.h"
 #include "widgets/help_dialogs.h"
 #include "widgets/input_panel.h"
 #include "widgets/kernel_editor.h"
@@ -74,17 +75,6 @@ namespace layerscope::gui {
 
 namespace {
 
-InputSpec specFromDeclaredShape(const Pipeline& pipeline)
-{
-    InputSpec spec;
-    if (pipeline.declaredInputShape && pipeline.declaredInputShape->size() == 4) {
-        const Shape& s = *pipeline.declaredInputShape;
-        spec = InputSpec::arange(s[0] > 0 ? static_cast<int>(s[0]) : 1, s[1] > 0 ? static_cast<int>(s[1]) : 3,
-                                 s[2] > 0 ? static_cast<int>(s[2]) : 3, s[3] > 0 ? static_cast<int>(s[3]) : 1);
-    }
-    return spec;
-}
-
 // The platform's standard bindings for `key` plus `extra` ones, each once: a sequence bound twice
 // (to one action or two) makes Qt report an ambiguous shortcut and trigger nothing.
 QList<QKeySequence> shortcutsWith(QKeySequence::StandardKey key, const QList<QKeySequence>& extra)
@@ -113,11 +103,6 @@ void fitToScreen(QWidget* window, QSize preferred)
     window->move(available.center() - QPoint(size.width() / 2, size.height() / 2 + 12));
 }
 
-QString sampleImagePath()
-{
-    return QString::fromStdString(bundledSampleImage().string());
-}
-
 } // namespace
 
 MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
@@ -134,6 +119,11 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     m_model = new LayerStackModel(m_document, m_runner, this);
     m_exports = new ExportController(this, m_document, m_runner, m_folders);
     m_autosave = new Autosave(m_document, m_options.autosave, m_options.autosaveDelayMs, this);
+    m_files = new FileController(this, m_document, m_autosave, m_folders, m_options.restoreAnswer);
+    connect(m_files, &FileController::selectLayerRequested, this, &MainWindow::selectLayer);
+    connect(m_files, &FileController::statusMessage, this, [this](const QString& message, int timeoutMs) {
+        statusBar()->showMessage(message, timeoutMs);
+    });
     connect(m_exports, &ExportController::exported, this, [this](const QString& message) {
         statusBar()->showMessage(message, 6000);
     });
@@ -374,7 +364,7 @@ void MainWindow::createDocks()
     addDockWidget(Qt::RightDockWidgetArea, inputDock);
     tabifyDockWidget(propertiesDock, inputDock);
     propertiesDock->raise();
-    connect(m_inputPanel, &InputPanel::browseRequested, this, &MainWindow::openInputDialog);
+    connect(m_inputPanel, &InputPanel::browseRequested, m_files, &FileController::openInputDialog);
 
     auto* statsDock = new QDockWidget(tr("Statistics"), this);
     statsDock->setObjectName("StatisticsDock");
@@ -439,33 +429,22 @@ void MainWindow::createActions()
     };
     QMenu* file = menuBar()->addMenu(tr("&File"));
     connect(make("openInput", tr("&Open Image or .npy…"), QKeySequence::Open, tr("Open an input image or .npy array")),
-            &QAction::triggered, this, &MainWindow::openInputDialog);
+            &QAction::triggered, m_files, &FileController::openInputDialog);
     connect(make("openPipeline", tr("Open &Pipeline…"), QKeySequence(tr("Ctrl+Shift+O")),
                  tr("Open a pipeline (LayerScope or Keras model.to_json())")),
-            &QAction::triggered, this, &MainWindow::openPipelineDialog);
-    connect(make("save", tr("&Save Pipeline"), QKeySequence::Save), &QAction::triggered, this, &MainWindow::save);
-    connect(make("saveAs", tr("Save Pipeline &As…")), &QAction::triggered, this, &MainWindow::saveAs);
+            &QAction::triggered, m_files, &FileController::openPipelineDialog);
+    connect(make("save", tr("&Save Pipeline"), QKeySequence::Save), &QAction::triggered, m_files, &FileController::save);
+    connect(make("saveAs", tr("Save Pipeline &As…")), &QAction::triggered, m_files, &FileController::saveAs);
     // QKeySequence::SaveAs is empty on X11: bind Ctrl+Shift+S everywhere.
     action("saveAs")->setShortcuts(shortcutsWith(QKeySequence::SaveAs, {QKeySequence(tr("Ctrl+Shift+S"))}));
-    connect(make("newPipeline", tr("&New (default pipeline)"), QKeySequence::New), &QAction::triggered, this, [this] {
-        if (!maybeSave())
-            return;
-        const auto input = m_document->input();
-        m_document->resetPipeline(defaultPipeline(input && input->rank() == 4 ? input->dim(3) : 3));
-        m_document->setFileName({});
-    });
+    connect(make("newPipeline", tr("&New (default pipeline)"), QKeySequence::New), &QAction::triggered, m_files,
+            &FileController::newDefaultPipeline);
     file->addAction(action("newPipeline"));
     file->addAction(action("openInput"));
     file->addAction(action("openPipeline"));
-    m_recent = new RecentFiles(file->addMenu(tr("Open &Recent")), m_options.useSettings, this);
-    connect(m_recent, &RecentFiles::openRequested, this, [this](const QString& path) {
-        if (!path.endsWith(".json", Qt::CaseInsensitive))
-            openInputFile(path);
-        else if (maybeSave())
-            openPipelineFile(path);
-    });
+    m_files->createRecentMenu(file->addMenu(tr("Open &Recent")), m_options.useSettings);
     QMenu* examples = file->addMenu(tr("&Examples"));
-    populateExamples(examples);
+    m_files->populateExamples(examples);
     examples->addSeparator();
     examples->addAction(m_explain->action("compareBroadcast"));
     examples->addAction(m_explain->action("compareInterpolations"));
@@ -612,56 +591,6 @@ void MainWindow::createActions()
     tools->addAction(redo);
     tools->addSeparator();
     tools->addAction(action("exportSheet"));
-}
-
-void MainWindow::populateExamples(QMenu* menu)
-{
-    QDirIterator it(":/examples", {"*.json"}, QDir::Files);
-    QStringList files;
-    while (it.hasNext())
-        files << it.next();
-    files.sort();
-    for (const QString& path : files) {
-        QFile f(path);
-        QString title = QFileInfo(path).baseName();
-        if (f.open(QIODevice::ReadOnly)) {
-            const QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
-            title = o.value("layerscope_example").toObject().value("title").toString(title);
-        }
-        menu->addAction(title, this, [this, path] {
-            if (maybeSave())
-                loadExample(path);
-        });
-    }
-}
-
-bool MainWindow::loadExample(const QString& resourcePath)
-{
-    QFile f(resourcePath);
-    if (!f.open(QIODevice::ReadOnly))
-        return false;
-    const QByteArray bytes = f.readAll();
-    try {
-        Pipeline pipeline = parsePipelineJson(bytes.toStdString());
-        const QJsonObject example = QJsonDocument::fromJson(bytes).object().value("layerscope_example").toObject();
-        InputSpec spec = specFromDeclaredShape(pipeline);
-        const QJsonObject input = example.value("input").toObject();
-        if (!input.isEmpty()) {
-            spec = InputSpec::fromJson(input);
-            if (spec.kind == InputSourceKind::File && spec.path == "sample")
-                spec.path = sampleImagePath();
-        }
-        m_document->setInput(spec);
-        m_document->resetPipeline(std::move(pipeline));
-        m_document->setFileName({});
-        const int select = example.value("select").toInt(m_document->layerCount() - 1);
-        selectLayer(std::min(select, m_document->layerCount() - 1));
-        statusBar()->showMessage(example.value("description").toString(), 8000);
-        return true;
-    } catch (const std::exception& error) {
-        QMessageBox::warning(this, tr("Example"), QString::fromStdString(error.what()));
-        return false;
-    }
 }
 
 void MainWindow::updateActions()
@@ -838,149 +767,29 @@ void MainWindow::renameLayer()
     m_layerView->edit(m_model->index(LayerStackModel::rowOf(m_current)));
 }
 
-bool MainWindow::maybeSave()
-{
-    if (!m_document->isModified())
-        return true;
-    const auto answer = QMessageBox::warning(
-        this, tr("Unsaved changes"), tr("The pipeline has unsaved changes. Save them first?"),
-        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
-    if (answer == QMessageBox::Save)
-        return save();
-    return answer == QMessageBox::Discard;
-}
-
 void MainWindow::openInitial(const QString& inputPath, const QString& pipelinePath)
 {
-    if (m_options.offerRestore && restoreAutosave())
-        return;
-    const QString input = inputPath.isEmpty() ? sampleImagePath() : inputPath;
-    m_document->setInput(InputSpec::file(input));
-    if (!pipelinePath.isEmpty() && openPipelineFile(pipelinePath))
-        return;
-    const auto tensor = m_document->input();
-    m_document->resetPipeline(defaultPipeline(tensor && tensor->rank() == 4 ? tensor->dim(3) : 3));
-    selectLayer(0);
+    m_files->openInitial(inputPath, pipelinePath, m_options.offerRestore);
 }
 
 bool MainWindow::openPipelineFile(const QString& path)
 {
-    QByteArray bytes;
-    {
-        // An example file (a pipeline plus the input it is meant for) opens like the Examples menu.
-        QFile f(path);
-        if (f.open(QIODevice::ReadOnly))
-            bytes = f.readAll();
-        if (QJsonDocument::fromJson(bytes).object().contains("layerscope_example")) {
-            if (!loadExample(path))
-                return false;
-            m_document->setFileName(path);
-            m_recent->add(path);
-            return true;
-        }
-    }
-    try {
-        Pipeline pipeline = loadPipelineFile(path.toStdString());
-        // The input saved with the pipeline comes back with it; one that no longer loads (a
-        // moved image) leaves the current input and says so.
-        QString inputNote;
-        if (const std::optional<InputSpec> saved = savedInput(bytes, path)) {
-            try {
-                m_document->setInput(*saved, std::make_shared<const Tensor>(buildInputTensor(*saved)));
-            } catch (const std::exception& error) {
-                inputNote = tr(" — its input %1 did not load (%2); the current input stays")
-                                .arg(saved->describe(), QString::fromStdString(error.what()));
-            }
-        }
-        m_document->resetPipeline(std::move(pipeline));
-        m_document->setFileName(path);
-        m_recent->add(path);
-        m_folders.remember("pipeline", QFileInfo(path).absolutePath());
-        selectLayer(m_document->layerCount() > 0 ? 0 : -1);
-        const QString mismatch = m_document->declaredShapeMismatch();
-        statusBar()->showMessage(tr("Opened %1").arg(QFileInfo(path).fileName()) + inputNote
-                                     + (mismatch.isEmpty() ? QString() : QStringLiteral(" — ") + mismatch),
-                                 inputNote.isEmpty() && mismatch.isEmpty() ? 4000 : 15000);
-        return true;
-    } catch (const std::exception& error) {
-        QMessageBox::warning(this, tr("Open pipeline"), tr("Could not open %1:\n%2").arg(path, QString::fromStdString(error.what())));
-        return false;
-    }
+    return m_files->openPipelineFile(path);
 }
 
 void MainWindow::openInputFile(const QString& path)
 {
-    // A new file starts from Keras's defaults (img_to_array: 0..255, colour as loaded); the
-    // previous input's scale or colour mode does not carry over.
-    const InputSpec spec = InputSpec::file(path);
-    m_folders.remember("input", QFileInfo(path).absolutePath());
-    // Load before touching the document: a file that does not open changes nothing.
-    std::shared_ptr<const Tensor> tensor;
-    try {
-        tensor = std::make_shared<const Tensor>(buildInputTensor(spec));
-    } catch (const std::exception& error) {
-        const QString message = tr("Could not open %1: %2").arg(QFileInfo(path).fileName(), QString::fromStdString(error.what()));
-        statusBar()->showMessage(message, 10000);
-        QMessageBox::warning(this, tr("Open input"), message);
-        return;
-    }
-    m_document->undoStack()->push(new ChangeInputCommand(m_document, spec, {}, nullptr, std::move(tensor)));
-    m_recent->add(path);
-    selectLayer(-1);
-}
-
-void MainWindow::openInputDialog()
-{
-    const QString path = QFileDialog::getOpenFileName(
-        this, tr("Open image or array"), m_folders.folder("input"),
-        tr("Images and arrays (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp *.npy);;All files (*)"));
-    if (!path.isEmpty())
-        openInputFile(path);
-}
-
-void MainWindow::openPipelineDialog()
-{
-    if (!maybeSave())
-        return;
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open pipeline"), m_folders.folder("pipeline"),
-                                                      tr("Pipelines (*.json);;All files (*)"));
-    if (!path.isEmpty())
-        openPipelineFile(path);
+    m_files->openInputFile(path);
 }
 
 bool MainWindow::savePipelineTo(const QString& path)
 {
-    try {
-        savePipelineWithInput(m_document->pipeline(), m_document->inputSpec(), path);
-    } catch (const std::exception& error) {
-        QMessageBox::warning(this, tr("Save pipeline"), tr("Could not save %1:\n%2").arg(path, QString::fromStdString(error.what())));
-        return false;
-    }
-    m_document->setFileName(path);
-    m_document->undoStack()->setClean();
-    m_recent->add(path);
-    m_folders.remember("pipeline", QFileInfo(path).absolutePath());
-    statusBar()->showMessage(tr("Saved %1").arg(path), 4000);
-    return true;
+    return m_files->savePipelineTo(path);
 }
 
-bool MainWindow::save()
+bool MainWindow::loadExample(const QString& resourcePath)
 {
-    if (m_document->fileName().isEmpty())
-        return saveAs();
-    return savePipelineTo(m_document->fileName());
-}
-
-bool MainWindow::saveAs()
-{
-    QString path = QFileDialog::getSaveFileName(this, tr("Save pipeline"),
-                                                QDir(m_folders.folder("pipeline")).filePath("pipeline.json"),
-                                                tr("Pipelines (*.json)"));
-    if (path.isEmpty())
-        return false;
-    if (!path.endsWith(".json", Qt::CaseInsensitive))
-        path += ".json";
-    return savePipelineTo(path);
+    return m_files->loadExample(resourcePath);
 }
 
 void MainWindow::copyView()
@@ -992,31 +801,6 @@ void MainWindow::copyView()
 QString MainWindow::autosavePath() const
 {
     return Autosave::path();
-}
-
-bool MainWindow::restoreAutosave()
-{
-    const std::optional<QJsonObject> session = Autosave::read();
-    if (!session)
-        return false;
-    const auto answer = m_options.restoreAnswer == RestoreAnswer::Yes ? QMessageBox::Yes
-        : m_options.restoreAnswer == RestoreAnswer::No                ? QMessageBox::No
-        : QMessageBox::question(
-              this, tr("Restore session"),
-              tr("LayerScope did not exit cleanly last time. Restore the unsaved pipeline and input?"),
-              QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
-    if (answer != QMessageBox::Yes) {
-        m_autosave->remove();
-        return false;
-    }
-    try {
-        Autosave::restoreInto(*m_document, *session);
-        selectLayer(0);
-        return true;
-    } catch (const std::exception& error) {
-        QMessageBox::warning(this, tr("Restore session"), QString::fromStdString(error.what()));
-        return false;
-    }
 }
 
 void MainWindow::readSettings()
@@ -1087,7 +871,7 @@ void MainWindow::editMemoryBudget()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
-    if (!maybeSave()) {
+    if (!m_files->maybeSave()) {
         event->ignore();
         return;
     }
@@ -1107,17 +891,9 @@ void MainWindow::dragEnterEvent(QDragEnterEvent* event)
 
 void MainWindow::dropEvent(QDropEvent* event)
 {
-    for (const QUrl& url : event->mimeData()->urls()) {
-        const QString path = url.toLocalFile();
-        if (path.isEmpty())
-            continue;
-        if (path.endsWith(".json", Qt::CaseInsensitive)) {
-            if (maybeSave())
-                openPipelineFile(path);
-        } else {
-            openInputFile(path);
-        }
-    }
+    for (const QUrl& url : event->mimeData()->urls())
+        if (const QString path = url.toLocalFile(); !path.isEmpty())
+            m_files->openAny(path);
     event->acceptProposedAction();
 }
 

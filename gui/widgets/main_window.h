@@ -2,7 +2,8 @@
 // The main window: builds the docks (layer stack, properties, input, statistics, shape chain,
 // overview) around the feature-map/numbers view, creates every action in one place
 // (createActions) and derives their enabled state from the current state (updateActions).
-// Owns the Document and the PipelineRunner; file I/O, autosave and settings live here too.
+// Owns the Document and the PipelineRunner; file I/O is FileController's, exports
+// ExportController's, explanations ExplainController's; window settings live here.
 
 #include "remembered_folders.h"
 
@@ -30,13 +31,13 @@ class Document;
 class ExplainController;
 class ExportController;
 class FeatureMapView;
+class FileController;
 class InputPanel;
 class KernelEditor;
 class LayerPropertiesPanel;
 class LayerStackModel;
 class OverviewStrip;
 class PipelineRunner;
-class RecentFiles;
 class RunBusyBar;
 class ShapeChainPanel;
 class StatisticsPanel;
@@ -105,19 +106,12 @@ private:
     void updateView();
     void updateColorBar();
     void updateStatistics();
-    void populateExamples(QMenu* menu);
     void addLayer(const QString& className);
     void deleteLayer();
     void duplicateLayer();
     void moveLayer(int delta);
     void renameLayer();
-    bool maybeSave();
-    void openInputDialog();
-    void openPipelineDialog();
-    bool save();
-    bool saveAs();
     void copyView();
-    bool restoreAutosave();
     void editMemoryBudget();
     void readSettings();
     void writeSettings();
@@ -148,7 +142,7 @@ private:
     QToolButton* m_cancelButton = nullptr;
     RunBusyBar* m_busyBar = nullptr;
     QTimer* m_progressDelay = nullptr;
-    RecentFiles* m_recent = nullptr;
+    FileController* m_files = nullptr;
     Autosave* m_autosave = nullptr;
     QMenu* m_addMenu = nullptr;
     QHash<QString, QAction*> m_actions;

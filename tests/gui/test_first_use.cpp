@@ -152,9 +152,12 @@ private slots:
         InputSpec unit = InputSpec::file(writePng(dir, "first.png"));
         unit.scale = ValueScale::Range01; // as an example's 0..1 input
         w->document()->setInput(unit);
+        QVERIFY(w->document()->isInputLoading()); // a file decodes on the input loader's thread
+        QVERIFY(waitIdle(*w));
         QVERIFY(maxValue(*w->document()->input()) <= 1.0f);
 
         w->openInputFile(writePng(dir, "photo.png"));
+        QVERIFY(waitIdle(*w));
         QVERIFY(w->document()->input());
         QCOMPARE(w->document()->inputSpec().scale, ValueScale::Range255);
         QCOMPARE(maxValue(*w->document()->input()), 255.0f);
@@ -177,12 +180,12 @@ private slots:
         for (const QString& path : {broken.fileName(), dir.filePath("missing.png")}) {
             rejectNextModal();
             w->openInputFile(path);
+            QVERIFY(waitIdle(*w)); // the file is read on the input loader's thread
             QVERIFY(w->document()->inputSpec() == before);
             QCOMPARE(w->document()->input(), tensor);
             QVERIFY(w->document()->inputError().isEmpty());
             QCOMPARE(w->document()->undoStack()->count(), steps);
             QVERIFY(!w->document()->isModified());
-            QVERIFY(waitIdle(*w));
             QCOMPARE(w->runner()->info(0).status, LayerStatus::Ok);
             QVERIFY2(w->statusBar()->currentMessage().contains("Could not open"), qPrintable(w->statusBar()->currentMessage()));
         }
@@ -344,6 +347,7 @@ private slots:
         // An image input is saved relative to the pipeline file and found again.
         const QString image = writePng(dir, "photo.png");
         w->openInputFile(image);
+        QVERIFY(waitIdle(*w));
         QVERIFY(w->savePipelineTo(path));
         f.close();
         QVERIFY(f.open(QIODevice::ReadOnly));
@@ -351,6 +355,7 @@ private slots:
                  QStringLiteral("photo.png"));
         auto again = makeWindow(InputSpec::arange(1, 9, 9, 2), layers);
         QVERIFY(again->openPipelineFile(path));
+        QVERIFY(waitIdle(*again)); // the saved image decodes on the input loader's thread
         QCOMPARE(again->document()->inputSpec().path, image);
         QCOMPARE(again->document()->input()->shape(), (Shape{1, 3, 4, 3}));
     }

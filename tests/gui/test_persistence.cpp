@@ -308,6 +308,7 @@ private slots:
             QCoreApplication::sendEvent(w.get(), &event);
         };
         drop(npy);
+        QVERIFY(waitIdle(*w));
         QVERIFY(w->document()->input());
         QCOMPARE(w->document()->input()->shape(), (Shape{1, 5, 7, 2}));
         QVERIFY(w->document()->isModified()); // the new input is an undoable edit: opening a pipeline asks first
