@@ -167,6 +167,11 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     m_cancelButton = new QToolButton(this);
     m_cancelButton->setDefaultAction(action("cancel"));
     m_cancelButton->hide();
+    // A fixed size: the text changes with every run, and a label whose size hint changes makes
+    // the whole window lay itself out again (tens of milliseconds with all docks open).
+    m_runLabel->setFixedSize(m_runLabel->fontMetrics().horizontalAdvance(tr("pipeline 00000.0 ms")) + 12,
+                             m_runLabel->sizeHint().height());
+    m_runLabel->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     statusBar()->addWidget(m_hoverLabel, 1);
     statusBar()->addPermanentWidget(m_runLabel);
     statusBar()->addPermanentWidget(m_progress);
