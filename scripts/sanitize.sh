@@ -3,12 +3,13 @@
 #
 #   bash scripts/sanitize.sh asan    # AddressSanitizer + UndefinedBehaviorSanitizer, whole suite
 #                                    # (core and, when Qt Widgets is installed, GUI) in build-asan/
-#   bash scripts/sanitize.sh tsan    # ThreadSanitizer, core tests, clang + libomp, in build-tsan/
+#   bash scripts/sanitize.sh tsan    # ThreadSanitizer, clang + libomp, in build-tsan/: the core
+#                                    # tests and the app's runner (gui.test_runner_threads)
 #
 # Extra arguments go to ctest (e.g. -R core.test_pipeline). Exit status is ctest's; its summary
 # line ("100% tests passed, 0 tests failed out of N") is the last line ctest prints.
 # Environment: LAYERSCOPE_ASAN_BUILD_DIR / LAYERSCOPE_TSAN_BUILD_DIR, JOBS (default: cores),
-# LAYERSCOPE_BUILD_GUI (asan only; default ON when Qt 6 Widgets is found).
+# LAYERSCOPE_BUILD_GUI (default ON; OFF leaves the GUI tests out).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -34,8 +35,9 @@ tsan)
   command -v clang++ >/dev/null || { echo "error: clang++ not found (bash scripts/install-deps.sh)" >&2; exit 1; }
   # clang, so that OpenMP is LLVM's libomp: GCC's libgomp is not TSan-instrumented and every
   # OpenMP barrier would be reported as a race.
+  gui=${LAYERSCOPE_BUILD_GUI:-ON}
   CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DLAYERSCOPE_TSAN=ON -DLAYERSCOPE_BUILD_GUI=OFF -DLAYERSCOPE_BUILD_BENCH=OFF >/dev/null
+    -DLAYERSCOPE_TSAN=ON -DLAYERSCOPE_BUILD_GUI="$gui" -DLAYERSCOPE_BUILD_BENCH=OFF >/dev/null
   cmake --build "$build" -j"$jobs"
   # Archer (LLVM's OpenMP tool for TSan) makes libomp's barriers, locks and tasks visible to TSan.
   archer=$(ls /usr/lib/llvm-*/lib/libarcher.so 2>/dev/null | sort -V | tail -1 || true)
@@ -56,5 +58,5 @@ esac
 
 cd "$build"
 labels=()
-[ "$mode" = tsan ] && labels=(-L core)
+[ "$mode" = tsan ] && labels=(-L 'core|tsan-gui')
 QT_QPA_PLATFORM=offscreen ctest --output-on-failure --timeout 900 "${labels[@]}" "$@"

@@ -2,6 +2,7 @@
 
 #include "document/document.h"
 #include "document/layer_json.h"
+#include "engine/ui_handoff.h"
 
 #include "core/background_priority.h"
 #include "core/errors.h"
@@ -10,7 +11,6 @@
 #include <QMetaObject>
 #include <QThread>
 #include <QTimer>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 
@@ -47,7 +47,7 @@ QString layerStatusName(LayerStatus status)
 }
 
 PipelineRunner::PipelineRunner(Document* document, QObject* parent)
-    : QObject(parent), m_document(document), m_memoryBudget(defaultMemoryBudget())
+    : QObject(parent), m_document(document), m_memoryBudget(defaultMemoryBudget()), m_handoff(new UiHandoff(this))
 {
 }
 
@@ -60,22 +60,12 @@ PipelineRunner::~PipelineRunner()
 
 void PipelineRunner::waitForIdle()
 {
-    for (QFuture<void>& future : m_futures)
-        future.waitForFinished();
-    m_futures.clear();
+    m_workers.joinAll();
 }
 
 bool PipelineRunner::waitForIdle(int timeoutMs)
 {
-    QDeadlineTimer deadline(timeoutMs);
-    while (true) {
-        std::erase_if(m_futures, [](const QFuture<void>& f) { return f.isFinished(); });
-        if (m_futures.empty())
-            return true;
-        if (deadline.hasExpired())
-            return false;
-        QThread::msleep(5);
-    }
+    return m_workers.waitAll(std::chrono::milliseconds(timeoutMs));
 }
 
 std::shared_ptr<const LayerSummary> PipelineRunner::summary(int index) const
@@ -134,8 +124,6 @@ void PipelineRunner::run()
     m_computing = -1;
     if (m_stop)
         m_stop->request_stop();
-    // Forget finished futures.
-    std::erase_if(m_futures, [](const QFuture<void>& f) { return f.isFinished(); });
 
     const Document& doc = *m_document;
     const int n = doc.layerCount();
@@ -239,10 +227,10 @@ void PipelineRunner::run()
     m_stop = std::make_shared<std::stop_source>();
     request->stop = m_stop->get_token();
     setBusy(true);
-    m_futures.push_back(QtConcurrent::run(&PipelineRunner::work, this, request));
+    m_workers.start([this, handoff = m_handoff, request] { work(this, handoff, request); });
 }
 
-void PipelineRunner::work(PipelineRunner* runner, std::shared_ptr<Request> request)
+void PipelineRunner::work(PipelineRunner* runner, UiHandoff* handoff, std::shared_ptr<Request> request)
 {
     const quint64 gen = request->generation;
     lowerThreadPriority(/*openMpTeam=*/true);
@@ -259,16 +247,15 @@ void PipelineRunner::work(PipelineRunner* runner, std::shared_ptr<Request> reque
     RunCallbacks callbacks;
     callbacks.layerStarted = [&](size_t layer) {
         const int i = static_cast<int>(layer);
-        QMetaObject::invokeMethod(runner, [runner, gen, i] { runner->onLayerStarted(gen, i); },
-                                  Qt::QueuedConnection);
+        handoff->post([runner, gen, i] { runner->onLayerStarted(gen, i); });
     };
     callbacks.layerDone = [&](size_t layer, const std::shared_ptr<const Tensor>& out, double ms) {
         const int i = static_cast<int>(layer);
         // A bypassed layer's output is its input: the summary is the same too.
         if (out == previous && previousSummary) {
-            QMetaObject::invokeMethod(runner, [runner, gen, i, out, summary = previousSummary, ms] {
+            handoff->post([runner, gen, i, out, summary = previousSummary, ms] {
                 runner->onLayerDone(gen, i, out, summary, ms);
-            }, Qt::QueuedConnection);
+            });
             return;
         }
         // The ranges first: the layer and its pictures can be shown while the histograms for
@@ -281,30 +268,29 @@ void PipelineRunner::work(PipelineRunner* runner, std::shared_ptr<Request> reque
         } catch (const std::exception&) {
             // A tensor no view can show (rank 5, empty) has no summary; the views say why.
         }
-        QMetaObject::invokeMethod(runner, [runner, gen, i, out, ranges, ms] {
+        handoff->post([runner, gen, i, out, ranges, ms] {
             runner->onLayerDone(gen, i, out, ranges, ms);
-        }, Qt::QueuedConnection);
+        });
         std::shared_ptr<const LayerSummary> full = ranges;
         if (ranges) {
             full = std::make_shared<const LayerSummary>(addHistograms(*ranges, *out, context));
-            QMetaObject::invokeMethod(runner, [runner, gen, i, out, full] {
+            handoff->post([runner, gen, i, out, full] {
                 runner->onLayerSummary(gen, i, out, full);
-            }, Qt::QueuedConnection);
+            });
         }
         previous = out;
         previousSummary = full;
     };
-    callbacks.progress = [runner, gen](const RunProgress& progress) {
-        QMetaObject::invokeMethod(runner, [runner, gen, progress] { runner->onProgress(gen, progress); },
-                                  Qt::QueuedConnection);
+    callbacks.progress = [runner, handoff, gen](const RunProgress& progress) {
+        handoff->post([runner, gen, progress] { runner->onProgress(gen, progress); });
     };
 
     try {
         for (const Request::Incomplete& kept : request->incomplete) {
             auto full = std::make_shared<const LayerSummary>(addHistograms(*kept.ranges, *kept.output, context));
-            QMetaObject::invokeMethod(runner, [runner, gen, i = kept.layer, out = kept.output, full] {
+            handoff->post([runner, gen, i = kept.layer, out = kept.output, full] {
                 runner->onLayerSummary(gen, i, out, full);
-            }, Qt::QueuedConnection);
+            });
         }
     } catch (const CancelledError&) {
         return;
@@ -322,13 +308,13 @@ void PipelineRunner::work(PipelineRunner* runner, std::shared_ptr<Request> reque
     if (result.failedLayer) {
         const int i = static_cast<int>(*result.failedLayer);
         const QString message = QString::fromStdString(result.error);
-        QMetaObject::invokeMethod(runner, [runner, gen, i, message] {
+        handoff->post([runner, gen, i, message] {
             runner->onLayerFailed(gen, i, message);
             runner->onFinished(gen);
-        }, Qt::QueuedConnection);
+        });
         return;
     }
-    QMetaObject::invokeMethod(runner, [runner, gen] { runner->onFinished(gen); }, Qt::QueuedConnection);
+    handoff->post([runner, gen] { runner->onFinished(gen); });
 }
 
 void PipelineRunner::onLayerStarted(quint64 generation, int index)

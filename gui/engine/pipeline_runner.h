@@ -1,21 +1,22 @@
 #pragma once
 // Runs the document's pipeline on a worker thread, the way Qt's mandelbrot example renders:
 // a request is a value (a copied Pipeline, the bypass flags, the input as shared_ptr, the cached
-// output it starts from) handed to QtConcurrent, where core's runLayers (pipeline_run.h)
+// output it starts from) handed to a worker thread, where core's runLayers (pipeline_run.h)
 // computes it; the worker checks a std::stop_token between and inside layers; after each layer
 // it also summarises the output (ranges, statistics: LayerSummary) so no view scans a tensor on
 // the GUI thread; every result comes back immutable (shared_ptr<const ...>) tagged with the
 // generation of its request, and anything but the newest generation is dropped. Progress arrives
-// from the worker alone (runLayers throttles it), already as a RunProgress.
+// from the worker alone (runLayers throttles it), already as a RunProgress. Results travel through
+// a UiHandoff (std::mutex-ordered, so ThreadSanitizer checks them; see ui_handoff.h).
 // Only the layers from the first changed one onwards are recomputed: each layer's output is
 // cached under a key made of the input revision and the JSON of that layer and all before it.
 
 #include "core/pipeline.h"
 #include "core/pipeline_run.h"
 #include "core/render/layer_summary.h"
+#include "engine/worker_threads.h"
 
 #include <QElapsedTimer>
-#include <QFuture>
 #include <QObject>
 #include <QString>
 
@@ -26,6 +27,7 @@
 namespace layerscope::gui {
 
 class Document;
+class UiHandoff;
 
 enum class LayerStatus { Pending, Computing, Ok, Error, Blocked };
 
@@ -58,7 +60,6 @@ public:
     bool waitForIdle(int timeoutMs);
 
     bool isBusy() const { return m_busy; }
-    // Nothing running and nothing scheduled.
     // Nothing to compute and nothing coming: no run, none scheduled, no input being loaded.
     bool isIdle() const;
     quint64 generation() const { return m_generation; }
@@ -93,7 +94,7 @@ signals:
 
 private:
     struct Request;
-    static void work(PipelineRunner* runner, std::shared_ptr<Request> request);
+    static void work(PipelineRunner* runner, UiHandoff* handoff, std::shared_ptr<Request> request);
     void onLayerStarted(quint64 generation, int index);
     void onLayerDone(quint64 generation, int index, std::shared_ptr<const Tensor> output,
                      std::shared_ptr<const LayerSummary> summary, double ms);
@@ -116,7 +117,8 @@ private:
     std::vector<std::string> m_keys;      // key each m_info[i].output was computed under
     std::vector<std::string> m_pendingKeys;
     std::shared_ptr<std::stop_source> m_stop;
-    std::vector<QFuture<void>> m_futures;
+    UiHandoff* m_handoff;
+    WorkerThreads m_workers;
 };
 
 QString layerStatusName(LayerStatus status);
