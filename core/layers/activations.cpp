@@ -139,6 +139,43 @@ const std::vector<std::string>& activationNames()
     return names;
 }
 
+std::string activationFormula(Activation activation)
+{
+    switch (activation) {
+    case Activation::Linear: return "y = x";
+    case Activation::Relu: return "max(x, 0)";
+    case Activation::Relu6: return "min(max(x, 0), 6)";
+    case Activation::LeakyRelu: return "x ≥ 0 ? x : 0.2·x";
+    case Activation::Elu: return "x > 0 ? x : eˣ − 1";
+    case Activation::Selu: return "1.0507·(x > 0 ? x : 1.67326·(eˣ − 1))";
+    case Activation::Celu: return "max(x, 0) + expm1(min(x, 0))";
+    case Activation::Gelu: return "½x(1 + erf(x/√2))";
+    case Activation::Sigmoid: return "1/(1 + e⁻ˣ)";
+    case Activation::HardSigmoid: return "relu6(x + 3)/6";
+    case Activation::Silu: return "x·sigmoid(x)";
+    case Activation::HardSilu: return "x·relu6(x + 3)/6";
+    case Activation::Mish: return "x·tanh(softplus(x))";
+    case Activation::Softplus: return "log(1 + eˣ)";
+    case Activation::Softsign: return "x/(1 + |x|)";
+    case Activation::Tanh: return "tanh(x)";
+    case Activation::TanhShrink: return "x − tanh(x)";
+    case Activation::HardTanh: return "clip(x, −1, 1)";
+    case Activation::SoftShrink: return "sign(x)·max(|x| − 0.5, 0)";
+    case Activation::HardShrink: return "|x| > 0.5 ? x : 0";
+    case Activation::SparsePlus: return "0 (x ≤ −1), (x + 1)²/4 (|x| < 1), x (x ≥ 1)";
+    case Activation::SparseSigmoid: return "clip((x + 1)/2, 0, 1)";
+    case Activation::Squareplus: return "(x + √(x² + 4))/2";
+    case Activation::LogSigmoid: return "−softplus(−x)";
+    case Activation::Exponential: return "eˣ";
+    case Activation::Softmax: return "e^(x − max)/Σ e^(x − max)";
+    case Activation::LogSoftmax: return "x − max − log Σ e^(x − max)";
+    case Activation::Sparsemax: return "max(x − τ, 0), Σ = 1";
+    case Activation::Glu: return "a·sigmoid(b), [a, b] the halves of axis −1";
+    case Activation::Threshold: return "threshold (needs arguments)";
+    }
+    return "";
+}
+
 std::string unknownActivationMessage(const std::string& name)
 {
     return "Could not interpret activation function identifier: " + name;
@@ -174,7 +211,8 @@ void applyElementwise(Activation activation, float* v, int64_t n)
     case Activation::LeakyRelu:
         return mapValues(v, n, [](float x) { return x >= 0.0f ? x : 0.2f * x; });
     case Activation::Elu:
-        return mapValues(v, n, [](float x) { return x > 0.0f ? x : std::expm1(x); });
+        // TF's Elu functor computes exp(x) − 1, not expm1 (checked with Keras 3.15.1).
+        return mapValues(v, n, [](float x) { return x > 0.0f ? x : std::exp(x) - 1.0f; });
     case Activation::Selu:
         return mapValues(v, n, [](float x) {
             constexpr float alpha = 1.6732632423543772848170429916717f;

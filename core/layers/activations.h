@@ -3,7 +3,7 @@
 // `activation` argument of Conv2D. Names are case-sensitive; None/null means linear. Every function
 // uses the defaults Keras applies when the activation is given by name:
 //   linear x · relu max(x, 0) · relu6 min(max(x, 0), 6) · leaky_relu slope 0.2 ·
-//   elu (α 1) x > 0 ? x : eˣ − 1 · selu λ·(x > 0 ? x : α(eˣ − 1)), α 1.67326324, λ 1.05070099 ·
+//   elu (α 1) x > 0 ? x : eˣ − 1 (exp minus 1 as TF's Elu, not expm1) · selu λ·(x > 0 ? x : α(eˣ − 1)), α 1.67326324, λ 1.05070099 ·
 //   celu (α 1) max(x, 0) + expm1(min(x, 0)) · gelu exact ½x(1 + erf(x/√2)) ·
 //   sigmoid 1/(1 + e⁻ˣ) · hard_sigmoid relu6(x + 3)/6 · silu (= swish) x·sigmoid(x) ·
 //   hard_silu (= hard_swish) x·hard_sigmoid(x) · mish x·tanh(softplus(x)) · softplus log(1 + eˣ) ·
@@ -42,6 +42,8 @@ std::optional<Activation> activationFromName(const std::string& name);
 std::string activationName(Activation activation);
 // Every accepted name in Keras's order (for the GUI), aliases included.
 const std::vector<std::string>& activationNames();
+// The formula as the explanations print it, e.g. "x · sigmoid(x)".
+std::string activationFormula(Activation activation);
 // "Could not interpret activation function identifier: {name}"
 std::string unknownActivationMessage(const std::string& name);
 // The TypeError Keras raises when "threshold" is used by name.
