@@ -90,27 +90,35 @@ void softmaxRow(float* v, int64_t n, bool logarithm)
     }
 }
 
-// Sparsemax as Keras's TF backend computes it: sort descending, k = #{j : 1 + j·z₍ⱼ₎ > Σᵢ≤ⱼ z₍ᵢ₎},
-// τ = (Σᵢ≤ₖ z₍ᵢ₎ − 1) / k, out = max(z − τ, 0).
-void sparsemaxRow(float* v, int64_t n, std::vector<double>& sorted)
+// Sparsemax exactly as Keras 3's TF backend computes it (backend/tensorflow/nn.py, checked with
+// Keras 3.15.1), in float32: z sorted descending, c_j = z_1 + … + z_j (a running sum),
+// support_j = z_j − (c_j − 1)/j > 0, k = #support, τ = (Σ_{j in support} c_j − 1)/k,
+// out = max(x − τ, 0). Note Σ c_j: Keras sums the running sums over the support where the
+// textbook sparsemax takes c_k alone, so its result generally does not sum to 1.
+void sparsemaxRow(float* v, int64_t n, std::vector<float>& sorted)
 {
-    sorted.assign(v, v + n);
-    std::sort(sorted.begin(), sorted.end(), std::greater<double>());
-    double cumulative = 0, tauSum = 0;
-    int64_t k = 0;
-    for (int64_t j = 0; j < n; ++j) {
-        cumulative += sorted[static_cast<size_t>(j)];
-        if (1.0 + static_cast<double>(j + 1) * sorted[static_cast<size_t>(j)] > cumulative) {
-            k = j + 1;
-            tauSum = cumulative;
-        }
-    }
-    const double tau = (tauSum - 1.0) / static_cast<double>(k);
+    const SparsemaxThreshold t = sparsemaxThreshold(v, n, sorted);
     for (int64_t i = 0; i < n; ++i)
-        v[i] = static_cast<float>(std::max(static_cast<double>(v[i]) - tau, 0.0));
+        v[i] = std::max(v[i] - t.tau, 0.0f);
 }
 
 } // namespace
+
+SparsemaxThreshold sparsemaxThreshold(const float* v, int64_t n, std::vector<float>& sorted)
+{
+    sorted.assign(v, v + n);
+    std::sort(sorted.begin(), sorted.end(), std::greater<float>());
+    float cumulative = 0, supportSum = 0;
+    int64_t k = 0;
+    for (int64_t j = 0; j < n; ++j) {
+        cumulative += sorted[static_cast<size_t>(j)];
+        if (sorted[static_cast<size_t>(j)] - (cumulative - 1.0f) / static_cast<float>(j + 1) > 0.0f) {
+            supportSum += cumulative;
+            ++k;
+        }
+    }
+    return {(supportSum - 1.0f) / static_cast<float>(k), k, supportSum};
+}
 
 std::optional<Activation> activationFromName(const std::string& name)
 {
@@ -215,15 +223,17 @@ void applyElementwise(Activation activation, float* v, int64_t n)
         return mapValues(v, n, [](float x) { return x > 0.0f ? x : std::exp(x) - 1.0f; });
     case Activation::Selu:
         return mapValues(v, n, [](float x) {
-            constexpr float alpha = 1.6732632423543772848170429916717f;
+            // TF's Selu functor: one constant for λ·α and exp(x) − 1.
+            constexpr float scaleAlpha = 1.7580993408473768599402175208123f;
             constexpr float scale = 1.0507009873554804934193349852946f;
-            return x > 0.0f ? scale * x : scale * alpha * std::expm1(x);
+            return x < 0.0f ? scaleAlpha * (std::exp(x) - 1.0f) : scale * x;
         });
     case Activation::Celu:
         return mapValues(v, n, [](float x) { return std::max(x, 0.0f) + std::expm1(std::min(x, 0.0f)); });
     case Activation::Gelu:
         return mapValues(v, n, [](float x) {
-            return 0.5f * x * (1.0f + std::erf(x * 0.70710678118654752440f));
+            // TF's exact gelu: 0.5 · x · erfc(−x · 0.7071067811865476) (no cancellation in the tail).
+            return 0.5f * x * std::erfc(-x * 0.70710678118654752440f);
         });
     case Activation::Sigmoid:
         return mapValues(v, n, [](float x) { return sigmoid(x); });
@@ -275,7 +285,7 @@ void applyElementwise(Activation activation, float* v, int64_t n)
 
 void applyRowsInPlace(Activation activation, float* values, int64_t rows, int64_t n)
 {
-    std::vector<double> scratch;
+    std::vector<float> scratch;
     for (int64_t r = 0; r < rows; ++r) {
         float* row = values + r * n;
         switch (activation) {

@@ -12,7 +12,7 @@
 //   sparse_plus 0 (x ≤ −1), (x + 1)²/4 (−1 < x < 1), x (x ≥ 1) · sparse_sigmoid clip(½(x + 1), 0, 1) ·
 //   squareplus (b 4) (x + √(x² + 4))/2 · log_sigmoid −softplus(−x) · exponential eˣ.
 // Along axis −1 of the tensor (for a channels_first Conv2D output that is the WIDTH, not channels):
-//   softmax, log_softmax, sparsemax (Martins & Astudillo), glu a·sigmoid(b) with [a, b] the two
+//   softmax, log_softmax, sparsemax (Keras's variant, see sparsemaxThreshold), glu a·sigmoid(b) with [a, b] the two
 //   halves of axis −1 — glu halves that axis and needs it even.
 // `threshold` is a valid name, but Keras calls it as f(x) without its required `threshold` and
 // `default_value` arguments, so it fails when the layer first runs; we raise that error in shape
@@ -56,6 +56,16 @@ int64_t activatedLastAxis(Activation activation, int64_t size);
 
 // In place on `count` contiguous values; only for activations that are not along the last axis.
 void applyElementwise(Activation activation, float* values, int64_t count);
+// Keras 3's (TF backend) sparsemax threshold of one row, in float32: z sorted descending,
+// running sums c_j, support_j = z_j − (c_j − 1)/j > 0, k = #support, τ = (Σ_{j in support} c_j − 1)/k.
+// Keras sums the running sums over the support where the textbook sparsemax (Keras's variant, see sparsemaxThreshold)
+// takes c_k alone, so its output generally does not sum to 1; we follow Keras (checked with 3.15.1).
+struct SparsemaxThreshold {
+    float tau = 0;
+    int64_t support = 0;
+    float supportSum = 0; // Σ_{j in support} c_j
+};
+SparsemaxThreshold sparsemaxThreshold(const float* values, int64_t n, std::vector<float>& scratch);
 // In place on `rows` rows of `n` contiguous values; softmax, log_softmax, sparsemax only.
 void applyRowsInPlace(Activation activation, float* values, int64_t rows, int64_t n);
 // Any activation on a tensor of any rank, along axis −1 when it acts along an axis; returns the
