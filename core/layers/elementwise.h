@@ -12,6 +12,7 @@
 #include "../layer.h"
 #include "../parallel.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,37 @@ BroadcastArray vectorOnAxis(size_t rank, size_t axis, std::vector<float> values)
 
 // out[i] = f(in[i], a[i], b[i]) with a and b broadcast against the input (one pass, parallel
 // over rows of the last axis; cancellation between chunks).
+namespace detail {
+
+// y[i] = f(x[i], a[i·sa], b[i·sb]) for i < n, sa and sb 0 or 1: four plain loops the compiler
+// vectorises.
+template <typename F>
+inline void mapRow(const float* x, float* y, int64_t n, const float* pa, bool aAlong, const float* pb, bool bAlong, F& f)
+{
+    if (aAlong && bAlong) {
+#pragma omp simd
+        for (int64_t i = 0; i < n; ++i)
+            y[i] = f(x[i], pa[i], pb[i]);
+    } else if (aAlong) {
+        const float vb = pb[0];
+#pragma omp simd
+        for (int64_t i = 0; i < n; ++i)
+            y[i] = f(x[i], pa[i], vb);
+    } else if (bAlong) {
+        const float va = pa[0];
+#pragma omp simd
+        for (int64_t i = 0; i < n; ++i)
+            y[i] = f(x[i], va, pb[i]);
+    } else {
+        const float va = pa[0], vb = pb[0];
+#pragma omp simd
+        for (int64_t i = 0; i < n; ++i)
+            y[i] = f(x[i], va, vb);
+    }
+}
+
+} // namespace detail
+
 template <typename F>
 void mapBroadcast(const Tensor& input, Tensor& output, const BroadcastArray& a, const BroadcastArray& b,
                   const ExecContext& context, F f)
@@ -75,7 +107,8 @@ void mapBroadcast(const Tensor& input, Tensor& output, const BroadcastArray& a, 
     const Shape& shape = input.shape();
     const size_t rank = shape.size();
     const int64_t n = shape.empty() ? 1 : shape.back();
-    const int64_t rows = n > 0 ? input.size() / n : 0;
+    if (n <= 0 || input.size() == 0)
+        return;
     // Strides of the two arrays over the leading axes (0 where they broadcast).
     auto strides = [&](const BroadcastArray& p) {
         std::vector<int64_t> s(rank, 0);
@@ -87,10 +120,41 @@ void mapBroadcast(const Tensor& input, Tensor& output, const BroadcastArray& a, 
         return s;
     };
     const std::vector<int64_t> sa = strides(a), sb = strides(b);
-    const bool aAlong = rank > 0 && sa[rank - 1] != 0, bAlong = rank > 0 && sb[rank - 1] != 0;
+    const bool aAlong = sa[rank - 1] != 0, bAlong = sb[rank - 1] != 0;
     const float* in = input.data();
     float* out = output.data();
-    parallelChunks(rows, std::max<int64_t>(1, 8192 / std::max<int64_t>(n, 1)), context, [&](int64_t begin, int64_t end) {
+    bool leadingConstant = true;
+    for (size_t d = 0; d + 1 < rank; ++d)
+        leadingConstant = leadingConstant && sa[d] == 0 && sb[d] == 0;
+    if (leadingConstant) {
+        // The arrays vary along the last axis only (BatchNormalization's channels, a per-channel
+        // scale): consecutive rows are merged into blocks of k·n values with the arrays tiled k
+        // times, so that short rows (3 channels) still give long vectorisable loops.
+        const int64_t k = std::max<int64_t>(1, 1024 / n);
+        const int64_t block = k * n;
+        auto tile = [&](const BroadcastArray& p, bool along) {
+            std::vector<float> t;
+            if (!along)
+                return std::vector<float>{p.values[0]};
+            t.reserve(static_cast<size_t>(block));
+            for (int64_t r = 0; r < k; ++r)
+                t.insert(t.end(), p.values.begin(), p.values.begin() + n);
+            return t;
+        };
+        const std::vector<float> ta = tile(a, aAlong), tb = tile(b, bAlong);
+        const int64_t total = input.size();
+        const int64_t blocks = (total + block - 1) / block;
+        parallelChunks(blocks, std::max<int64_t>(1, 8192 / block), context, [&](int64_t begin, int64_t end) {
+            for (int64_t blk = begin; blk < end; ++blk) {
+                const int64_t first = blk * block;
+                detail::mapRow(in + first, out + first, std::min(block, total - first), ta.data(), aAlong, tb.data(),
+                               bAlong, f);
+            }
+        });
+        return;
+    }
+    const int64_t rows = input.size() / n;
+    parallelChunks(rows, std::max<int64_t>(1, 8192 / n), context, [&](int64_t begin, int64_t end) {
         for (int64_t row = begin; row < end; ++row) {
             int64_t rest = row, oa = 0, ob = 0;
             for (size_t d = rank - 1; d-- > 0;) {
@@ -99,30 +163,7 @@ void mapBroadcast(const Tensor& input, Tensor& output, const BroadcastArray& a, 
                 oa += i * sa[d];
                 ob += i * sb[d];
             }
-            const float* x = in + row * n;
-            float* y = out + row * n;
-            const float* pa = a.values.data() + oa;
-            const float* pb = b.values.data() + ob;
-            if (aAlong && bAlong) {
-#pragma omp simd
-                for (int64_t i = 0; i < n; ++i)
-                    y[i] = f(x[i], pa[i], pb[i]);
-            } else if (aAlong) {
-                const float vb = pb[0];
-#pragma omp simd
-                for (int64_t i = 0; i < n; ++i)
-                    y[i] = f(x[i], pa[i], vb);
-            } else if (bAlong) {
-                const float va = pa[0];
-#pragma omp simd
-                for (int64_t i = 0; i < n; ++i)
-                    y[i] = f(x[i], va, pb[i]);
-            } else {
-                const float va = pa[0], vb = pb[0];
-#pragma omp simd
-                for (int64_t i = 0; i < n; ++i)
-                    y[i] = f(x[i], va, vb);
-            }
+            detail::mapRow(in + row * n, out + row * n, n, a.values.data() + oa, aAlong, b.values.data() + ob, bAlong, f);
         }
     });
 }

@@ -107,7 +107,16 @@ Tensor ReLU::forward(const Tensor& input, const ExecContext& context) const
     guard(context, shape.output);
     Tensor output = Tensor::uninitialized(shape.output);
     const ReluFunction f = reluFunction(m_params);
-    mapValues(input, output, context, f);
+    // The common forms as branch-free loops; the general form through the same function the
+    // explanation uses.
+    if (!f.leaky && !f.thresholded && f.a == 0.0f && !f.hasMax)
+        mapValues(input, output, context, [](float x) { return std::max(x, 0.0f); });
+    else if (f.relu6 && f.a == 0.0f)
+        mapValues(input, output, context, [](float x) { return std::min(std::max(x, 0.0f), 6.0f); });
+    else if (f.leaky)
+        mapValues(input, output, context, [a = f.a](float x) { return x > 0.0f ? x : x * a; });
+    else
+        mapValues(input, output, context, f);
     return output;
 }
 
