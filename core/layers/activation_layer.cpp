@@ -26,9 +26,7 @@ std::string activationNameFromJson(const json& activation)
     throw std::invalid_argument(unknownActivationMessage(activation.dump()));
 }
 
-namespace {
-
-std::shared_ptr<const Layer> innerLayer(const json& object)
+std::shared_ptr<const Layer> activationLayerObject(const json& object)
 {
     if (object.is_null())
         return nullptr;
@@ -47,8 +45,6 @@ std::shared_ptr<const Layer> innerLayer(const json& object)
                                 + " as a layer object is not supported (ReLU, LeakyReLU, ELU and Softmax are)");
 }
 
-} // namespace
-
 ActivationLayer::ActivationLayer(std::string name, ActivationLayerParams params)
     : ElementwiseLayer(std::move(name))
 {
@@ -58,7 +54,7 @@ ActivationLayer::ActivationLayer(std::string name, ActivationLayerParams params)
 void ActivationLayer::setParams(const ActivationLayerParams& params)
 {
     m_params = params;
-    m_inner = innerLayer(m_params.inner);
+    m_inner = activationLayerObject(m_params.inner);
 }
 
 std::unique_ptr<ActivationLayer> ActivationLayer::fromJson(const json& object)

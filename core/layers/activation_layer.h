@@ -70,5 +70,9 @@ private:
 // function object. Throws std::invalid_argument with Keras's message for anything else (a layer
 // object is the caller's to handle).
 std::string activationNameFromJson(const nlohmann::json& activation);
+// A serialized activation layer object ({"class_name": "LeakyReLU", "config": {...}}) as the layer
+// it names (ReLU, LeakyReLU, ELU, Softmax); null for a null object; throws std::invalid_argument
+// for another class. For the `activation` argument of other layers (Conv2D in Keras 3.3 files).
+std::shared_ptr<const Layer> activationLayerObject(const nlohmann::json& object);
 
 } // namespace layerscope

@@ -55,7 +55,6 @@ ELU::CellValue ELU::explainValue(float x, const Shape& /*shape*/, const std::vec
     const EluFunction f{static_cast<float>(m_params.alpha), m_params.alpha == 1.0};
     CellValue v;
     v.value = f(x);
-    v.exact = x >= 0.0f; // exp may be vectorised differently in the kernel
     if (x > 0.0f || (x == 0.0f))
         v.formula = "x = " + formatValue(x) + " ≥ 0 → y = x = " + formatValue(v.value);
     else

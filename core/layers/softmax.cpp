@@ -56,13 +56,16 @@ std::vector<size_t> Softmax::resolvedAxes(size_t rank) const
                 throw error("`dim` must be in the range [" + std::to_string(-n) + ", " + std::to_string(n)
                             + ") where " + std::to_string(n) + " is the number of dimensions in the input. Received: dim="
                             + std::to_string(a));
-            throw error("Invalid reduction dimension " + std::to_string(a) + " for input with " + std::to_string(n)
-                        + " dimensions. (axis=" + tupleString(m_params.axes) + ")");
+            // TF's reduce_max (Keras's logsumexp over several axes).
+            throw error("Invalid reduction dimension (" + std::to_string(a) + " for input with " + std::to_string(n)
+                        + " dimension(s) [Op:Max]");
         }
-        axes.push_back(static_cast<size_t>(a < 0 ? a + n : a));
+        const size_t axis = static_cast<size_t>(a < 0 ? a + n : a);
+        if (std::find(axes.begin(), axes.end(), axis) != axes.end())
+            throw error("Invalid reduction arguments: Axes contains duplicate dimension: " + std::to_string(axis) + " [Op:Max]");
+        axes.push_back(axis);
     }
     std::sort(axes.begin(), axes.end());
-    axes.erase(std::unique(axes.begin(), axes.end()), axes.end());
     return axes;
 }
 

@@ -5,8 +5,8 @@
 // Several axes (a list): y = exp(x − logsumexp(x, axes)), logsumexp = log(Σ exp(x − m)) + m.
 // The sums here run in double and exp is the C library's, TF's are Eigen's: results agree within
 // a few float32 ulps, not bit for bit. Any input rank 1..4; output shape = input shape. An axis
-// outside the rank fails with TF's message (Keras does not validate it); a size-1 axis gives 1
-// everywhere (Keras only warns).
+// outside the rank (or a repeated one) fails with TF's message (Keras does not validate it); a
+// size-1 axis gives 1 everywhere (Keras only warns).
 // Fields:
 //   axes    the axes, default [-1]
 //   asList  whether the file gave a list (saved back the same way)
