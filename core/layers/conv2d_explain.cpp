@@ -3,6 +3,8 @@
 // sliding window of shape what-if.
 #include "conv2d.h"
 
+#include "activation_layer.h"
+
 #include "../explain/axis_rule.h"
 #include "../explain/explain_support.h"
 
@@ -226,6 +228,14 @@ CellExplanation Conv2D::explainOutputCell(const Tensor& input, const Shape& /*ou
         value = applyOne(activation, pre);
         if (activation != Activation::Linear)
             text += "; " + step.name + " → " + formatValue(value);
+    }
+    if (!p.activationLayer.is_null() && !actsAlongLastAxis(activation)) {
+        // An element-wise activation layer object: its value and formula for this one number.
+        const std::shared_ptr<const Layer> layer = activationLayerObject(p.activationLayer);
+        const CellExplanation inner = layer->explainOutputCell(Tensor({1}, {pre}), Shape{1}, CellIndex{});
+        value = inner.value;
+        step.name = layer->className();
+        text += "; " + step.name + ": " + inner.summary;
     }
     step.output = value;
     e.activation = step;

@@ -135,6 +135,7 @@ private slots:
     void activationLayerMatchesReference();
     void activationFileForms();
     void activationKerasValues();
+    void conv2dActivationLayerObject();
     void explanationsAndRegions();
     void memoryGuardAndCancel();
 };
@@ -489,6 +490,44 @@ void TestActivationLayers::activationKerasValues()
     QCOMPARE(values(load("Activation", {{"activation", "sparsemax"}})
                         ->forward(Tensor({1, 4}, {0.3f, -0.2f, 0.9f, 0.1f}), ExecContext{})),
              (std::vector<float>{0.0f, 0.0f, 0.35000002f, 0.0f}));
+}
+
+void TestActivationLayers::conv2dActivationLayerObject()
+{
+    // Keras 3.3 files write a Conv2D's activation as a whole serialized LeakyReLU (KERAS_FILES §1.4):
+    // the convolution, then that layer.
+    const json leaky = {{"module", "keras.layers"},
+                        {"class_name", "LeakyReLU"},
+                        {"config", {{"name", "leaky_re_lu"}, {"trainable", true}, {"dtype", "float32"}, {"negative_slope", 0.3}}},
+                        {"registered_name", nullptr}};
+    const json conv = {{"filters", 4}, {"kernel_size", {3, 3}}, {"padding", "same"}};
+    json withObject = conv, linear = conv;
+    withObject["activation"] = leaky;
+    linear["activation"] = "linear";
+    const auto a = load("Conv2D", withObject), b = load("Conv2D", linear);
+    const Tensor x = test::randomTensor({1, 7, 5, 3}, 51);
+    const Tensor expected = referenceMap(b->forward(x, ExecContext{}), [](double v) { return v > 0 ? v : 0.3 * v; });
+    expectClose(a->forward(x, ExecContext{}), expected, "Conv2D + LeakyReLU object", 1e-7, 1e-6);
+    QCOMPARE(a->config().at("activation"), leaky);
+    const CellExplanation e = explainCell(*a, x, CellIndex{0, 3, 2, 1});
+    QVERIFY2(std::fabs(e.value - a->forward(x, ExecContext{})[tensorOffset({1, 7, 5, 4}, CellIndex{0, 3, 2, 1})]) < 1e-5f,
+             e.summary.c_str());
+    QVERIFY2(contains(e.summary, "LeakyReLU"), e.summary.c_str());
+    // A Softmax object over axis −1 is the "softmax" activation; other axes and classes are refused.
+    json softmax = conv;
+    softmax["activation"] = {{"class_name", "Softmax"}, {"config", {{"axis", -1}}}};
+    json named = conv;
+    named["activation"] = "softmax";
+    expectClose(load("Conv2D", softmax)->forward(x, ExecContext{}), load("Conv2D", named)->forward(x, ExecContext{}),
+                "Conv2D + Softmax object", 0, 0);
+    softmax["activation"]["config"]["axis"] = 1;
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, load("Conv2D", softmax));
+    json custom = conv;
+    custom["activation"] = {{"class_name", "STCustomDoReFa"}, {"config", {{"k_bit", 8}}}};
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, load("Conv2D", custom));
+    json negative = conv;
+    negative["activation"] = {{"class_name", "LeakyReLU"}, {"config", {{"negative_slope", -1}}}};
+    QVERIFY(contains(layerError(*load("Conv2D", negative), {1, 7, 5, 3}), "negative_slope"));
 }
 
 void TestActivationLayers::explanationsAndRegions()
