@@ -139,7 +139,7 @@ BatchNormAffine BatchNormalization::affine(int64_t channels) const
 {
     const std::vector<float> g = gamma(channels), b = beta(channels), mean = movingMean(channels),
                              var = movingVariance(channels);
-    const float eps = static_cast<float>(m_params.epsilon);
+    const float eps = toFloat(m_params.epsilon);
     BatchNormAffine a;
     a.inv.resize(static_cast<size_t>(channels));
     a.shift.resize(static_cast<size_t>(channels));

@@ -181,6 +181,13 @@ void mapValues(const Tensor& input, Tensor& output, const ExecContext& context, 
     });
 }
 
+// A config number as float32, ±inf beyond float32's range (a plain conversion would be undefined).
+inline float toFloat(double value)
+{
+    constexpr double largest = 3.4028234663852886e38;
+    return value > largest ? __builtin_inff() : value < -largest ? -__builtin_inff() : static_cast<float>(value);
+}
+
 // A float as Keras prints it in a config-derived message ("0.5", "-1", "1e-07").
 std::string pythonNumber(double value);
 // Whether `value` is a JSON number (not a bool).

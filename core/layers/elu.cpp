@@ -46,13 +46,13 @@ Tensor ELU::forward(const Tensor& input, const ExecContext& context) const
     const LayerShape shape = inferShape(input.shape());
     guard(context, shape.output);
     Tensor output = Tensor::uninitialized(shape.output);
-    mapValues(input, output, context, EluFunction{static_cast<float>(m_params.alpha), m_params.alpha == 1.0});
+    mapValues(input, output, context, EluFunction{toFloat(m_params.alpha), m_params.alpha == 1.0});
     return output;
 }
 
 ELU::CellValue ELU::explainValue(float x, const Shape& /*shape*/, const std::vector<int64_t>& /*index*/) const
 {
-    const EluFunction f{static_cast<float>(m_params.alpha), m_params.alpha == 1.0};
+    const EluFunction f{toFloat(m_params.alpha), m_params.alpha == 1.0};
     CellValue v;
     v.value = f(x);
     if (x > 0.0f || (x == 0.0f))

@@ -44,14 +44,14 @@ Tensor LeakyReLU::forward(const Tensor& input, const ExecContext& context) const
     const LayerShape shape = inferShape(input.shape());
     guard(context, shape.output);
     Tensor output = Tensor::uninitialized(shape.output);
-    const float a = static_cast<float>(m_params.negativeSlope);
+    const float a = toFloat(m_params.negativeSlope);
     mapValues(input, output, context, [a](float x) { return x > 0.0f ? x : x * a; });
     return output;
 }
 
 LeakyReLU::CellValue LeakyReLU::explainValue(float x, const Shape& /*shape*/, const std::vector<int64_t>& /*index*/) const
 {
-    const float a = static_cast<float>(m_params.negativeSlope);
+    const float a = toFloat(m_params.negativeSlope);
     CellValue v;
     v.value = x > 0.0f ? x : x * a;
     v.formula = x > 0.0f ? "x = " + formatValue(x) + " > 0 → y = x = " + formatValue(v.value)

@@ -108,12 +108,12 @@ Shape PReLU::alphaShape(const Shape& input) const
     Shape shape(input.begin() + 1, input.end());
     const int64_t n = static_cast<int64_t>(shape.size());
     for (int64_t axis : m_params.sharedAxes) {
-        // Python's param_shape[axis − 1] = 1.
-        const int64_t i = axis - 1;
-        if (i >= n || i < -n)
+        // Python's param_shape[axis − 1] = 1 (valid for −n ≤ axis − 1 < n).
+        if (axis > n || axis < 1 - n)
             throw error("list assignment index out of range (shared_axes=" + tupleString(m_params.sharedAxes)
                         + " on an input of shape " + shapeToTuple(input) + ": alpha has shape input_shape[1:] = "
                         + shapeToTuple(Shape(input.begin() + 1, input.end())) + ")");
+        const int64_t i = axis - 1;
         shape[static_cast<size_t>(i < 0 ? i + n : i)] = 1;
     }
     return shape;
@@ -134,7 +134,7 @@ BroadcastArray PReLU::alphaFor(const Shape& input) const
     Shape shape = alphaShape(input);
     std::vector<float> values = m_params.alpha ? m_params.alpha->data
                                                : std::vector<float>(static_cast<size_t>(elementCount(shape)),
-                                                                    static_cast<float>(m_params.alphaInit));
+                                                                    toFloat(m_params.alphaInit));
     BroadcastArray a;
     a.shape = Shape{1};
     a.shape.insert(a.shape.end(), shape.begin(), shape.end());

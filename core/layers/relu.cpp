@@ -84,9 +84,9 @@ struct ReluFunction {
 ReluFunction reluFunction(const ReLUParams& p)
 {
     ReluFunction f;
-    f.t = static_cast<float>(p.threshold);
-    f.a = static_cast<float>(p.negativeSlope);
-    f.m = p.maxValue ? static_cast<float>(*p.maxValue) : 0.0f;
+    f.t = toFloat(p.threshold);
+    f.a = toFloat(p.negativeSlope);
+    f.m = p.maxValue ? toFloat(*p.maxValue) : 0.0f;
     f.hasMax = p.maxValue.has_value();
     f.leaky = f.a != 0.0f && !f.hasMax && f.t == 0.0f;
     f.thresholded = f.t != 0.0f;
