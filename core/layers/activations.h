@@ -1,10 +1,13 @@
 #pragma once
 // Keras activation functions by name (keras.activations.get, SEMANTICS.md §6.8), as used by the
-// `activation` argument of Conv2D. Names are case-sensitive; None/null means linear. Every function
-// uses the defaults Keras applies when the activation is given by name:
+// `activation` argument of Conv2D and by the Activation layer. Names are case-sensitive; None/null
+// means linear. Every function uses the defaults Keras applies when the activation is given by name,
+// evaluated as TF's kernels do where that changes the rounding (checked with Keras 3.15.1):
 //   linear x · relu max(x, 0) · relu6 min(max(x, 0), 6) · leaky_relu slope 0.2 ·
-//   elu (α 1) x > 0 ? x : eˣ − 1 (exp minus 1 as TF's Elu, not expm1) · selu λ·(x > 0 ? x : α(eˣ − 1)), α 1.67326324, λ 1.05070099 ·
-//   celu (α 1) max(x, 0) + expm1(min(x, 0)) · gelu exact ½x(1 + erf(x/√2)) ·
+//   elu (α 1) x > 0 ? x : eˣ − 1 (exp minus 1 as TF's Elu, not expm1) ·
+//   selu x < 0 ? λα·(eˣ − 1) : λx with λα = 1.75809934 and λ = 1.05070099 as two float constants ·
+//   celu (α 1) max(x, 0) + expm1(min(x, 0)) · gelu exact ½x(1 + erf(x/√2)), computed as TF does,
+//   ½x·erfc(−x/√2) (no cancellation for negative x) ·
 //   sigmoid 1/(1 + e⁻ˣ) · hard_sigmoid relu6(x + 3)/6 · silu (= swish) x·sigmoid(x) ·
 //   hard_silu (= hard_swish) x·hard_sigmoid(x) · mish x·tanh(softplus(x)) · softplus log(1 + eˣ) ·
 //   softsign x/(1 + |x|) · tanh · tanh_shrink x − tanh(x) · hard_tanh clip(x, −1, 1) ·
