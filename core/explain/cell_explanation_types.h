@@ -32,6 +32,8 @@ enum class ExplanationKind {
     Repeat,               // UpSampling2D nearest (a copy, not a resize)
     Resize,               // Resizing, UpSampling2D with another interpolation
     Tile,                 // Tile
+    Elementwise,          // one input cell through a formula (activations, normalisations, identities)
+    AlongAxis,            // Softmax and axis −1 activations: every cell of a slice along an axis
 };
 
 // One input cell that takes part in (or, for padding and dilation gaps, sits inside the window of)

@@ -90,27 +90,35 @@ void softmaxRow(float* v, int64_t n, bool logarithm)
     }
 }
 
-// Sparsemax as Keras's TF backend computes it: sort descending, k = #{j : 1 + j·z₍ⱼ₎ > Σᵢ≤ⱼ z₍ᵢ₎},
-// τ = (Σᵢ≤ₖ z₍ᵢ₎ − 1) / k, out = max(z − τ, 0).
-void sparsemaxRow(float* v, int64_t n, std::vector<double>& sorted)
+// Sparsemax exactly as Keras 3's TF backend computes it (backend/tensorflow/nn.py, checked with
+// Keras 3.15.1), in float32: z sorted descending, c_j = z_1 + … + z_j (a running sum),
+// support_j = z_j − (c_j − 1)/j > 0, k = #support, τ = (Σ_{j in support} c_j − 1)/k,
+// out = max(x − τ, 0). Note Σ c_j: Keras sums the running sums over the support where the
+// textbook sparsemax takes c_k alone, so its result generally does not sum to 1.
+void sparsemaxRow(float* v, int64_t n, std::vector<float>& sorted)
 {
-    sorted.assign(v, v + n);
-    std::sort(sorted.begin(), sorted.end(), std::greater<double>());
-    double cumulative = 0, tauSum = 0;
-    int64_t k = 0;
-    for (int64_t j = 0; j < n; ++j) {
-        cumulative += sorted[static_cast<size_t>(j)];
-        if (1.0 + static_cast<double>(j + 1) * sorted[static_cast<size_t>(j)] > cumulative) {
-            k = j + 1;
-            tauSum = cumulative;
-        }
-    }
-    const double tau = (tauSum - 1.0) / static_cast<double>(k);
+    const SparsemaxThreshold t = sparsemaxThreshold(v, n, sorted);
     for (int64_t i = 0; i < n; ++i)
-        v[i] = static_cast<float>(std::max(static_cast<double>(v[i]) - tau, 0.0));
+        v[i] = std::max(v[i] - t.tau, 0.0f);
 }
 
 } // namespace
+
+SparsemaxThreshold sparsemaxThreshold(const float* v, int64_t n, std::vector<float>& sorted)
+{
+    sorted.assign(v, v + n);
+    std::sort(sorted.begin(), sorted.end(), std::greater<float>());
+    float cumulative = 0, supportSum = 0;
+    int64_t k = 0;
+    for (int64_t j = 0; j < n; ++j) {
+        cumulative += sorted[static_cast<size_t>(j)];
+        if (sorted[static_cast<size_t>(j)] - (cumulative - 1.0f) / static_cast<float>(j + 1) > 0.0f) {
+            supportSum += cumulative;
+            ++k;
+        }
+    }
+    return {(supportSum - 1.0f) / static_cast<float>(k), k, supportSum};
+}
 
 std::optional<Activation> activationFromName(const std::string& name)
 {
@@ -137,6 +145,43 @@ const std::vector<std::string>& activationNames()
         return list;
     }();
     return names;
+}
+
+std::string activationFormula(Activation activation)
+{
+    switch (activation) {
+    case Activation::Linear: return "y = x";
+    case Activation::Relu: return "max(x, 0)";
+    case Activation::Relu6: return "min(max(x, 0), 6)";
+    case Activation::LeakyRelu: return "x ≥ 0 ? x : 0.2·x";
+    case Activation::Elu: return "x > 0 ? x : eˣ − 1";
+    case Activation::Selu: return "1.0507·(x > 0 ? x : 1.67326·(eˣ − 1))";
+    case Activation::Celu: return "max(x, 0) + expm1(min(x, 0))";
+    case Activation::Gelu: return "½x(1 + erf(x/√2))";
+    case Activation::Sigmoid: return "1/(1 + e⁻ˣ)";
+    case Activation::HardSigmoid: return "relu6(x + 3)/6";
+    case Activation::Silu: return "x·sigmoid(x)";
+    case Activation::HardSilu: return "x·relu6(x + 3)/6";
+    case Activation::Mish: return "x·tanh(softplus(x))";
+    case Activation::Softplus: return "log(1 + eˣ)";
+    case Activation::Softsign: return "x/(1 + |x|)";
+    case Activation::Tanh: return "tanh(x)";
+    case Activation::TanhShrink: return "x − tanh(x)";
+    case Activation::HardTanh: return "clip(x, −1, 1)";
+    case Activation::SoftShrink: return "sign(x)·max(|x| − 0.5, 0)";
+    case Activation::HardShrink: return "|x| > 0.5 ? x : 0";
+    case Activation::SparsePlus: return "0 (x ≤ −1), (x + 1)²/4 (|x| < 1), x (x ≥ 1)";
+    case Activation::SparseSigmoid: return "clip((x + 1)/2, 0, 1)";
+    case Activation::Squareplus: return "(x + √(x² + 4))/2";
+    case Activation::LogSigmoid: return "−softplus(−x)";
+    case Activation::Exponential: return "eˣ";
+    case Activation::Softmax: return "e^(x − max)/Σ e^(x − max)";
+    case Activation::LogSoftmax: return "x − max − log Σ e^(x − max)";
+    case Activation::Sparsemax: return "max(x − τ, 0), Σ = 1";
+    case Activation::Glu: return "a·sigmoid(b), [a, b] the halves of axis −1";
+    case Activation::Threshold: return "threshold (needs arguments)";
+    }
+    return "";
 }
 
 std::string unknownActivationMessage(const std::string& name)
@@ -174,18 +219,21 @@ void applyElementwise(Activation activation, float* v, int64_t n)
     case Activation::LeakyRelu:
         return mapValues(v, n, [](float x) { return x >= 0.0f ? x : 0.2f * x; });
     case Activation::Elu:
-        return mapValues(v, n, [](float x) { return x > 0.0f ? x : std::expm1(x); });
+        // TF's Elu functor computes exp(x) − 1, not expm1 (checked with Keras 3.15.1).
+        return mapValues(v, n, [](float x) { return x > 0.0f ? x : std::exp(x) - 1.0f; });
     case Activation::Selu:
         return mapValues(v, n, [](float x) {
-            constexpr float alpha = 1.6732632423543772848170429916717f;
+            // TF's Selu functor: one constant for λ·α and exp(x) − 1.
+            constexpr float scaleAlpha = 1.7580993408473768599402175208123f;
             constexpr float scale = 1.0507009873554804934193349852946f;
-            return x > 0.0f ? scale * x : scale * alpha * std::expm1(x);
+            return x < 0.0f ? scaleAlpha * (std::exp(x) - 1.0f) : scale * x;
         });
     case Activation::Celu:
         return mapValues(v, n, [](float x) { return std::max(x, 0.0f) + std::expm1(std::min(x, 0.0f)); });
     case Activation::Gelu:
         return mapValues(v, n, [](float x) {
-            return 0.5f * x * (1.0f + std::erf(x * 0.70710678118654752440f));
+            // TF's exact gelu: 0.5 · x · erfc(−x · 0.7071067811865476) (no cancellation in the tail).
+            return 0.5f * x * std::erfc(-x * 0.70710678118654752440f);
         });
     case Activation::Sigmoid:
         return mapValues(v, n, [](float x) { return sigmoid(x); });
@@ -237,7 +285,7 @@ void applyElementwise(Activation activation, float* v, int64_t n)
 
 void applyRowsInPlace(Activation activation, float* values, int64_t rows, int64_t n)
 {
-    std::vector<double> scratch;
+    std::vector<float> scratch;
     for (int64_t r = 0; r < rows; ++r) {
         float* row = values + r * n;
         switch (activation) {

@@ -3,6 +3,7 @@
 #include "../config_parse.h"
 #include "../weights/conv_weights.h"
 #include "../weights/glorot.h"
+#include "activation_layer.h"
 
 #include <sys/mman.h>
 
@@ -102,7 +103,20 @@ std::unique_ptr<Conv2D> Conv2D::fromJson(const json& object)
         p.activation = activation.get<std::string>();
     else if (activation.is_object() && activation.contains("config") && activation.at("config").is_string())
         p.activation = activation.at("config").get<std::string>(); // serialized function object
-    else
+    else if (activation.is_object() && activation.contains("config") && activation.at("config").is_object()) {
+        // A serialized activation layer (Keras 3.3 files): element-wise ones run after the
+        // convolution; a Softmax over axis −1 is tf.nn.softmax like the "softmax" name.
+        activationLayerObject(activation); // throws for a class it cannot run
+        p.activationLayer = activation;
+        p.activation = "linear";
+        if (activation.value("class_name", "") == "Softmax") {
+            const json axis = activation.at("config").value("axis", json(-1));
+            if (axis != json(-1) && axis != json{-1})
+                throw std::invalid_argument("a Softmax activation object over axis " + axis.dump()
+                                            + " is not supported in Conv2D (axis -1 is)");
+            p.activation = "softmax";
+        }
+    } else
         throw std::invalid_argument(unknownActivationMessage(activation.dump()));
     p.useBias = readBool(config, "use_bias", true);
     if (object.contains("weights") && !object.at("weights").is_null()) {
@@ -140,7 +154,7 @@ nlohmann::json Conv2D::config() const
             {"data_format", dataFormatName(p.dataFormat)},
             {"dilation_rate", {p.dilationRate[0], p.dilationRate[1]}},
             {"groups", p.groups},
-            {"activation", p.activation},
+            {"activation", p.activationLayer.is_null() ? json(p.activation) : p.activationLayer},
             {"use_bias", p.useBias},
             {"kernel_initializer",
              {{"module", "keras.initializers"}, {"class_name", "GlorotUniform"},
@@ -178,7 +192,9 @@ std::string Conv2D::summary() const
         text += " / d" + pair(p.dilationRate);
     if (p.groups != 1)
         text += " / g" + std::to_string(p.groups);
-    if (p.activation != "linear")
+    if (!p.activationLayer.is_null())
+        text += " / " + p.activationLayer.value("class_name", std::string("activation"));
+    else if (p.activation != "linear")
         text += " / " + p.activation;
     if (!p.useBias)
         text += " / no bias";
@@ -333,6 +349,14 @@ LayerShape Conv2D::inferShape(const Shape& input) const
     std::vector<AxisExplanation> axes{copiedAxis("batch", nhwc[0]), rows.explanation, cols.explanation,
                                       setAxis("channels", C, p.filters, "filters")};
     result.axes = axesInFormat(std::move(axes), p.dataFormat);
+    // An element-wise activation layer object: its own checks (a negative slope).
+    if (!p.activationLayer.is_null() && !actsAlongLastAxis(*activation)) {
+        try {
+            activationLayerObject(p.activationLayer)->inferShape(result.output);
+        } catch (const LayerError& e) {
+            throw error(std::string("activation ") + e.what());
+        }
+    }
     if (*activation == Activation::Glu) {
         AxisExplanation& last = result.axes.back();
         last.rule += "; glu halves axis −1";
@@ -427,6 +451,8 @@ Tensor Conv2D::forward(const Tensor& input, const ExecContext& context) const
     Tensor result = nchw ? nhwcToNchw(conv) : std::move(conv);
     if (!fusable)
         result = applyActivation(activation, result, context);
+    if (!p.activationLayer.is_null() && !actsAlongLastAxis(activation))
+        result = activationLayerObject(p.activationLayer)->forward(result, context);
     return result;
 }
 

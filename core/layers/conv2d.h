@@ -26,7 +26,9 @@
 //   dataFormat   channels_last (default) | channels_first (run as NHWC between two transposes)
 //   dilationRate (dh, dw), default (1, 1), each > 0; > 1 together with strides > 1 is an error
 //   groups       default 1; must divide filters and the input channel count
-//   activation   Keras name (activations.h), default "linear"; a null in the file means linear
+//   activation   Keras name (activations.h), default "linear"; a null in the file means linear;
+//                a serialized function object is its name; a serialized ReLU / LeakyReLU / ELU /
+//                Softmax(axis −1) layer object is kept in activationLayer and run as that layer
 //   useBias      default true
 //   kernelShape, kernel   explicit HWIO kernel (kh, kw, C_in / groups, filters), row-major; both
 //                empty = not stored, use the deterministic default below
@@ -63,6 +65,10 @@ struct Conv2DParams {
     std::array<int64_t, 2> dilationRate{1, 1};
     int64_t groups = 1;
     std::string activation = "linear";
+    // The activation as a serialized layer object (Keras 3.3 files: {"class_name": "LeakyReLU",
+    // "config": {...}}), null otherwise. ReLU, LeakyReLU and ELU objects run after the convolution
+    // (with `activation` linear); a Softmax object over axis −1 is `activation` "softmax".
+    nlohmann::json activationLayer;
     bool useBias = true;
     Shape kernelShape;         // empty: default weights
     std::vector<float> kernel; // HWIO row-major, elementCount(kernelShape) values

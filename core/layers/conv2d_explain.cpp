@@ -3,6 +3,8 @@
 // sliding window of shape what-if.
 #include "conv2d.h"
 
+#include "activation_layer.h"
+
 #include "../explain/axis_rule.h"
 #include "../explain/explain_support.h"
 
@@ -212,22 +214,13 @@ CellExplanation Conv2D::explainOutputCell(const Tensor& input, const Shape& /*ou
                 text += "; log_softmax over " + axisText + ": z − max − log Σ exp(z − max) = " + z + " − " + m
                       + " − log " + formatValue(expSum) + " = " + formatValue(value);
             } else {
-                // τ as the engine's sparsemax computes it (sorted, in double), for the text.
-                std::vector<double> sorted(step.vector.begin(), step.vector.end());
-                std::sort(sorted.begin(), sorted.end(), std::greater<double>());
-                double cumulative = 0, tauSum = 0;
-                int64_t k = 0;
-                for (size_t j = 0; j < sorted.size(); ++j) {
-                    cumulative += sorted[j];
-                    if (1.0 + static_cast<double>(j + 1) * sorted[j] > cumulative) {
-                        k = static_cast<int64_t>(j) + 1;
-                        tauSum = cumulative;
-                    }
-                }
-                const double tau = (tauSum - 1.0) / static_cast<double>(k);
-                text += "; sparsemax over " + axisText + ": τ = (sum of the " + std::to_string(k)
-                      + " largest − 1) / " + std::to_string(k) + " = " + formatValue(tau) + "; max(z − τ, 0) = max("
-                      + z + " − " + formatValue(tau) + ", 0) = " + formatValue(value);
+                // τ as the engine's sparsemax computes it (Keras's formula, activations.h).
+                std::vector<float> scratch;
+                const SparsemaxThreshold t = sparsemaxThreshold(step.vector.data(), static_cast<int64_t>(step.vector.size()), scratch);
+                text += "; sparsemax over " + axisText + ": τ = (Σ of the running sums over the " + std::to_string(t.support)
+                      + " support entries − 1) / " + std::to_string(t.support) + " = (" + formatValue(t.supportSum) + " − 1) / "
+                      + std::to_string(t.support) + " = " + formatValue(t.tau) + "; max(z − τ, 0) = max("
+                      + z + " − " + formatValue(t.tau) + ", 0) = " + formatValue(value);
             }
         }
         e.details.push_back("z along axis −1 (before the activation) = " + vectorText(step.vector));
@@ -235,6 +228,14 @@ CellExplanation Conv2D::explainOutputCell(const Tensor& input, const Shape& /*ou
         value = applyOne(activation, pre);
         if (activation != Activation::Linear)
             text += "; " + step.name + " → " + formatValue(value);
+    }
+    if (!p.activationLayer.is_null() && !actsAlongLastAxis(activation)) {
+        // An element-wise activation layer object: its value and formula for this one number.
+        const std::shared_ptr<const Layer> layer = activationLayerObject(p.activationLayer);
+        const CellExplanation inner = layer->explainOutputCell(Tensor({1}, {pre}), Shape{1}, CellIndex{});
+        value = inner.value;
+        step.name = layer->className();
+        text += "; " + step.name + ": " + inner.summary;
     }
     step.output = value;
     e.activation = step;

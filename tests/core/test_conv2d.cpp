@@ -397,25 +397,29 @@ private slots:
                   return s;
               }));
         check("glu", mapLastAxis(input, 3, gluRef));
-        // Sparsemax by its definition: the Euclidean projection onto the simplex, found by bisection
-        // on τ with Σ max(z − τ, 0) = 1.
+        // Sparsemax as Keras 3's TF backend defines it (backend/tensorflow/nn.py), in double: z sorted
+        // descending, running sums c_j, support z_j − (c_j − 1)/j > 0, τ = (Σ_support c_j − 1)/k.
+        // (Keras sums the running sums, so this is not the textbook simplex projection.)
         check("sparsemax", mapLastAxis(input, 6, [](const std::vector<double>& v) {
-                  double lo = *std::min_element(v.begin(), v.end()) - 1, hi = *std::max_element(v.begin(), v.end());
-                  for (int i = 0; i < 200; ++i) {
-                      const double tau = (lo + hi) / 2;
-                      double s = 0;
-                      for (double x : v)
-                          s += std::max(x - tau, 0.0);
-                      (s > 1 ? lo : hi) = tau;
+                  std::vector<double> z = v;
+                  std::sort(z.begin(), z.end(), std::greater<double>());
+                  double c = 0, support = 0, k = 0;
+                  for (size_t j = 0; j < z.size(); ++j) {
+                      c += z[j];
+                      if (z[j] - (c - 1) / static_cast<double>(j + 1) > 0) {
+                          support += c;
+                          k += 1;
+                      }
                   }
+                  const double tau = (support - 1) / k;
                   std::vector<double> out;
                   for (double x : v)
-                      out.push_back(std::max(x - lo, 0.0));
+                      out.push_back(std::max(x - tau, 0.0));
                   return out;
               }));
-        // A known sparsemax value: [1, 0.5, -1] → τ = 0.25 → [0.75, 0.25, 0].
+        // Keras 3.15.1: keras.activations.sparsemax([[1, 0.5, -1]]) = [[0.25, 0, 0]] (τ = (1 + 1.5 − 1)/2).
         const Tensor small = applyActivation(Activation::Sparsemax, Tensor({1, 3}, {1.0f, 0.5f, -1.0f}), context());
-        QCOMPARE(small.toVector(), (std::vector<float>{0.75f, 0.25f, 0.0f}));
+        QCOMPARE(small.toVector(), (std::vector<float>{0.25f, 0.0f, 0.0f}));
     }
 
     void axisActivationsFollowDataFormat()
