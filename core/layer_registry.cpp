@@ -2,6 +2,8 @@
 
 #include "layers/average_pooling2d.h"
 #include "layers/conv2d.h"
+#include "layers/dense.h"
+#include "layers/depthwise_conv2d.h"
 #include "layers/global_average_pooling2d.h"
 #include "layers/resizing.h"
 #include "layers/tile.h"
@@ -14,6 +16,8 @@ const std::vector<LayerFactory>& layerFactories()
     static const std::vector<LayerFactory> factories = {
         describeLayer<AveragePooling2D>(),
         describeLayer<Conv2D>(),
+        describeLayer<Dense>(),
+        describeLayer<DepthwiseConv2D>(),
         describeLayer<GlobalAveragePooling2D>(),
         describeLayer<Resizing>(),
         describeLayer<Tile>(),

@@ -2,6 +2,7 @@
 
 #include "../config_parse.h"
 #include "../weights/conv_weights.h"
+#include "../weights/weight_entry.h"
 #include "../weights/glorot.h"
 
 #include <sys/mman.h>
@@ -29,43 +30,6 @@ std::string shapeTuple(const Shape& shape)
 std::string numpyPair(const std::array<int64_t, 2>& v)
 {
     return "[" + std::to_string(v[0]) + " " + std::to_string(v[1]) + "]";
-}
-
-// One weight entry {"shape": [...], "data": [...]}; the length must match the shape.
-std::vector<float> readWeightEntry(const json& entry, const std::string& what, Shape& shape)
-{
-    if (!entry.is_object() || !entry.contains("shape") || !entry.contains("data"))
-        throw std::invalid_argument("weights." + what + " must be an object with \"shape\" and \"data\"");
-    const json& jsonShape = entry.at("shape");
-    const json& data = entry.at("data");
-    if (!jsonShape.is_array() || !data.is_array())
-        throw std::invalid_argument("weights." + what + ".shape and .data must be lists");
-    shape.clear();
-    for (const json& d : jsonShape) {
-        if (!d.is_number_integer() || d.get<int64_t>() < 0)
-            throw std::invalid_argument("weights." + what + ".shape must hold non-negative integers, got "
-                                        + jsonShape.dump());
-        shape.push_back(d.get<int64_t>());
-    }
-    const int64_t expected = elementCount(shape);
-    if (static_cast<int64_t>(data.size()) != expected)
-        throw std::invalid_argument("weights." + what + " has " + std::to_string(data.size())
-                                    + " values but its shape " + shapeTuple(shape) + " needs "
-                                    + std::to_string(expected));
-    std::vector<float> values;
-    values.reserve(data.size());
-    for (const json& v : data) {
-        if (!v.is_number())
-            throw std::invalid_argument("weights." + what + ".data must hold numbers, got " + v.dump());
-        // A finite double beyond float32's range would become inf, which JSON cannot store: the
-        // pipeline would load but not survive save → load.
-        const double value = v.get<double>();
-        if (!(std::abs(value) <= static_cast<double>(std::numeric_limits<float>::max())))
-            throw std::invalid_argument("weights." + what + ".data holds " + v.dump()
-                                        + ", beyond float32's range (±3.4e38)");
-        values.push_back(static_cast<float>(value));
-    }
-    return values;
 }
 
 void checkWeightLengths(const Shape& kernelShape, const std::vector<float>& kernel)
@@ -110,7 +74,9 @@ std::unique_ptr<Conv2D> Conv2D::fromJson(const json& object)
         if (!weights.is_object())
             throw std::invalid_argument("\"weights\" must be an object with \"kernel\" and \"bias\"");
         if (weights.contains("kernel")) {
-            p.kernel = readWeightEntry(weights.at("kernel"), "kernel", p.kernelShape);
+            WeightEntry kernel = readWeightEntry(weights.at("kernel"), "kernel");
+            p.kernelShape = std::move(kernel.shape);
+            p.kernel = std::move(kernel.data);
             checkWeightLengths(p.kernelShape, p.kernel);
         }
         if (weights.contains("bias") && !weights.at("bias").is_null()) {
@@ -118,10 +84,10 @@ std::unique_ptr<Conv2D> Conv2D::fromJson(const json& object)
                 throw std::invalid_argument("weights.bias is given without weights.kernel");
             if (!p.useBias)
                 throw std::invalid_argument("weights.bias is given but use_bias is false");
-            Shape biasShape;
-            p.bias = readWeightEntry(weights.at("bias"), "bias", biasShape);
-            if (biasShape.size() != 1)
-                throw std::invalid_argument("weights.bias must have rank 1, got shape " + shapeTuple(biasShape));
+            WeightEntry bias = readWeightEntry(weights.at("bias"), "bias");
+            if (bias.shape.size() != 1)
+                throw std::invalid_argument("weights.bias must have rank 1, got shape " + shapeTuple(bias.shape));
+            p.bias = std::move(bias.data);
         }
     }
     return std::make_unique<Conv2D>(readString(config, "name", "conv2d"), std::move(p));
@@ -159,9 +125,9 @@ nlohmann::json Conv2D::extras() const
 {
     if (!m_params.hasExplicitKernel())
         return nullptr;
-    json weights = {{"kernel", {{"shape", m_params.kernelShape}, {"data", m_params.kernel}}}};
+    json weights = {{"kernel", weightEntryJson(m_params.kernelShape, m_params.kernel)}};
     if (!m_params.bias.empty())
-        weights["bias"] = {{"shape", {static_cast<int64_t>(m_params.bias.size())}}, {"data", m_params.bias}};
+        weights["bias"] = weightEntryJson({static_cast<int64_t>(m_params.bias.size())}, m_params.bias);
     return {{"weights", weights}};
 }
 

@@ -1,0 +1,76 @@
+#include "weight_entry.h"
+
+#include "glorot.h"
+#include "../shape_math.h"
+
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+namespace layerscope {
+
+using nlohmann::json;
+
+WeightEntry readWeightEntry(const json& entry, const std::string& what)
+{
+    if (!entry.is_object() || !entry.contains("shape") || !entry.contains("data"))
+        throw std::invalid_argument("weights." + what + " must be an object with \"shape\" and \"data\"");
+    const json& jsonShape = entry.at("shape");
+    const json& data = entry.at("data");
+    if (!jsonShape.is_array() || !data.is_array())
+        throw std::invalid_argument("weights." + what + ".shape and .data must be lists");
+    WeightEntry w;
+    for (const json& d : jsonShape) {
+        if (!d.is_number_integer() || d.get<int64_t>() < 0)
+            throw std::invalid_argument("weights." + what + ".shape must hold non-negative integers, got "
+                                        + jsonShape.dump());
+        w.shape.push_back(d.get<int64_t>());
+    }
+    const int64_t expected = elementCount(w.shape);
+    if (static_cast<int64_t>(data.size()) != expected)
+        throw std::invalid_argument("weights." + what + " has " + std::to_string(data.size())
+                                    + " values but its shape " + shapeToTuple(w.shape) + " needs "
+                                    + std::to_string(expected));
+    w.data.reserve(data.size());
+    for (const json& v : data) {
+        if (!v.is_number())
+            throw std::invalid_argument("weights." + what + ".data must hold numbers, got " + v.dump());
+        // A finite double beyond float32's range would become inf, which JSON cannot store: the
+        // pipeline would load but not survive save → load.
+        const double value = v.get<double>();
+        if (!(std::abs(value) <= static_cast<double>(std::numeric_limits<float>::max())))
+            throw std::invalid_argument("weights." + what + ".data holds " + v.dump()
+                                        + ", beyond float32's range (±3.4e38)");
+        w.data.push_back(static_cast<float>(value));
+    }
+    return w;
+}
+
+WeightEntry readStoredWeight(const json& object, const std::string& key, size_t rank)
+{
+    if (!object.contains("weights") || object.at("weights").is_null())
+        return {};
+    const json& weights = object.at("weights");
+    if (!weights.is_object())
+        throw std::invalid_argument("\"weights\" must be an object of {\"shape\", \"data\"} entries");
+    if (!weights.contains(key) || weights.at(key).is_null())
+        return {};
+    WeightEntry w = readWeightEntry(weights.at(key), key);
+    if (w.shape.size() != rank)
+        throw std::invalid_argument("weights." + key + " must have rank " + std::to_string(rank) + ", got shape "
+                                    + shapeToTuple(w.shape));
+    return w;
+}
+
+json weightEntryJson(const Shape& shape, const std::vector<float>& data)
+{
+    return {{"shape", shape}, {"data", data}};
+}
+
+std::vector<float> seededGlorot(const std::string& layerName, const std::string& variable, const Shape& shape,
+                                bool first)
+{
+    return glorotUniform(shape, fnv1a32(first ? layerName : layerName + "/" + variable));
+}
+
+} // namespace layerscope
