@@ -6,6 +6,7 @@
 #include "layers/depthwise_conv2d.h"
 #include "layers/global_average_pooling2d.h"
 #include "layers/resizing.h"
+#include "layers/separable_conv2d.h"
 #include "layers/tile.h"
 #include "layers/up_sampling2d.h"
 
@@ -20,6 +21,7 @@ const std::vector<LayerFactory>& layerFactories()
         describeLayer<DepthwiseConv2D>(),
         describeLayer<GlobalAveragePooling2D>(),
         describeLayer<Resizing>(),
+        describeLayer<SeparableConv2D>(),
         describeLayer<Tile>(),
         describeLayer<UpSampling2D>(),
     };
