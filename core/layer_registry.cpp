@@ -2,6 +2,7 @@
 
 #include "layers/average_pooling2d.h"
 #include "layers/conv2d.h"
+#include "layers/conv2d_transpose.h"
 #include "layers/dense.h"
 #include "layers/depthwise_conv2d.h"
 #include "layers/global_average_pooling2d.h"
@@ -17,6 +18,7 @@ const std::vector<LayerFactory>& layerFactories()
     static const std::vector<LayerFactory> factories = {
         describeLayer<AveragePooling2D>(),
         describeLayer<Conv2D>(),
+        describeLayer<Conv2DTranspose>(),
         describeLayer<Dense>(),
         describeLayer<DepthwiseConv2D>(),
         describeLayer<GlobalAveragePooling2D>(),
