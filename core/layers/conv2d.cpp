@@ -2,8 +2,9 @@
 
 #include "../config_parse.h"
 #include "../weights/conv_weights.h"
-#include "../weights/weight_entry.h"
 #include "../weights/glorot.h"
+#include "../weights/weight_entry.h"
+#include "weighted_layer_support.h"
 
 #include <sys/mman.h>
 
@@ -24,12 +25,6 @@ namespace {
 std::string shapeTuple(const Shape& shape)
 {
     return tupleString(std::vector<int64_t>(shape.begin(), shape.end()));
-}
-
-// numpy prints the dilation_rate array of Keras's message as "[1 1]".
-std::string numpyPair(const std::array<int64_t, 2>& v)
-{
-    return "[" + std::to_string(v[0]) + " " + std::to_string(v[1]) + "]";
 }
 
 void checkWeightLengths(const Shape& kernelShape, const std::vector<float>& kernel)
@@ -59,15 +54,7 @@ std::unique_ptr<Conv2D> Conv2D::fromJson(const json& object)
     p.dataFormat = parseDataFormat(config.value("data_format", json()));
     p.dilationRate = readPair(config, "dilation_rate", std::array<int64_t, 2>{1, 1});
     p.groups = readInt(config, "groups", 1);
-    const json activation = config.value("activation", json());
-    if (activation.is_null())
-        p.activation = "linear";
-    else if (activation.is_string())
-        p.activation = activation.get<std::string>();
-    else if (activation.is_object() && activation.contains("config") && activation.at("config").is_string())
-        p.activation = activation.at("config").get<std::string>(); // serialized function object
-    else
-        throw std::invalid_argument(unknownActivationMessage(activation.dump()));
+    p.activation = readActivationConfig(config);
     p.useBias = readBool(config, "use_bias", true);
     if (object.contains("weights") && !object.at("weights").is_null()) {
         const json& weights = object.at("weights");
@@ -108,12 +95,8 @@ nlohmann::json Conv2D::config() const
             {"groups", p.groups},
             {"activation", p.activation},
             {"use_bias", p.useBias},
-            {"kernel_initializer",
-             {{"module", "keras.initializers"}, {"class_name", "GlorotUniform"},
-              {"config", {{"seed", nullptr}}}, {"registered_name", nullptr}}},
-            {"bias_initializer",
-             {{"module", "keras.initializers"}, {"class_name", "Zeros"},
-              {"config", json::object()}, {"registered_name", nullptr}}},
+            {"kernel_initializer", initializerJson("GlorotUniform")},
+            {"bias_initializer", initializerJson("Zeros")},
             {"kernel_regularizer", nullptr},
             {"bias_regularizer", nullptr},
             {"activity_regularizer", nullptr},
@@ -271,16 +254,8 @@ LayerShape Conv2D::inferShape(const Shape& input) const
         const WindowAxis& w = axis == 0 ? rows : cols;
         if (w.output > 0)
             continue;
-        const int64_t k = p.kernelSize[axis], d = p.dilationRate[axis], n = nhwc[1 + axis];
-        const int64_t ek = d * (k - 1) + 1;
-        const std::string kernelText = d == 1 ? "kernel " + std::to_string(k)
-                                              : "effective kernel " + std::to_string(ek);
-        throw error("Computed output size would be zero or negative: " + w.explanation.arithmetic
-                    + (axis == 0 ? " rows (" : " columns (") + kernelText + " > input " + std::to_string(n)
-                    + ", padding valid). Received `inputs shape=" + shapeToTuple(input)
-                    + "`, `kernel shape=" + tupleString({p.kernelSize[0], p.kernelSize[1], C, p.filters})
-                    + "`, `dilation_rate=" + numpyPair(p.dilationRate) + "`, `strides="
-                    + tupleString({p.strides[0], p.strides[1]}) + "`, `padding=valid`.");
+        throw error(convUnderflowMessage(w, axis, p.kernelSize, p.dilationRate, p.strides, input,
+                                         {p.kernelSize[0], p.kernelSize[1], C, p.filters}));
     }
 
     // Call-time: the activation.
