@@ -290,7 +290,13 @@ void conv2dTransposeNhwc(const Tensor& input, Tensor& output, const float* kerne
     });
     const int64_t rows = blockRows(input.shape(), k, F, maxScratchBytes);
     std::unique_ptr<float[]> columns(new float[static_cast<size_t>(rows * W * width)]);
-    const ConstMap weights(kernel, width, C); // (ky, kx, f) × c
+    // The kernel as a C × (kh·kw·F) row-major matrix: the GEMM then multiplies two row-major
+    // operands (Eigen packs a transposed view more slowly).
+    std::vector<float> transposed(static_cast<size_t>(width * C));
+    for (int64_t j = 0; j < width; ++j)
+        for (int64_t c = 0; c < C; ++c)
+            transposed[static_cast<size_t>(c * width + j)] = kernel[j * C + c];
+    const ConstMap weights(transposed.data(), C, width);
     Eigen::setNbThreads(context.effectiveThreads());
     for (int64_t b = 0; b < B; ++b) {
         for (int64_t i0 = 0; i0 < H; i0 += rows) {
@@ -304,7 +310,7 @@ void conv2dTransposeNhwc(const Tensor& input, Tensor& output, const float* kerne
                                if (C == 0)
                                    result.setZero();
                                else
-                                   result.noalias() = ConstMap(x + p0 * C, p1 - p0, C) * weights.transpose();
+                                   result.noalias() = ConstMap(x + p0 * C, p1 - p0, C) * weights;
                            });
             // col2im as a gather: each output row collects the stamps that land in it.
             const int64_t oyBegin = std::max<int64_t>(0, i0 * s[0] - crop[0]);

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <stdexcept>
 
 namespace layerscope {
@@ -98,6 +99,9 @@ void depthwiseNhwc(const Tensor& input, Tensor& output, const float* kernel, con
     const bool rowActivation = actsAlongLastAxis(fused);
     const int64_t grain = std::max<int64_t>(1, 8192 / std::max<int64_t>(1, OW * Q * kh * kw));
     parallelChunks(output.dim(0) * OH, grain, context, [&](int64_t begin, int64_t end) {
+        // With M > 1 each input row is first widened to C·M values per pixel (x[c] repeated M
+        // times), so that every tap is one contiguous multiply-add over C·M, as for M = 1.
+        std::unique_ptr<float[]> widened(M > 1 ? new float[static_cast<size_t>(W * Q)] : nullptr);
         for (int64_t r = begin; r < end; ++r) {
             const int64_t b = r / OH, oy = r % OH;
             float* orow = out + r * OW * Q;
@@ -112,6 +116,13 @@ void depthwiseNhwc(const Tensor& input, Tensor& output, const float* kernel, con
                 if (iy < 0 || iy >= H)
                     continue;
                 const float* irow = in + (b * H + iy) * W * C;
+                if (M > 1) {
+                    float* w = widened.get();
+                    for (int64_t i = 0; i < W * C; ++i)
+                        for (int64_t m = 0; m < M; ++m)
+                            w[i * M + m] = irow[i];
+                    irow = w;
+                }
                 for (int64_t kx = 0; kx < kw; ++kx) {
                     // Output columns whose tap kx lands inside the image: ix = ox·sw + off ∈ [0, W).
                     const int64_t off = kx * dw - left;
@@ -119,22 +130,11 @@ void depthwiseNhwc(const Tensor& input, Tensor& output, const float* kernel, con
                     const int64_t oxEnd = W - 1 - off < 0 ? 0 : std::min(OW, (W - 1 - off) / sw + 1);
                     const float* k = kernel + (ky * kw + kx) * Q;
                     for (int64_t ox = oxBegin; ox < oxEnd; ++ox) {
-                        const float* x = irow + (ox * sw + off) * C;
+                        const float* x = irow + (ox * sw + off) * Q;
                         float* o = orow + ox * Q;
-                        if (M == 1) {
 #pragma omp simd
-                            for (int64_t c = 0; c < C; ++c)
-                                o[c] += x[c] * k[c];
-                        } else {
-                            for (int64_t c = 0; c < C; ++c) {
-                                const float v = x[c];
-                                float* oc = o + c * M;
-                                const float* kc = k + c * M;
-#pragma omp simd
-                                for (int64_t m = 0; m < M; ++m)
-                                    oc[m] += v * kc[m];
-                            }
-                        }
+                        for (int64_t q = 0; q < Q; ++q)
+                            o[q] += x[q] * k[q];
                     }
                 }
             }
@@ -144,6 +144,11 @@ void depthwiseNhwc(const Tensor& input, Tensor& output, const float* kernel, con
                 applyElementwise(fused, orow, OW * Q);
         }
     });
+}
+
+int64_t depthwiseScratchBytes(const Shape& in, int64_t M, const ExecContext& context)
+{
+    return M > 1 ? int64_t{context.effectiveThreads()} * in[2] * in[3] * M * static_cast<int64_t>(sizeof(float)) : 0;
 }
 
 double depthwiseDot(const Tensor& input, DataFormat format, const std::vector<float>& kernel, const DepthwiseStage& s,
@@ -339,7 +344,8 @@ Tensor DepthwiseConv2D::forward(const Tensor& input, const ExecContext& context)
     const int64_t preBytes = elementCount(preNhwc) * static_cast<int64_t>(sizeof(float));
     guard(context, preNhwc,
           (nchw ? input.byteSize() + preBytes : 0) + (fusable ? 0 : activationScratchBytes(activation, preNhwc))
-              + elementCount({s.kernelSize[0], s.kernelSize[1], C, s.depthMultiplier}) * 4,
+              + elementCount({s.kernelSize[0], s.kernelSize[1], C, s.depthMultiplier}) * 4
+              + depthwiseScratchBytes(inNhwc, s.depthMultiplier, context),
           "the output (with transposes and the kernel)");
     const std::vector<float> kernel = resolvedKernel(C);
     const std::vector<float> bias = resolvedBias(C);

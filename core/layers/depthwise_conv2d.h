@@ -11,8 +11,8 @@
 // An axis −1 activation acts on the channels (channels_last) or the WIDTH (channels_first).
 // Accumulation: float32, taps in (ky, kx) order; TF's order is unspecified (rtol = atol = 1e-5).
 // How it runs: output rows (b, oy) across threads; per row, each tap adds x·K over the whole
-// row, channels innermost (NHWC), a vectorised multiply-add over C·M for M = 1 and over M per
-// channel otherwise.
+// row, channels innermost (NHWC), one vectorised multiply-add over the C·M channels per output
+// pixel (for M > 1 on the input row widened to C·M values per pixel first).
 // Fields:
 //   kernelSize       (kh, kw), each > 0 (Keras requires it; 3×3 here)
 //   strides          (sh, sw), default (1, 1), each > 0
@@ -114,6 +114,8 @@ private:
 void depthwiseNhwc(const Tensor& input, Tensor& output, const float* kernel, const float* bias,
                    const Conv2DGeometry& geometry, int64_t depthMultiplier, Activation fused,
                    const ExecContext& context);
+// Bytes of scratch depthwiseNhwc allocates (the widened input rows for M > 1, one per thread).
+int64_t depthwiseScratchBytes(const Shape& inputNhwc, int64_t depthMultiplier, const ExecContext& context);
 // Σ_{ky, kx} x·K of one output value (b, oy, ox, q = c·M + m) in double, listing the window's
 // cells (with `weight` the tap's kernel weight, dilation gaps and padding flagged) when asked.
 double depthwiseDot(const Tensor& nhwcOrNchwInput, DataFormat format, const std::vector<float>& kernel,

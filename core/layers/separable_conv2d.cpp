@@ -187,7 +187,8 @@ Tensor SeparableConv2D::forward(const Tensor& input, const ExecContext& context)
     guard(context, preNhwc,
           elementCount(depthNhwc) * 4 + (nchw ? input.byteSize() + preBytes : 0)
               + (fusable ? 0 : activationScratchBytes(activation, preNhwc))
-              + (elementCount({s.kernelSize[0], s.kernelSize[1], C, s.depthMultiplier}) + Q * p.filters) * 4,
+              + (elementCount({s.kernelSize[0], s.kernelSize[1], C, s.depthMultiplier}) + Q * p.filters) * 4
+              + depthwiseScratchBytes(inNhwc, s.depthMultiplier, context),
           "the output (with the depthwise result, transposes and kernels)");
     const std::vector<float> depthwise = resolvedDepthwiseKernel(C);
     const std::vector<float> pointwise = resolvedPointwiseKernel(C);
