@@ -631,4 +631,32 @@ std::vector<NamedArray> Conv2DTranspose::kerasWeights(const Shape& input) const
     return arrays;
 }
 
+void Conv2DTranspose::refitStoredWeights(json& edited, const Shape& input) const
+{
+    if (!edited.contains("weights") || !m_params.kernel.stored())
+        return;
+    std::unique_ptr<Conv2DTranspose> fresh;
+    try {
+        json bare = edited;
+        bare.erase("weights");
+        fresh = fromJson(bare);
+    } catch (const std::exception&) {
+        return; // the edit itself is malformed: the loader reports it
+    }
+    const Conv2DTransposeParams& p = fresh->params();
+    const int64_t C = input.size() == 4 ? explain::dimsOf(input, p.dataFormat).C : m_params.kernel.shape[3];
+    const Shape kernelShape{p.kernelSize[0], p.kernelSize[1], p.filters, C};
+    if (!storableWeights({kernelShape})) {
+        edited.erase("weights");
+        return;
+    }
+    const WeightEntry kernel = refitWeight(m_params.kernel, kernelShape, fresh->resolvedKernel(C));
+    json weights = {{"kernel", weightEntryJson(kernel.shape, kernel.data)}};
+    if (p.useBias && m_params.bias.stored()) {
+        const WeightEntry bias = refitWeight(m_params.bias, {p.filters}, fresh->resolvedBias());
+        weights["bias"] = weightEntryJson(bias.shape, bias.data);
+    }
+    edited["weights"] = weights;
+}
+
 } // namespace layerscope

@@ -109,6 +109,9 @@ public:
     std::vector<AxisWindow> outputAxisWindows(const Shape& input, const Shape& output, int spatialAxis) const override;
     long double generatedWeightCount(const Shape& input) const override;
     std::vector<NamedArray> kerasWeights(const Shape& input) const override;
+    // Stored weights follow the edited parameters (refitWeight: the overlap kept, new parts the
+    // seeded default of a new layer of this name); beyond 2^22 values they are dropped instead.
+    void refitStoredWeights(nlohmann::json& edited, const Shape& input) const override;
 
 private:
     Conv2DTransposeParams m_params;

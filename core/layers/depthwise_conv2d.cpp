@@ -533,4 +533,32 @@ std::vector<NamedArray> DepthwiseConv2D::kerasWeights(const Shape& input) const
     return arrays;
 }
 
+void DepthwiseConv2D::refitStoredWeights(json& edited, const Shape& input) const
+{
+    if (!edited.contains("weights") || !m_params.kernel.stored())
+        return;
+    std::unique_ptr<DepthwiseConv2D> fresh;
+    try {
+        json bare = edited;
+        bare.erase("weights");
+        fresh = fromJson(bare);
+    } catch (const std::exception&) {
+        return; // the edit itself is malformed: the loader reports it
+    }
+    const DepthwiseStage& s = fresh->params().stage;
+    const int64_t C = input.size() == 4 ? explain::dimsOf(input, s.dataFormat).C : m_params.kernel.shape[2];
+    const Shape kernelShape{s.kernelSize[0], s.kernelSize[1], C, s.depthMultiplier};
+    if (!storableWeights({kernelShape})) {
+        edited.erase("weights");
+        return;
+    }
+    const WeightEntry kernel = refitWeight(m_params.kernel, kernelShape, fresh->resolvedKernel(C));
+    json weights = {{"kernel", weightEntryJson(kernel.shape, kernel.data)}};
+    if (fresh->params().useBias && m_params.bias.stored()) {
+        const WeightEntry bias = refitWeight(m_params.bias, {C * s.depthMultiplier}, fresh->resolvedBias(C));
+        weights["bias"] = weightEntryJson(bias.shape, bias.data);
+    }
+    edited["weights"] = weights;
+}
+
 } // namespace layerscope

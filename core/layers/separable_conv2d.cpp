@@ -388,4 +388,38 @@ std::vector<NamedArray> SeparableConv2D::kerasWeights(const Shape& input) const
     return arrays;
 }
 
+void SeparableConv2D::refitStoredWeights(json& edited, const Shape& input) const
+{
+    if (!edited.contains("weights") || !m_params.depthwiseKernel.stored())
+        return;
+    std::unique_ptr<SeparableConv2D> fresh;
+    try {
+        json bare = edited;
+        bare.erase("weights");
+        fresh = fromJson(bare);
+    } catch (const std::exception&) {
+        return; // the edit itself is malformed: the loader reports it
+    }
+    const SeparableConv2DParams& p = fresh->params();
+    const DepthwiseStage& s = p.stage;
+    const int64_t C = input.size() == 4 ? explain::dimsOf(input, s.dataFormat).C : m_params.depthwiseKernel.shape[2];
+    const Shape depthwiseShape{s.kernelSize[0], s.kernelSize[1], C, s.depthMultiplier};
+    const Shape pointwiseShape{1, 1, C * s.depthMultiplier, p.filters};
+    if (!storableWeights({depthwiseShape, pointwiseShape})) {
+        edited.erase("weights");
+        return;
+    }
+    const WeightEntry depthwise =
+        refitWeight(m_params.depthwiseKernel, depthwiseShape, fresh->resolvedDepthwiseKernel(C));
+    const WeightEntry pointwise =
+        refitWeight(m_params.pointwiseKernel, pointwiseShape, fresh->resolvedPointwiseKernel(C));
+    json weights = {{"depthwise_kernel", weightEntryJson(depthwise.shape, depthwise.data)},
+                    {"pointwise_kernel", weightEntryJson(pointwise.shape, pointwise.data)}};
+    if (p.useBias && m_params.bias.stored()) {
+        const WeightEntry bias = refitWeight(m_params.bias, {p.filters}, fresh->resolvedBias());
+        weights["bias"] = weightEntryJson(bias.shape, bias.data);
+    }
+    edited["weights"] = weights;
+}
+
 } // namespace layerscope

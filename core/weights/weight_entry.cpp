@@ -74,3 +74,50 @@ std::vector<float> seededGlorot(const std::string& layerName, const std::string&
 }
 
 } // namespace layerscope
+
+namespace layerscope {
+
+WeightEntry refitWeight(const WeightEntry& old, const Shape& shape, const std::vector<float>& fresh)
+{
+    WeightEntry w{shape, fresh};
+    if (old.shape.size() != shape.size())
+        return w;
+    const size_t rank = shape.size();
+    std::vector<int64_t> index(rank, 0);
+    for (int64_t flat = 0; flat < static_cast<int64_t>(w.data.size()); ++flat) {
+        int64_t rest = flat, oldFlat = 0;
+        bool inside = true;
+        for (size_t a = rank; a-- > 0;) {
+            index[a] = rest % shape[a];
+            rest /= shape[a];
+        }
+        for (size_t a = 0; a < rank; ++a) {
+            inside = inside && index[a] < old.shape[a];
+            oldFlat = oldFlat * old.shape[a] + index[a];
+        }
+        if (inside)
+            w.data[static_cast<size_t>(flat)] = old.data[static_cast<size_t>(oldFlat)];
+    }
+    return w;
+}
+
+} // namespace layerscope
+
+namespace layerscope {
+
+bool storableWeights(const std::vector<Shape>& shapes)
+{
+    double total = 0;
+    for (const Shape& shape : shapes) {
+        double count = 1;
+        for (int64_t d : shape) {
+            if (d <= 0)
+                return false;
+            count *= static_cast<double>(d);
+        }
+        total += count;
+    }
+    return total <= static_cast<double>(int64_t{1} << 22);
+}
+
+} // namespace layerscope

@@ -36,3 +36,15 @@ std::vector<float> seededGlorot(const std::string& layerName, const std::string&
                                 bool first);
 
 } // namespace layerscope
+
+namespace layerscope {
+
+// A stored weight fitted to a new shape of the same rank (an editor changed filters, kernel_size,
+// ...): values where the old and new shapes overlap are kept, the rest taken from `fresh` (the
+// new layer's default for `shape`, row-major).
+WeightEntry refitWeight(const WeightEntry& old, const Shape& shape, const std::vector<float>& fresh);
+// Whether an editor should store weights of these shapes: every size > 0 and at most 2^22 values
+// in all (a huge layer, typed by mistake or meant to hit the memory guard, keeps the default).
+bool storableWeights(const std::vector<Shape>& shapes);
+
+} // namespace layerscope

@@ -372,6 +372,34 @@ private slots:
         QVERIFY(!none.config().contains("groups"));
     }
 
+    void refitKeepsTheOverlap()
+    {
+        Conv2DTransposeParams p;
+        p.filters = 2;
+        p.kernelSize = {1, 1};
+        p.kernel = {{1, 1, 2, 3}, {1, 2, 3, 4, 5, 6}};
+        p.bias = {{2}, {0.5, -0.5}};
+        const Conv2DTranspose layer("up", p);
+        json edited = {{"class_name", "Conv2DTranspose"}, {"config", layer.config()}, {"weights", layer.extras()["weights"]}};
+        edited["config"]["filters"] = 3;
+        layer.refitStoredWeights(edited, {1, 4, 4, 3});
+        const auto refit = Conv2DTranspose::fromJson(edited);
+        QCOMPARE(refit->params().kernel.shape, (Shape{1, 1, 3, 3}));
+        const std::vector<float>& k = refit->params().kernel.data;
+        QCOMPARE(std::vector<float>(k.begin(), k.begin() + 6), (std::vector<float>{1, 2, 3, 4, 5, 6}));
+        // The added filter is the seeded draw a new layer of this name has.
+        Conv2DTransposeParams three;
+        three.filters = 3;
+        three.kernelSize = {1, 1};
+        QCOMPARE(k[6], Conv2DTranspose("up", three).resolvedKernel(3)[6]);
+        QCOMPARE(refit->params().bias.data, (std::vector<float>{0.5f, -0.5f, 0.0f}));
+        QCOMPARE(refit->inferShape({1, 4, 4, 3}).output, (Shape{1, 4, 4, 3}));
+        // Beyond 2^22 values the weights are dropped rather than built.
+        edited["config"]["filters"] = 1 << 22;
+        layer.refitStoredWeights(edited, {1, 4, 4, 3});
+        QVERIFY(!edited.contains("weights"));
+    }
+
     void memoryGuard()
     {
         Conv2DTransposeParams p;

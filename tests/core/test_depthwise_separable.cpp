@@ -329,6 +329,42 @@ private slots:
                                       {"weights", {{"depthwise_kernel", {{"shape", w[0].shape}, {"data", w[0].values}}}}}}));
     }
 
+    void refitFollowsTheEdit()
+    {
+        DepthwiseConv2DParams d;
+        d.stage.kernelSize = {1, 2};
+        d.kernel = {{1, 2, 2, 1}, {1, 2, 3, 4}};
+        const DepthwiseConv2D dw("dw", d);
+        json edited = {{"class_name", "DepthwiseConv2D"}, {"config", dw.config()}, {"weights", dw.extras()["weights"]}};
+        edited["config"]["depth_multiplier"] = 2;
+        dw.refitStoredWeights(edited, {1, 5, 5, 2});
+        const auto refitDw = DepthwiseConv2D::fromJson(edited);
+        QCOMPARE(refitDw->params().kernel.shape, (Shape{1, 2, 2, 2}));
+        const std::vector<float>& k = refitDw->params().kernel.data;
+        QCOMPARE(k[0], 1.0f);
+        QCOMPARE(k[2], 2.0f);
+        QCOMPARE(k[4], 3.0f);
+        QCOMPARE(k[6], 4.0f);
+        QCOMPARE(refitDw->inferShape({1, 5, 5, 2}).output, (Shape{1, 5, 4, 4}));
+
+        SeparableConv2DParams s;
+        s.filters = 2;
+        s.stage.kernelSize = {1, 1};
+        s.depthwiseKernel = {{1, 1, 2, 1}, {1, 2}};
+        s.pointwiseKernel = {{1, 1, 2, 2}, {1, 2, 3, 4}};
+        const SeparableConv2D sep("sep", s);
+        edited = {{"class_name", "SeparableConv2D"}, {"config", sep.config()}, {"weights", sep.extras()["weights"]}};
+        edited["config"]["filters"] = 3;
+        edited["config"]["kernel_size"] = {3, 3};
+        sep.refitStoredWeights(edited, {1, 5, 5, 2});
+        const auto refitSep = SeparableConv2D::fromJson(edited);
+        QCOMPARE(refitSep->params().depthwiseKernel.shape, (Shape{3, 3, 2, 1}));
+        QCOMPARE(refitSep->params().pointwiseKernel.shape, (Shape{1, 1, 2, 3}));
+        QCOMPARE(refitSep->params().pointwiseKernel.data[0], 1.0f);
+        QCOMPARE(refitSep->params().pointwiseKernel.data[4], 4.0f);
+        QCOMPARE(refitSep->inferShape({1, 5, 5, 2}).output, (Shape{1, 3, 3, 3}));
+    }
+
     void explanationsEqualTheOutput()
     {
         for (const char* activation : {"linear", "relu", "softmax", "glu"}) {
