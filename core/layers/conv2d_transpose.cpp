@@ -18,50 +18,6 @@ namespace layerscope {
 
 using nlohmann::json;
 
-// ---- shape arithmetic ------------------------------------------------------------------------
-
-TransposeAxis transposeAxis(const std::string& axis, int64_t n, int64_t k, int64_t s, int64_t d, Padding padding,
-                            std::optional<int64_t> op)
-{
-    const int64_t ek = d * (k - 1) + 1;
-    TransposeAxis t;
-    AxisExplanation& e = t.explanation;
-    e.axis = axis;
-    e.input = n;
-    const std::string N = std::to_string(n), S = std::to_string(s), EK = std::to_string(ek);
-    const std::string ekText = d == 1 ? "k" : "ek";
-    if (padding == Padding::Valid) {
-        if (op) {
-            t.output = (n - 1) * s + ek + *op;
-            e.rule = "valid: (n − 1)·s + " + ekText + " + output_padding";
-            e.arithmetic = "(" + N + " − 1)·" + S + " + " + EK + " + " + std::to_string(*op);
-        } else {
-            t.output = (n - 1) * s + std::max(ek, s);
-            e.rule = "valid: (n − 1)·s + max(" + ekText + ", s)";
-            e.arithmetic = "(" + N + " − 1)·" + S + " + max(" + EK + ", " + S + ")";
-        }
-    } else {
-        if (op) {
-            t.output = (n - 1) * s + ek % 2 + *op;
-            e.rule = "same: (n − 1)·s + (" + ekText + " mod 2) + output_padding";
-            e.arithmetic = "(" + N + " − 1)·" + S + " + (" + EK + " mod 2) + " + std::to_string(*op);
-        } else {
-            t.output = n * s;
-            e.rule = "same: n·s";
-            e.arithmetic = N + "·" + S;
-        }
-        t.crop = std::max<int64_t>(0, (n - 1) * s + ek - t.output) / 2;
-    }
-    e.arithmetic += " = " + std::to_string(t.output);
-    if (t.crop > 0)
-        e.arithmetic += "; the stamps are cropped by P = ⌊max(0, (n − 1)·s + " + ekText + " − out) / 2⌋ = "
-                      + std::to_string(t.crop) + " at the " + (axis == "height" ? "top" : "left");
-    if (d > 1)
-        e.rule += ", ek = d·(k − 1) + 1";
-    e.output = t.output;
-    return t;
-}
-
 // ---- configuration ---------------------------------------------------------------------------
 
 std::unique_ptr<Conv2DTranspose> Conv2DTranspose::fromJson(const json& object)
@@ -220,7 +176,7 @@ LayerShape Conv2DTranspose::inferShape(const Shape& input) const
             throw error("Computed output size would be zero or negative: " + axes[a].explanation.arithmetic
                         + ". Received `inputs shape=" + shapeToTuple(input) + "`.");
         // TF checks the output against its forward convolution (conv_grad_shape_utils.cc).
-        const int64_t back = p.padding == Padding::Same ? (out + s - 1) / s : (out - ek) / s + 1;
+        const int64_t back = p.padding == Padding::Same ? out / s + (out % s != 0 ? 1 : 0) : (out - ek) / s + 1;
         if (back != n)
             throw error("TensorFlow cannot run this transposed convolution (Keras 3.15.1 with oneDNN: \"could not "
                         "create a primitive descriptor for the convolution forward propagation primitive\"; without "

@@ -67,15 +67,6 @@ struct Conv2DTransposeParams {
     bool operator==(const Conv2DTransposeParams&) const = default;
 };
 
-// One spatial axis of a transposed convolution.
-struct TransposeAxis {
-    int64_t output = 0;
-    int64_t crop = 0; // P: stamps start at iy·s − P
-    AxisExplanation explanation;
-};
-TransposeAxis transposeAxis(const std::string& axis, int64_t n, int64_t k, int64_t s, int64_t d, Padding padding,
-                            std::optional<int64_t> outputPadding);
-
 class Conv2DTranspose final : public Layer {
 public:
     static constexpr const char* kClassName = "Conv2DTranspose";

@@ -126,7 +126,7 @@ void depthwiseNhwc(const Tensor& input, Tensor& output, const float* kernel, con
                 for (int64_t kx = 0; kx < kw; ++kx) {
                     // Output columns whose tap kx lands inside the image: ix = ox·sw + off ∈ [0, W).
                     const int64_t off = kx * dw - left;
-                    const int64_t oxBegin = off < 0 ? (-off + sw - 1) / sw : 0;
+                    const int64_t oxBegin = off < 0 ? (-off - 1) / sw + 1 : 0; // ⌈−off / sw⌉ without overflow
                     const int64_t oxEnd = W - 1 - off < 0 ? 0 : std::min(OW, (W - 1 - off) / sw + 1);
                     const float* k = kernel + (ky * kw + kx) * Q;
                     for (int64_t ox = oxBegin; ox < oxEnd; ++ox) {
@@ -288,6 +288,10 @@ LayerShape DepthwiseConv2D::inferShape(const Shape& input) const
     const bool nchw = s.dataFormat == DataFormat::ChannelsFirst;
     const Shape nhwc = nchw ? nchwToNhwc(input) : input;
     const int64_t C = nhwc[3];
+    int64_t channelProduct = 0;
+    if (__builtin_mul_overflow(C, s.depthMultiplier, &channelProduct))
+        throw std::overflow_error("channels: " + std::to_string(C) + " · depth_multiplier "
+                                  + std::to_string(s.depthMultiplier) + " is too large to represent (beyond 2^63 − 1)");
     if (p.kernel.stored() && C != p.kernel.shape[2])
         throw error(channelAxisMessage(name(), input, nchw, p.kernel.shape[2],
                                        "the stored kernel has " + std::to_string(p.kernel.shape[2]) + " input channels"));

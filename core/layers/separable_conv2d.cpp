@@ -131,6 +131,10 @@ LayerShape SeparableConv2D::inferShape(const Shape& input) const
     const bool nchw = s.dataFormat == DataFormat::ChannelsFirst;
     const Shape nhwc = nchw ? nchwToNhwc(input) : input;
     const int64_t C = nhwc[3];
+    int64_t channelProduct = 0;
+    if (__builtin_mul_overflow(C, s.depthMultiplier, &channelProduct))
+        throw std::overflow_error("channels: " + std::to_string(C) + " · depth_multiplier "
+                                  + std::to_string(s.depthMultiplier) + " is too large to represent (beyond 2^63 − 1)");
     if (p.depthwiseKernel.stored() && C != p.depthwiseKernel.shape[2])
         throw error(channelAxisMessage(name(), input, nchw, p.depthwiseKernel.shape[2],
                                        "the stored depthwise_kernel has " + std::to_string(p.depthwiseKernel.shape[2])
@@ -174,6 +178,8 @@ Tensor SeparableConv2D::forward(const Tensor& input, const ExecContext& context)
     const Shape preNhwc{inNhwc[0], w[0].output, w[1].output, p.filters};
     guard(context, preNhwc);
     guard(context, depthNhwc, 0, "the depthwise result");
+    guard(context, {s.kernelSize[0], s.kernelSize[1], C, s.depthMultiplier}, 0, "the depthwise kernel");
+    guard(context, {Q, p.filters}, 0, "the pointwise kernel");
     const double pixels = static_cast<double>(elementCount(preNhwc) / std::max<int64_t>(1, p.filters));
     guardMultiplyAdds(context, className(), name(),
                       pixels * static_cast<double>(Q)

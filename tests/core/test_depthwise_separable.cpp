@@ -14,6 +14,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <limits>
 
 using namespace layerscope;
 using nlohmann::json;
@@ -395,6 +396,30 @@ private slots:
                 }
             }
         }
+    }
+
+    void absurdStridesStayInside()
+    {
+        // Found by fuzzing: a stride of INT64_MAX with 'same' padding overflowed the first-column
+        // arithmetic (one output column, its taps from column −5 on).
+        const Case c{1, 8, 8, 3, 2, 3, 7, 1, 1, 1, 3, true};
+        DepthwiseConv2DParams p;
+        p.stage = stageOf(c, false);
+        p.stage.strides = {1, std::numeric_limits<int64_t>::max()};
+        p.useBias = false;
+        const std::vector<float> K = test::randomTensor({3, 7, 3, 2}, 51).toVector();
+        p.kernel = {{3, 7, 3, 2}, K};
+        const Tensor x = test::randomTensor({1, 8, 8, 3}, 52);
+        const Tensor y = DepthwiseConv2D("d", p).forward(x, context());
+        QCOMPARE(y.shape(), (Shape{1, 8, 1, 6}));
+        // Any stride ≥ 8 gives the same single column (pad max(0, 19 − 8) = 11, 5 on the left).
+        Case wide = c;
+        wide.sw = 100;
+        Shape shape;
+        const std::vector<double> expected = referenceDepthwise(x, K, wide, shape);
+        QCOMPARE(shape, y.shape());
+        for (int64_t i = 0; i < y.size(); ++i)
+            QVERIFY(std::fabs(y[i] - expected[static_cast<size_t>(i)]) <= 1e-5);
     }
 
     void memoryGuard()
