@@ -387,19 +387,6 @@ std::vector<FieldSpec> Conv2D::editorFields()
             dataFormatField()};
 }
 
-// Inline weight data for `shape`, sometimes one value too many (a length error to reject).
-static json fuzzWeightEntry(FuzzBytes& in, json shape)
-{
-    int64_t count = 1;
-    for (const auto& d : shape)
-        count *= d.get<int64_t>();
-    count = std::min<int64_t>(count + (in.next() % 4 == 0 ? 1 : 0), 4096);
-    json values = json::array();
-    for (int64_t i = 0; i < count; ++i)
-        values.push_back(static_cast<double>(static_cast<int8_t>(in.next())) / 16.0);
-    return {{"shape", shape}, {"data", values}};
-}
-
 json Conv2D::fuzzJson(FuzzBytes& in, const std::string& name)
 {
     const std::string format = in.dataFormat();
@@ -417,9 +404,9 @@ json Conv2D::fuzzJson(FuzzBytes& in, const std::string& name)
     // Inline weights of a plausible (small) shape, or of a wrong one.
     if (in.next() % 3 == 0 && kh >= 0 && kw >= 0 && filters >= 0 && kh <= 5 && kw <= 5 && filters <= 8) {
         const int64_t inChannels = 1 + in.next() % 4;
-        json weights = {{"kernel", fuzzWeightEntry(in, {kh, kw, inChannels, filters})}};
+        json weights = {{"kernel", fuzzWeightJson(in, {kh, kw, inChannels, filters})}};
         if (useBias)
-            weights["bias"] = fuzzWeightEntry(in, {filters});
+            weights["bias"] = fuzzWeightJson(in, {filters});
         layer["weights"] = weights;
     }
     return layer;

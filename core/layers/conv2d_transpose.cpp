@@ -528,16 +528,6 @@ std::vector<FieldSpec> Conv2DTranspose::editorFields()
             dataFormatField()};
 }
 
-static json fuzzEntry(FuzzBytes& in, const Shape& shape)
-{
-    int64_t count = elementCount(shape);
-    count = std::min<int64_t>(count + (in.next() % 4 == 0 ? 1 : 0), 4096);
-    json values = json::array();
-    for (int64_t i = 0; i < count; ++i)
-        values.push_back(static_cast<double>(static_cast<int8_t>(in.next())) / 16.0);
-    return {{"shape", shape}, {"data", values}};
-}
-
 json Conv2DTranspose::fuzzJson(FuzzBytes& in, const std::string& name)
 {
     const std::string format = in.dataFormat();
@@ -556,9 +546,9 @@ json Conv2DTranspose::fuzzJson(FuzzBytes& in, const std::string& name)
     json layer = {{"class_name", kClassName}, {"config", config}};
     if (in.next() % 3 == 0 && kh >= 0 && kw >= 0 && filters >= 0 && kh <= 5 && kw <= 5 && filters <= 8) {
         const int64_t C = 1 + in.next() % 4;
-        json weights = {{"kernel", fuzzEntry(in, {kh, kw, filters, C})}};
+        json weights = {{"kernel", fuzzWeightJson(in, {kh, kw, filters, C})}};
         if (useBias)
-            weights["bias"] = fuzzEntry(in, {filters});
+            weights["bias"] = fuzzWeightJson(in, {filters});
         layer["weights"] = weights;
     }
     return layer;

@@ -281,16 +281,6 @@ std::vector<FieldSpec> Dense::editorFields()
             {"use_bias", "Use bias", FieldKind::Bool, {}, 0, 0, 0, {}, {}}};
 }
 
-static json fuzzEntry(FuzzBytes& in, const Shape& shape)
-{
-    int64_t count = elementCount(shape);
-    count = std::min<int64_t>(count + (in.next() % 4 == 0 ? 1 : 0), 4096);
-    json values = json::array();
-    for (int64_t i = 0; i < count; ++i)
-        values.push_back(static_cast<double>(static_cast<int8_t>(in.next())) / 16.0);
-    return {{"shape", shape}, {"data", values}};
-}
-
 json Dense::fuzzJson(FuzzBytes& in, const std::string& name)
 {
     const int64_t units = in.value();
@@ -301,9 +291,9 @@ json Dense::fuzzJson(FuzzBytes& in, const std::string& name)
                               {"use_bias", useBias}}}};
     if (in.next() % 3 == 0 && units >= 0 && units <= 16) {
         const int64_t inChannels = 1 + in.next() % 4;
-        json weights = {{"kernel", fuzzEntry(in, {inChannels, units})}};
+        json weights = {{"kernel", fuzzWeightJson(in, {inChannels, units})}};
         if (useBias)
-            weights["bias"] = fuzzEntry(in, {units});
+            weights["bias"] = fuzzWeightJson(in, {units});
         layer["weights"] = weights;
     }
     return layer;

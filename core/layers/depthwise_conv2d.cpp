@@ -479,16 +479,6 @@ std::vector<FieldSpec> DepthwiseConv2D::editorFields()
             dataFormatField()};
 }
 
-static json fuzzEntry(FuzzBytes& in, const Shape& shape)
-{
-    int64_t count = elementCount(shape);
-    count = std::min<int64_t>(count + (in.next() % 4 == 0 ? 1 : 0), 4096);
-    json values = json::array();
-    for (int64_t i = 0; i < count; ++i)
-        values.push_back(static_cast<double>(static_cast<int8_t>(in.next())) / 16.0);
-    return {{"shape", shape}, {"data", values}};
-}
-
 json DepthwiseConv2D::fuzzJson(FuzzBytes& in, const std::string& name)
 {
     const std::string format = in.dataFormat();
@@ -504,9 +494,9 @@ json DepthwiseConv2D::fuzzJson(FuzzBytes& in, const std::string& name)
                               {"use_bias", useBias}}}};
     if (in.next() % 3 == 0 && kh >= 0 && kw >= 0 && kh <= 5 && kw <= 5 && multiplier >= 0) {
         const int64_t C = 1 + in.next() % 4;
-        json weights = {{"kernel", fuzzEntry(in, {kh, kw, C, multiplier})}};
+        json weights = {{"kernel", fuzzWeightJson(in, {kh, kw, C, multiplier})}};
         if (useBias)
-            weights["bias"] = fuzzEntry(in, {C * multiplier});
+            weights["bias"] = fuzzWeightJson(in, {C * multiplier});
         layer["weights"] = weights;
     }
     return layer;

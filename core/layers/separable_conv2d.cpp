@@ -334,16 +334,6 @@ std::vector<FieldSpec> SeparableConv2D::editorFields()
             dataFormatField()};
 }
 
-static json fuzzEntry(FuzzBytes& in, const Shape& shape)
-{
-    int64_t count = elementCount(shape);
-    count = std::min<int64_t>(count + (in.next() % 4 == 0 ? 1 : 0), 4096);
-    json values = json::array();
-    for (int64_t i = 0; i < count; ++i)
-        values.push_back(static_cast<double>(static_cast<int8_t>(in.next())) / 16.0);
-    return {{"shape", shape}, {"data", values}};
-}
-
 json SeparableConv2D::fuzzJson(FuzzBytes& in, const std::string& name)
 {
     const std::string format = in.dataFormat();
@@ -361,10 +351,10 @@ json SeparableConv2D::fuzzJson(FuzzBytes& in, const std::string& name)
     if (in.next() % 3 == 0 && kh >= 0 && kw >= 0 && kh <= 5 && kw <= 5 && multiplier >= 0 && filters >= 0
         && filters <= 8) {
         const int64_t C = 1 + in.next() % 4;
-        json weights = {{"depthwise_kernel", fuzzEntry(in, {kh, kw, C, multiplier})},
-                        {"pointwise_kernel", fuzzEntry(in, {1, 1, C * multiplier, filters})}};
+        json weights = {{"depthwise_kernel", fuzzWeightJson(in, {kh, kw, C, multiplier})},
+                        {"pointwise_kernel", fuzzWeightJson(in, {1, 1, C * multiplier, filters})}};
         if (useBias)
-            weights["bias"] = fuzzEntry(in, {filters});
+            weights["bias"] = fuzzWeightJson(in, {filters});
         layer["weights"] = weights;
     }
     return layer;

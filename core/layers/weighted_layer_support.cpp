@@ -189,3 +189,19 @@ void guardMultiplyAdds(const ExecContext& context, const std::string& className,
 }
 
 } // namespace layerscope
+
+namespace layerscope {
+
+nlohmann::json fuzzWeightJson(FuzzBytes& in, const Shape& shape)
+{
+    int64_t count = 1;
+    for (int64_t d : shape)
+        count *= d;
+    count = std::min<int64_t>(count + (in.next() % 4 == 0 ? 1 : 0), 4096);
+    nlohmann::json values = nlohmann::json::array();
+    for (int64_t i = 0; i < count; ++i)
+        values.push_back(static_cast<double>(static_cast<int8_t>(in.next())) / 16.0);
+    return {{"shape", shape}, {"data", values}};
+}
+
+} // namespace layerscope

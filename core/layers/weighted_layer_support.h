@@ -82,3 +82,13 @@ void guardMultiplyAdds(const ExecContext& context, const std::string& className,
                        double work, const std::string& what);
 
 } // namespace layerscope
+
+#include "../fuzz_bytes.h"
+
+namespace layerscope {
+
+// A fuzz constructor's inline weight {"shape", "data"} for `shape`: values from the bytes,
+// sometimes one too many (a length error the loader must reject), at most 4096.
+nlohmann::json fuzzWeightJson(FuzzBytes& bytes, const Shape& shape);
+
+} // namespace layerscope
