@@ -4,6 +4,9 @@
 #include "layers/average_pooling2d.h"
 #include "layers/batch_normalization.h"
 #include "layers/conv2d.h"
+#include "layers/conv2d_transpose.h"
+#include "layers/dense.h"
+#include "layers/depthwise_conv2d.h"
 #include "layers/dropout.h"
 #include "layers/elu.h"
 #include "layers/global_average_pooling2d.h"
@@ -13,6 +16,7 @@
 #include "layers/relu.h"
 #include "layers/rescaling.h"
 #include "layers/resizing.h"
+#include "layers/separable_conv2d.h"
 #include "layers/softmax.h"
 #include "layers/tile.h"
 #include "layers/up_sampling2d.h"
@@ -26,6 +30,9 @@ const std::vector<LayerFactory>& layerFactories()
         describeLayer<AveragePooling2D>(),
         describeLayer<BatchNormalization>(),
         describeLayer<Conv2D>(),
+        describeLayer<Conv2DTranspose>(),
+        describeLayer<Dense>(),
+        describeLayer<DepthwiseConv2D>(),
         describeLayer<Dropout>(),
         describeLayer<ELU>(),
         describeLayer<GaussianDropout>(),
@@ -37,6 +44,7 @@ const std::vector<LayerFactory>& layerFactories()
         describeLayer<ReLU>(),
         describeLayer<Rescaling>(),
         describeLayer<Resizing>(),
+        describeLayer<SeparableConv2D>(),
         describeLayer<Softmax>(),
         describeLayer<SpatialDropout2D>(),
         describeLayer<Tile>(),

@@ -81,6 +81,50 @@ WindowAxis windowAxis(const std::string& axis, int64_t n, int64_t k, int64_t s, 
     return result;
 }
 
+TransposeAxis transposeAxis(const std::string& axis, int64_t n, int64_t k, int64_t s, int64_t d, Padding padding,
+                            std::optional<int64_t> op)
+{
+    const int64_t ek = narrow(Wide{d} * (Wide{k} - 1) + 1, axis,
+                              "the dilated kernel size " + std::to_string(d) + "·(" + std::to_string(k) + " − 1) + 1");
+    TransposeAxis t;
+    AxisExplanation& e = t.explanation;
+    e.axis = axis;
+    e.input = n;
+    const std::string N = std::to_string(n), S = std::to_string(s), EK = std::to_string(ek);
+    const std::string ekText = d == 1 ? "k" : "ek";
+    const Wide stretched = (Wide{n} - 1) * s;
+    if (padding == Padding::Valid) {
+        if (op) {
+            t.output = narrow(stretched + ek + *op, axis, "the output size");
+            e.rule = "valid: (n − 1)·s + " + ekText + " + output_padding";
+            e.arithmetic = "(" + N + " − 1)·" + S + " + " + EK + " + " + std::to_string(*op);
+        } else {
+            t.output = narrow(stretched + std::max(ek, s), axis, "the output size");
+            e.rule = "valid: (n − 1)·s + max(" + ekText + ", s)";
+            e.arithmetic = "(" + N + " − 1)·" + S + " + max(" + EK + ", " + S + ")";
+        }
+    } else {
+        if (op) {
+            t.output = narrow(stretched + ek % 2 + *op, axis, "the output size");
+            e.rule = "same: (n − 1)·s + (" + ekText + " mod 2) + output_padding";
+            e.arithmetic = "(" + N + " − 1)·" + S + " + (" + EK + " mod 2) + " + std::to_string(*op);
+        } else {
+            t.output = narrow(Wide{n} * s, axis, "the output size");
+            e.rule = "same: n·s";
+            e.arithmetic = N + "·" + S;
+        }
+        t.crop = narrow(std::max<Wide>(0, stretched + ek - t.output) / 2, axis, "the crop");
+    }
+    e.arithmetic += " = " + std::to_string(t.output);
+    if (t.crop > 0)
+        e.arithmetic += "; the stamps are cropped by P = ⌊max(0, (n − 1)·s + " + ekText + " − out) / 2⌋ = "
+                      + std::to_string(t.crop) + " at the " + (axis == "height" ? "top" : "left");
+    if (d > 1)
+        e.rule += ", ek = d·(k − 1) + 1";
+    e.output = t.output;
+    return t;
+}
+
 AxisExplanation copiedAxis(const std::string& axis, int64_t n)
 {
     AxisExplanation e;

@@ -7,6 +7,7 @@
 //    (top/left) and the extra row/column after (bottom/right), as TF does.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,19 @@ struct WindowAxis {
 // n: input size, k: window, s: stride, d: dilation (1 for pooling).
 WindowAxis windowAxis(const std::string& axis, int64_t n, int64_t k, int64_t s, int64_t d,
                       Padding padding);
+
+// One spatial axis of a transposed convolution (Conv2DTranspose; ek = d·(k − 1) + 1, op the
+// output_padding, nullopt for Keras's None):
+//   valid: op None (n − 1)·s + max(ek, s), else (n − 1)·s + ek + op; crop P = 0
+//   same:  op None n·s, else (n − 1)·s + (ek mod 2) + op; P = ⌊max(0, (n − 1)·s + ek − out) / 2⌋
+// (stamps of input index i start at i·s − P). Throws std::overflow_error beyond int64.
+struct TransposeAxis {
+    int64_t output = 0;
+    int64_t crop = 0;
+    AxisExplanation explanation;
+};
+TransposeAxis transposeAxis(const std::string& axis, int64_t n, int64_t k, int64_t s, int64_t d, Padding padding,
+                            std::optional<int64_t> outputPadding);
 
 // Axes that are copied (batch, channels) or scaled (upsampling, tile) or set (resizing).
 AxisExplanation copiedAxis(const std::string& axis, int64_t n);

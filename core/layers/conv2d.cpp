@@ -4,6 +4,8 @@
 #include "../weights/conv_weights.h"
 #include "../weights/glorot.h"
 #include "activation_layer.h"
+#include "../weights/weight_entry.h"
+#include "weighted_layer_support.h"
 
 #include <sys/mman.h>
 
@@ -24,49 +26,6 @@ namespace {
 std::string shapeTuple(const Shape& shape)
 {
     return tupleString(std::vector<int64_t>(shape.begin(), shape.end()));
-}
-
-// numpy prints the dilation_rate array of Keras's message as "[1 1]".
-std::string numpyPair(const std::array<int64_t, 2>& v)
-{
-    return "[" + std::to_string(v[0]) + " " + std::to_string(v[1]) + "]";
-}
-
-// One weight entry {"shape": [...], "data": [...]}; the length must match the shape.
-std::vector<float> readWeightEntry(const json& entry, const std::string& what, Shape& shape)
-{
-    if (!entry.is_object() || !entry.contains("shape") || !entry.contains("data"))
-        throw std::invalid_argument("weights." + what + " must be an object with \"shape\" and \"data\"");
-    const json& jsonShape = entry.at("shape");
-    const json& data = entry.at("data");
-    if (!jsonShape.is_array() || !data.is_array())
-        throw std::invalid_argument("weights." + what + ".shape and .data must be lists");
-    shape.clear();
-    for (const json& d : jsonShape) {
-        if (!d.is_number_integer() || d.get<int64_t>() < 0)
-            throw std::invalid_argument("weights." + what + ".shape must hold non-negative integers, got "
-                                        + jsonShape.dump());
-        shape.push_back(d.get<int64_t>());
-    }
-    const int64_t expected = elementCount(shape);
-    if (static_cast<int64_t>(data.size()) != expected)
-        throw std::invalid_argument("weights." + what + " has " + std::to_string(data.size())
-                                    + " values but its shape " + shapeTuple(shape) + " needs "
-                                    + std::to_string(expected));
-    std::vector<float> values;
-    values.reserve(data.size());
-    for (const json& v : data) {
-        if (!v.is_number())
-            throw std::invalid_argument("weights." + what + ".data must hold numbers, got " + v.dump());
-        // A finite double beyond float32's range would become inf, which JSON cannot store: the
-        // pipeline would load but not survive save → load.
-        const double value = v.get<double>();
-        if (!(std::abs(value) <= static_cast<double>(std::numeric_limits<float>::max())))
-            throw std::invalid_argument("weights." + what + ".data holds " + v.dump()
-                                        + ", beyond float32's range (±3.4e38)");
-        values.push_back(static_cast<float>(value));
-    }
-    return values;
 }
 
 void checkWeightLengths(const Shape& kernelShape, const std::vector<float>& kernel)
@@ -124,7 +83,9 @@ std::unique_ptr<Conv2D> Conv2D::fromJson(const json& object)
         if (!weights.is_object())
             throw std::invalid_argument("\"weights\" must be an object with \"kernel\" and \"bias\"");
         if (weights.contains("kernel")) {
-            p.kernel = readWeightEntry(weights.at("kernel"), "kernel", p.kernelShape);
+            WeightEntry kernel = readWeightEntry(weights.at("kernel"), "kernel");
+            p.kernelShape = std::move(kernel.shape);
+            p.kernel = std::move(kernel.data);
             checkWeightLengths(p.kernelShape, p.kernel);
         }
         if (weights.contains("bias") && !weights.at("bias").is_null()) {
@@ -132,10 +93,10 @@ std::unique_ptr<Conv2D> Conv2D::fromJson(const json& object)
                 throw std::invalid_argument("weights.bias is given without weights.kernel");
             if (!p.useBias)
                 throw std::invalid_argument("weights.bias is given but use_bias is false");
-            Shape biasShape;
-            p.bias = readWeightEntry(weights.at("bias"), "bias", biasShape);
-            if (biasShape.size() != 1)
-                throw std::invalid_argument("weights.bias must have rank 1, got shape " + shapeTuple(biasShape));
+            WeightEntry bias = readWeightEntry(weights.at("bias"), "bias");
+            if (bias.shape.size() != 1)
+                throw std::invalid_argument("weights.bias must have rank 1, got shape " + shapeTuple(bias.shape));
+            p.bias = std::move(bias.data);
         }
     }
     return std::make_unique<Conv2D>(readString(config, "name", "conv2d"), std::move(p));
@@ -156,12 +117,8 @@ nlohmann::json Conv2D::config() const
             {"groups", p.groups},
             {"activation", p.activationLayer.is_null() ? json(p.activation) : p.activationLayer},
             {"use_bias", p.useBias},
-            {"kernel_initializer",
-             {{"module", "keras.initializers"}, {"class_name", "GlorotUniform"},
-              {"config", {{"seed", nullptr}}}, {"registered_name", nullptr}}},
-            {"bias_initializer",
-             {{"module", "keras.initializers"}, {"class_name", "Zeros"},
-              {"config", json::object()}, {"registered_name", nullptr}}},
+            {"kernel_initializer", initializerJson("GlorotUniform")},
+            {"bias_initializer", initializerJson("Zeros")},
             {"kernel_regularizer", nullptr},
             {"bias_regularizer", nullptr},
             {"activity_regularizer", nullptr},
@@ -173,9 +130,9 @@ nlohmann::json Conv2D::extras() const
 {
     if (!m_params.hasExplicitKernel())
         return nullptr;
-    json weights = {{"kernel", {{"shape", m_params.kernelShape}, {"data", m_params.kernel}}}};
+    json weights = {{"kernel", weightEntryJson(m_params.kernelShape, m_params.kernel)}};
     if (!m_params.bias.empty())
-        weights["bias"] = {{"shape", {static_cast<int64_t>(m_params.bias.size())}}, {"data", m_params.bias}};
+        weights["bias"] = weightEntryJson({static_cast<int64_t>(m_params.bias.size())}, m_params.bias);
     return {{"weights", weights}};
 }
 
@@ -321,16 +278,8 @@ LayerShape Conv2D::inferShape(const Shape& input) const
         const WindowAxis& w = axis == 0 ? rows : cols;
         if (w.output > 0)
             continue;
-        const int64_t k = p.kernelSize[axis], d = p.dilationRate[axis], n = nhwc[1 + axis];
-        const int64_t ek = d * (k - 1) + 1;
-        const std::string kernelText = d == 1 ? "kernel " + std::to_string(k)
-                                              : "effective kernel " + std::to_string(ek);
-        throw error("Computed output size would be zero or negative: " + w.explanation.arithmetic
-                    + (axis == 0 ? " rows (" : " columns (") + kernelText + " > input " + std::to_string(n)
-                    + ", padding valid). Received `inputs shape=" + shapeToTuple(input)
-                    + "`, `kernel shape=" + tupleString({p.kernelSize[0], p.kernelSize[1], C, p.filters})
-                    + "`, `dilation_rate=" + numpyPair(p.dilationRate) + "`, `strides="
-                    + tupleString({p.strides[0], p.strides[1]}) + "`, `padding=valid`.");
+        throw error(convUnderflowMessage(w, axis, p.kernelSize, p.dilationRate, p.strides, input,
+                                         {p.kernelSize[0], p.kernelSize[1], C, p.filters}));
     }
 
     // Call-time: the activation.
@@ -472,19 +421,6 @@ std::vector<FieldSpec> Conv2D::editorFields()
             dataFormatField()};
 }
 
-// Inline weight data for `shape`, sometimes one value too many (a length error to reject).
-static json fuzzWeightEntry(FuzzBytes& in, json shape)
-{
-    int64_t count = 1;
-    for (const auto& d : shape)
-        count *= d.get<int64_t>();
-    count = std::min<int64_t>(count + (in.next() % 4 == 0 ? 1 : 0), 4096);
-    json values = json::array();
-    for (int64_t i = 0; i < count; ++i)
-        values.push_back(static_cast<double>(static_cast<int8_t>(in.next())) / 16.0);
-    return {{"shape", shape}, {"data", values}};
-}
-
 json Conv2D::fuzzJson(FuzzBytes& in, const std::string& name)
 {
     const std::string format = in.dataFormat();
@@ -502,9 +438,9 @@ json Conv2D::fuzzJson(FuzzBytes& in, const std::string& name)
     // Inline weights of a plausible (small) shape, or of a wrong one.
     if (in.next() % 3 == 0 && kh >= 0 && kw >= 0 && filters >= 0 && kh <= 5 && kw <= 5 && filters <= 8) {
         const int64_t inChannels = 1 + in.next() % 4;
-        json weights = {{"kernel", fuzzWeightEntry(in, {kh, kw, inChannels, filters})}};
+        json weights = {{"kernel", fuzzWeightJson(in, {kh, kw, inChannels, filters})}};
         if (useBias)
-            weights["bias"] = fuzzWeightEntry(in, {filters});
+            weights["bias"] = fuzzWeightJson(in, {filters});
         layer["weights"] = weights;
     }
     return layer;

@@ -8,15 +8,17 @@ namespace layerscope {
 
 double glorotLimit(const Shape& shape)
 {
-    const double fanIn = static_cast<double>(shape[0] * shape[1] * shape[2]);
-    const double fanOut = static_cast<double>(shape[0] * shape[1] * shape[3]);
+    // Keras compute_fans: rank 2 (in, out); rank 4 receptive field kh·kw times axes −2 and −1.
+    const bool dense = shape.size() == 2;
+    const double fanIn = static_cast<double>(dense ? shape[0] : shape[0] * shape[1] * shape[2]);
+    const double fanOut = static_cast<double>(dense ? shape[1] : shape[0] * shape[1] * shape[3]);
     return fanIn + fanOut > 0 ? std::sqrt(6.0 / (fanIn + fanOut)) : 0.0;
 }
 
 std::vector<float> glorotUniform(const Shape& shape, uint32_t seed)
 {
-    if (shape.size() != 4)
-        throw std::invalid_argument("glorotUniform needs a rank-4 HWIO shape, got " + shapeToTuple(shape));
+    if (shape.size() != 4 && shape.size() != 2)
+        throw std::invalid_argument("glorotUniform needs a rank-4 HWIO or rank-2 shape, got " + shapeToTuple(shape));
     const double limit = glorotLimit(shape);
     std::mt19937 generator(seed);
     std::vector<float> values(static_cast<size_t>(elementCount(shape)));

@@ -91,7 +91,10 @@ private slots:
         QCOMPARE(glorotUniform(shape, 123), drawn);
         // Conv2D's default weights are this draw seeded with the layer name.
         QCOMPARE(Conv2D::glorotUniform("conv", shape), glorotUniform(shape, fnv1a32("conv")));
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, glorotUniform({3, 3}, 1));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, glorotUniform({3, 3, 3}, 1));
+        // A rank-2 (in, out) Dense kernel: Keras's fans are the two axes.
+        QCOMPARE(glorotLimit({5, 7}), std::sqrt(6.0 / (5 + 7)));
+        QCOMPARE(glorotUniform({5, 7}, 9).size(), size_t{35});
 
         // The preset over every filter is the same draw; over one filter, only that filter.
         ConvWeights w;

@@ -100,8 +100,8 @@ void TestPipeline::rejectsMalformedFiles_data()
     QTest::newRow("truncated") << R"({"class_name": "Sequential", "config": {"layers": [)" << "malformed JSON";
     QTest::newRow("not json") << "hello" << "malformed JSON";
     QTest::newRow("number") << "42" << "must be a JSON object";
-    QTest::newRow("unknown class") << R"([{"class_name": "Dense", "config": {"units": 3}}])"
-                                   << "unknown layer class 'Dense' (layer 1); supported: InputLayer, ";
+    QTest::newRow("unknown class") << R"([{"class_name": "LSTM", "config": {"units": 3}}])"
+                                   << "unknown layer class 'LSTM' (layer 1); supported: InputLayer, ";
     QTest::newRow("functional") << R"({"class_name": "Functional", "config": {}})" << "only Sequential";
     QTest::newRow("bad pool type") << R"([{"class_name": "AveragePooling2D", "config": {"name": "p1", "pool_size": "big"}}])"
                                    << "AveragePooling2D 'p1': The `pool_size` argument must be a tuple of 2 integers";

@@ -1,0 +1,92 @@
+#pragma once
+// Dense (Keras 3, TF backend; SEMANTICS_MORE.md §20.1). Acts on the last axis of an input of rank
+// 2, 3 or 4 (tf.tensordot over axis −1: the leading axes are flattened into rows, one GEMM,
+// reshaped back), bias added after the sum, then the activation (along axis −1 = the units for
+// softmax & co.; glu halves the units and needs them even):
+//   y[..., j] = act(bias[j] + Σ_{i < C_in} x[..., i] · K[i, j])
+// Shape: (..., C_in) → (..., units). Input rank < 2: Keras's InputSpec message (min_ndim=2). A
+// stored kernel pins C_in (Keras's InputSpec axes={-1: C_in} message otherwise). Dense has no
+// data_format: a rank-4 input's axis −1 is its last axis, whatever the layout of the tensor (a
+// channels_first tensor's width, as in Keras).
+// Accumulation is float32 in Eigen's GEMM order (TF's is unspecified); rtol = atol = 1e-5 against TF.
+// How it runs: the rows are split into blocks across threads, each block one Eigen GEMM with the
+// bias and an elementwise / along-units activation applied while it is in cache (glu afterwards).
+// Fields:
+//   units       > 0 (Keras requires it; 1 here so that a default layer is runnable)
+//   activation  Keras name (activations.h), default "linear"; null in the file means linear
+//   useBias     default true
+//   kernel      stored (C_in, units) weights (weights.kernel), or empty: the seeded Glorot-uniform
+//               default of weight_entry.h (seed fnv1a32(name), fan_in C_in, fan_out units)
+//   bias        stored (units) weights (weights.bias), or empty: zeros
+// File: "weights": {"kernel": {"shape": [C_in, units], ...}, "bias": {"shape": [units], ...}}
+// (Keras's get_weights() order: kernel, bias).
+
+#include "../fuzz_bytes.h"
+#include "../layer.h"
+#include "../layer_fields.h"
+#include "../weights/weight_entry.h"
+#include "activations.h"
+
+#include <string>
+
+namespace layerscope {
+
+struct DenseParams {
+    int64_t units = 1;
+    std::string activation = "linear";
+    bool useBias = true;
+    WeightEntry kernel; // (C_in, units)
+    WeightEntry bias;   // (units)
+    bool operator==(const DenseParams&) const = default;
+};
+
+class Dense final : public Layer {
+public:
+    static constexpr const char* kClassName = "Dense";
+    static constexpr const char* kNameStem = "dense";
+    static constexpr const char* kIconLabel = "FC";
+    static constexpr uint32_t kIconColour = 0x7a5cc7;
+    static std::vector<FieldSpec> editorFields();
+    static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);
+    explicit Dense(std::string name, DenseParams params = {})
+        : Layer(std::move(name)), m_params(std::move(params)) {}
+    // Throws std::invalid_argument for type errors and malformed stored weights.
+    static std::unique_ptr<Dense> fromJson(const nlohmann::json& layerObject);
+
+    const DenseParams& params() const { return m_params; }
+    // The kernel (C_in, units) a run uses: stored, or the seeded default.
+    std::vector<float> resolvedKernel(int64_t inputChannels) const;
+    // The bias a run uses (units values; zeros when none is stored or use_bias is false).
+    std::vector<float> resolvedBias() const;
+
+    std::string className() const override { return kClassName; }
+    LayerShape inferShape(const Shape& input) const override;
+    Tensor forward(const Tensor& input, const ExecContext& context) const override;
+    std::string summary() const override;
+    nlohmann::json config() const override;
+    nlohmann::json extras() const override;
+    std::unique_ptr<Layer> clone() const override { return std::make_unique<Dense>(*this); }
+    bool makesSignedValues() const override { return true; }
+
+    CellExplanation explainOutputCell(const Tensor& input, const Shape& output, const CellIndex& cell) const override;
+    RegionMapping mapOutputRegion(const Shape& input, const Shape& output, const std::vector<Interval>& clipped,
+                                  const std::vector<Interval>& unclipped) const override;
+    // Rows and columns of a rank-4 (or rank-3) input are copied; a rank-2 input has none.
+    std::vector<AxisWindow> outputAxisWindows(const Shape& input, const Shape& output, int spatialAxis) const override;
+    long double generatedWeightCount(const Shape& input) const override;
+    std::vector<NamedArray> kerasWeights(const Shape& input) const override;
+    // Stored weights follow units / use_bias: the overlap is kept, added units get the seeded draw.
+    void refitStoredWeights(nlohmann::json& edited, const Shape& input) const override;
+
+private:
+    DenseParams m_params;
+};
+
+// The GEMM beside its bias and activation (also SeparableConv2D's pointwise step): `rows` rows of
+// `depth` values at `a` times the row-major (depth × n) matrix `b`, plus `bias` (n values or
+// null), into the `rows` × n row-major `c`; `fused` (elementwise or softmax / log_softmax /
+// sparsemax over each row, not glu) applied per block. Parallel over row blocks, cancellable.
+void denseRows(const float* a, int64_t rows, int64_t depth, const float* b, int64_t n, const float* bias, float* c,
+               Activation fused, const ExecContext& context);
+
+} // namespace layerscope
