@@ -5,6 +5,7 @@
 #include "../explain/explain_support.h"
 #include "../parallel.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -80,7 +81,8 @@ LayerShape GlobalMaxPooling2D::inferShape(const Shape& input) const
 Tensor GlobalMaxPooling2D::forward(const Tensor& input, const ExecContext& context) const
 {
     const LayerShape shape = inferShape(input.shape());
-    guard(context, shape.output);
+    const int64_t channels = m_params.dataFormat == DataFormat::ChannelsFirst ? input.dim(1) : input.dim(3);
+    guard(context, shape.output, 64 * input.dim(0) * channels * int64_t{sizeof(float)}); // the slices' maxima
     const bool nchw = m_params.dataFormat == DataFormat::ChannelsFirst;
     const Shape& s = input.shape();
     const int64_t B = s[0];
@@ -90,23 +92,41 @@ Tensor GlobalMaxPooling2D::forward(const Tensor& input, const ExecContext& conte
     const float* in = input.data();
     float* out = output.data();
     constexpr float kNegInf = -std::numeric_limits<float>::infinity();
-    // Output is (B, C) in every layout (the kept 1×1 axes do not change the flat order).
-    parallelChunks(B * C, /*grain=*/1, context, [&](int64_t begin, int64_t end) {
-        for (int64_t bc = begin; bc < end; ++bc) {
-            const int64_t b = bc / C, c = bc % C;
-            float acc = kNegInf;
+    // Output is (B, C) in every layout (the kept 1×1 axes do not change the flat order). The
+    // maximum does not depend on the order (NaN sticks wherever it is met), so each batch item's
+    // pixels are cut into slices reduced in parallel, then the slices are combined.
+    const int64_t slices = std::clamp<int64_t>(HW / 4096, 1, 64);
+    const int64_t sliceSize = (HW + slices - 1) / slices;
+    std::vector<float> partial(static_cast<size_t>(B * slices * C), kNegInf);
+    parallelChunks(B * slices, /*grain=*/1, context, [&](int64_t begin, int64_t end) {
+        for (int64_t bs = begin; bs < end; ++bs) {
+            const int64_t b = bs / slices, slice = bs % slices;
+            const int64_t p0 = slice * sliceSize, p1 = std::min(HW, p0 + sliceSize);
+            float* acc = partial.data() + bs * C;
             if (nchw) {
-                const float* plane = in + bc * HW;
-                for (int64_t p = 0; p < HW; ++p)
-                    acc = maxStep(acc, plane[p]);
+                for (int64_t c = 0; c < C; ++c) {
+                    const float* plane = in + (b * C + c) * HW;
+                    float m = acc[c];
+                    for (int64_t p = p0; p < p1; ++p)
+                        m = maxStep(m, plane[p]);
+                    acc[c] = m;
+                }
             } else {
-                const float* pixel = in + b * HW * C + c;
-                for (int64_t p = 0; p < HW; ++p)
-                    acc = maxStep(acc, pixel[p * C]);
+                for (int64_t p = p0; p < p1; ++p) {
+                    const float* pixel = in + (b * HW + p) * C;
+                    for (int64_t c = 0; c < C; ++c)
+                        acc[c] = maxStep(acc[c], pixel[c]);
+                }
             }
-            out[bc] = acc;
         }
     });
+    for (int64_t b = 0; b < B; ++b)
+        for (int64_t c = 0; c < C; ++c) {
+            float m = kNegInf;
+            for (int64_t slice = 0; slice < slices; ++slice)
+                m = maxStep(m, partial[static_cast<size_t>((b * slices + slice) * C + c)]);
+            out[b * C + c] = m;
+        }
     return output;
 }
 

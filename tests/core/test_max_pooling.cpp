@@ -304,6 +304,31 @@ void TestMaxPooling::globalMaxPool()
         QCOMPARE(nchw.shape(), (Shape{2, c, 1, 1}));
         QCOMPARE(nchw.reshaped({2, c}), expected);
     }
+    // A map large enough to be reduced in parallel slices, a NaN in one channel of one slice.
+    Tensor big = test::randomTensor({2, 300, 170, 3}, 9);
+    big.at(1, 250, 3, 2) = std::numeric_limits<float>::quiet_NaN();
+    big.at(0, 123, 45, 1) = 7.0f;
+    const Tensor reduced = GlobalMaxPooling2D("g", {}).forward(big, ExecContext{});
+    for (int64_t b = 0; b < 2; ++b)
+        for (int64_t ch = 0; ch < 3; ++ch) {
+            float best = -std::numeric_limits<float>::infinity();
+            bool nan = false;
+            for (int64_t y = 0; y < 300; ++y)
+                for (int64_t xx = 0; xx < 170; ++xx) {
+                    nan = nan || std::isnan(big.at(b, y, xx, ch));
+                    best = std::max(best, big.at(b, y, xx, ch));
+                }
+            if (nan)
+                QVERIFY(std::isnan(reduced[b * 3 + ch]));
+            else
+                QCOMPARE(reduced[b * 3 + ch], best);
+        }
+    QCOMPARE(reduced[1], 7.0f);
+    GlobalMaxPooling2DParams bigNchw;
+    bigNchw.dataFormat = DataFormat::ChannelsFirst;
+    const Tensor reducedNchw = GlobalMaxPooling2D("g", bigNchw).forward(toNchw(big), ExecContext{});
+    for (int64_t i = 0; i < 6; ++i)
+        QVERIFY(reducedNchw[i] == reduced[i] || (std::isnan(reducedNchw[i]) && std::isnan(reduced[i])));
     GlobalMaxPooling2DParams keep;
     keep.keepDims = true;
     QCOMPARE(GlobalMaxPooling2D("g", keep).inferShape({1, 9, 7, 3}).output, (Shape{1, 1, 1, 3}));
