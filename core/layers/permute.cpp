@@ -6,6 +6,7 @@
 #include "reshaping_support.h"
 
 #include <algorithm>
+#include <array>
 #include <stdexcept>
 
 namespace layerscope {
@@ -89,14 +90,50 @@ Tensor Permute::forward(const Tensor& input, const ExecContext& context) const
     Tensor output = Tensor::uninitialized(out);
     const float* src = input.data();
     float* dst = output.data();
-    const int64_t rows = outDims[0] * outDims[1] * outDims[2];
-    parallelChunks(rows, /*grain=*/16, context, [&](int64_t begin, int64_t end) {
-        for (int64_t r = begin; r < end; ++r) {
-            const int64_t i2 = r % outDims[2], i1 = (r / outDims[2]) % outDims[1], i0 = r / (outDims[2] * outDims[1]);
-            const float* s = src + i0 * stride[0] + i1 * stride[1] + i2 * stride[2];
-            float* d = dst + r * outDims[3];
-            for (int64_t i3 = 0; i3 < outDims[3]; ++i3)
-                d[i3] = s[i3 * stride[3]];
+    if (stride[3] == 1 || outDims[3] == 1) {
+        // The innermost output axis is the input's innermost: contiguous rows.
+        const int64_t rows = outDims[0] * outDims[1] * outDims[2];
+        parallelChunks(rows, /*grain=*/16, context, [&](int64_t begin, int64_t end) {
+            for (int64_t r = begin; r < end; ++r) {
+                const int64_t i2 = r % outDims[2], i1 = (r / outDims[2]) % outDims[1], i0 = r / (outDims[2] * outDims[1]);
+                const float* s = src + i0 * stride[0] + i1 * stride[1] + i2 * stride[2];
+                float* d = dst + r * outDims[3];
+                for (int64_t i3 = 0; i3 < outDims[3]; ++i3)
+                    d[i3] = s[i3 * stride[3]];
+            }
+        });
+        return output;
+    }
+    // A transpose: the output axis k that reads the input's innermost axis (stride 1) is taken in
+    // blocks of kBlock rows, and the innermost output axis in blocks of kCols, so that the cache
+    // lines one row reads are read again by the next rows of the block.
+    int k = 0;
+    while (k < 3 && stride[static_cast<size_t>(k)] != 1)
+        ++k;
+    if (k == 3) // cannot happen (the input's innermost axis lands somewhere); keep a valid fallback
+        k = 2;
+    constexpr int64_t kBlock = 16, kCols = 64;
+    const int p = k == 0 ? 1 : 0, q = k == 2 ? 1 : 2;
+    const int64_t kBlocks = (outDims[static_cast<size_t>(k)] + kBlock - 1) / kBlock;
+    const int64_t tasks = outDims[static_cast<size_t>(p)] * outDims[static_cast<size_t>(q)] * kBlocks;
+    parallelChunks(tasks, /*grain=*/1, context, [&](int64_t begin, int64_t end) {
+        for (int64_t t = begin; t < end; ++t) {
+            std::array<int64_t, 3> index{};
+            index[static_cast<size_t>(q)] = t % outDims[static_cast<size_t>(q)];
+            index[static_cast<size_t>(p)] = (t / outDims[static_cast<size_t>(q)]) % outDims[static_cast<size_t>(p)];
+            const int64_t kb = t / (outDims[static_cast<size_t>(q)] * outDims[static_cast<size_t>(p)]);
+            const int64_t kEnd = std::min(outDims[static_cast<size_t>(k)], (kb + 1) * kBlock);
+            for (int64_t c0 = 0; c0 < outDims[3]; c0 += kCols) {
+                const int64_t c1 = std::min(outDims[3], c0 + kCols);
+                for (int64_t ik = kb * kBlock; ik < kEnd; ++ik) {
+                    index[static_cast<size_t>(k)] = ik;
+                    const int64_t r = (index[0] * outDims[1] + index[1]) * outDims[2] + index[2];
+                    const float* s = src + index[0] * stride[0] + index[1] * stride[1] + index[2] * stride[2];
+                    float* d = dst + r * outDims[3];
+                    for (int64_t i3 = c0; i3 < c1; ++i3)
+                        d[i3] = s[i3 * stride[3]];
+                }
+            }
         }
     });
     return output;
