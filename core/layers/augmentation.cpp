@@ -20,8 +20,10 @@ AugmentationParams AugmentationLayer::readParams(const json& object, const json&
     if (!config.is_object())
         throw std::invalid_argument("the layer config must be an object");
     AugmentationParams p{defaults};
+    // Only the class's own constructor arguments: a legacy key (batch_input_shape) or a tf.keras 2
+    // one is dropped, as the other layers ignore keys they do not read.
     for (auto it = config.begin(); it != config.end(); ++it)
-        if (it.key() != "name" && it.key() != "trainable" && it.key() != "dtype")
+        if (defaults.contains(it.key()))
             p.config[it.key()] = it.value();
     auto isNumber = [](const json& v) { return v.is_number() && !v.is_boolean(); };
     for (const std::string& key : numberKeys) {

@@ -9,7 +9,7 @@
 // without `training` resolves to the call default training=True and augments at random (not
 // reproduced here). Input rank 3 (one image) or 4, as Keras checks.
 // Parameters that only matter in training are kept as given in the Keras config (so a file saves
-// back unchanged) and validated in shape inference with Keras's constructor messages (factor
+// back as it was read, apart from keys that are no constructor argument) and validated in shape inference with Keras's constructor messages (factor
 // ranges, fill_mode, interpolation, value_range). One file pair for the seven classes: they
 // differ only in their config keys and checks.
 
@@ -57,9 +57,9 @@ protected:
     // What the layer does in training, for the explanation ("flips horizontally and/or vertically").
     virtual std::string trainingEffect() const = 0;
 
-    // Reads a Keras layer object: the config minus name/trainable/dtype over `defaults`; keys
-    // not in `defaults` are kept as they are (Keras would reject unknown keys, the config is
-    // saved back as read). Type problems throw std::invalid_argument.
+    // Reads a Keras layer object: the config's values of the keys of `defaults` (the class's
+    // constructor arguments besides name and dtype) over `defaults`, other keys ignored. Type
+    // problems throw std::invalid_argument.
     static AugmentationParams readParams(const nlohmann::json& object, const nlohmann::json& defaults,
                                          const std::vector<std::string>& numberKeys,
                                          const std::vector<std::string>& stringKeys);
