@@ -278,6 +278,30 @@ void TestMaxPooling::explanationNamesTheWinner()
             QCOMPARE(c.cell, (CellIndex{0, 0, 1, 1}));
         }
     QCOMPARE(winners, 1);
+    // Every cell of a SAME pooling with NaNs and ties: the explanation equals the engine.
+    Tensor y = test::randomTensor({2, 7, 6, 3}, 12);
+    y.at(0, 3, 3, 1) = std::numeric_limits<float>::quiet_NaN();
+    y.at(1, 0, 0, 0) = y.at(1, 0, 1, 0) = 5.0f;
+    for (DataFormat format : {DataFormat::ChannelsLast, DataFormat::ChannelsFirst}) {
+        MaxPooling2DParams q;
+        q.poolSize = {3, 2};
+        q.strides = std::array<int64_t, 2>{2, 1};
+        q.padding = Padding::Same;
+        q.dataFormat = format;
+        const MaxPooling2D pool("mp", q);
+        const Tensor in = format == DataFormat::ChannelsFirst ? toNchw(y) : y;
+        const Tensor out = pool.forward(in, ExecContext{});
+        const Shape nhwc = format == DataFormat::ChannelsFirst ? Shape{2, 4, 6, 3} : out.shape();
+        for (int64_t b = 0; b < 2; ++b)
+            for (int64_t oy = 0; oy < nhwc[1]; ++oy)
+                for (int64_t ox = 0; ox < nhwc[2]; ++ox)
+                    for (int64_t c = 0; c < 3; ++c) {
+                        const CellExplanation cell = explainCell(pool, in, {b, oy, ox, c});
+                        const int64_t flat = format == DataFormat::ChannelsFirst ? ((b * 3 + c) * nhwc[1] + oy) * nhwc[2] + ox
+                                                                                 : ((b * nhwc[1] + oy) * nhwc[2] + ox) * 3 + c;
+                        QVERIFY2(cell.exact && cell.value == out[flat], cell.summary.c_str());
+                    }
+    }
     QVERIFY2(e.summary.find("max of these 6 cells") == 0 && e.summary.find("row 0, column 1") != std::string::npos
                  && e.summary.find("never compared") != std::string::npos,
              e.summary.c_str());

@@ -129,6 +129,22 @@ void checkBoundingBoxes(const Layer& layer, const Shape& input,
     }
 }
 
+// Every output cell's explanation recomputes the engine's value exactly.
+void checkExplanations(const Layer& layer, const Tensor& input)
+{
+    const Tensor output = layer.forward(input, ExecContext{});
+    const DataFormat format = layer.dataFormat().value_or(DataFormat::ChannelsLast);
+    const AxisRoles roles = axisRoles(output.shape().size(), format);
+    for (int64_t flat = 0; flat < output.size(); ++flat) {
+        const std::vector<int64_t> index = indexOf(flat, output.shape());
+        auto at = [&](int axis) { return axis >= 0 ? index[static_cast<size_t>(axis)] : int64_t{0}; };
+        const CellIndex cell{at(roles.batch), at(roles.rows), at(roles.cols), at(roles.channels)};
+        const CellExplanation e = explainCell(layer, input, cell);
+        QVERIFY2(e.exact && e.value == output[flat],
+                 (layer.className() + " " + layer.summary() + " cell " + cellText(cell) + ": " + e.summary).c_str());
+    }
+}
+
 void checkGuardAndCancel(const Layer& layer, const Tensor& input)
 {
     ExecContext tiny;
@@ -158,8 +174,27 @@ private slots:
     void reshapeShapesAndErrors();
     void permuteMatchesReference();
     void backMappingsAreBoundingBoxes();
+    void explanationsEqualTheOutput();
     void guardsAndCancellation();
 };
+
+void TestShapeLayers::explanationsEqualTheOutput()
+{
+    const Tensor x = test::randomTensor({2, 5, 4, 3}, 6);
+    const Tensor nchw = toNchw(x);
+    checkExplanations(ZeroPadding2D("zp", {{{{2, 0}, {1, 3}}}, DataFormat::ChannelsLast}), x);
+    checkExplanations(ZeroPadding2D("zp", {{{{0, 1}, {2, 1}}}, DataFormat::ChannelsFirst}), nchw);
+    checkExplanations(Cropping2D("cr", {{{{1, 2}, {0, 1}}}, DataFormat::ChannelsLast}), x);
+    checkExplanations(Cropping2D("cr", {{{{1, 0}, {1, 1}}}, DataFormat::ChannelsFirst}), nchw);
+    checkExplanations(CenterCrop("cc", {3, 2, DataFormat::ChannelsLast}), x);
+    checkExplanations(CenterCrop("cc", {7, 9, DataFormat::ChannelsFirst}), nchw);
+    checkExplanations(Flatten("f", {DataFormat::ChannelsFirst}), nchw);
+    checkExplanations(Flatten("f", {}), test::randomTensor({3, 7}, 2));
+    checkExplanations(Reshape("r", {{6, -1, 2}}), x);
+    checkExplanations(Reshape("r", {{}}), test::randomTensor({4, 1}, 2));
+    checkExplanations(Permute("p", {{2, 3, 1}}), x);
+    checkExplanations(Permute("p", {{2, 1}}), test::randomTensor({2, 3, 5}, 2));
+}
 
 void TestShapeLayers::paddingAndCroppingMatchReference()
 {
