@@ -138,6 +138,14 @@ std::vector<AxisWindow> AugmentationLayer::outputAxisWindows(const Shape& input,
 
 namespace {
 
+// A config value, null when the key is missing (a const json's operator[] must not be used).
+const json& value(const json& config, const std::string& key)
+{
+    static const json null;
+    const auto it = config.find(key);
+    return it != config.end() ? *it : null;
+}
+
 const std::vector<std::string>& fillModes()
 {
     static const std::vector<std::string> modes{"reflect", "wrap", "constant", "nearest"};
@@ -157,7 +165,8 @@ std::string baseFactorError(const json& f, double lo, double hi, const std::stri
     const std::string message = "The `factor` argument should be a number (or a list of two numbers) in the range "
                               + range + ". Received: factor=" + pythonRepr(f);
     if (f.is_array()) {
-        if (f.size() != 2 || f[0].get<double>() > hi || f[1].get<double>() < lo)
+        if (f.size() != 2 || !f[0].is_number() || !f[1].is_number() || f[0].get<double>() > hi
+            || f[1].get<double>() < lo)
             return message;
         return {};
     }
@@ -175,7 +184,7 @@ std::string perNumberFactorError(const json& f, const std::string& name, const s
         if (f.size() != 2)
             return prefix + "Received: " + name + "=" + pythonRepr(f);
         for (const json& v : f)
-            if (outside(v.get<double>()))
+            if (!v.is_number() || outside(v.get<double>()))
                 return prefix + "Received: input_number=" + pythonRepr(v);
         return {};
     }
@@ -266,7 +275,7 @@ LAYERSCOPE_AUGMENTATION_FROM_JSON(RandomRotation, (std::vector<std::string>{"fac
 std::string RandomRotation::configError() const
 {
     const json& c = m_params.config;
-    if (auto m = baseFactorError(c["factor"], -1, 1, "[-1, 1]"); !m.empty())
+    if (auto m = baseFactorError(value(c, "factor"), -1, 1, "[-1, 1]"); !m.empty())
         return m;
     if (auto m = choiceError(c, "fill_mode", fillModes()); !m.empty())
         return m;
@@ -275,7 +284,7 @@ std::string RandomRotation::configError() const
 bool RandomRotation::contrastStyleRankMessage() const { return false; }
 std::string RandomRotation::trainingEffect() const
 {
-    return "rotates each image by a random fraction of 2π drawn from factor " + pythonRepr(m_params.config["factor"]);
+    return "rotates each image by a random fraction of 2π drawn from factor " + pythonRepr(value(m_params.config, "factor"));
 }
 std::vector<FieldSpec> RandomRotation::editorFields()
 {
@@ -305,10 +314,10 @@ std::string RandomZoom::configError() const
     const std::string prefix = "The `height_factor` and `width_factor` arguments should be a number (or a list of two "
                                "numbers) in the range (-1.0, 1.0]. ";
     auto outside = [](double v) { return v > 1.0 || v <= -1.0; };
-    if (auto m = perNumberFactorError(c["height_factor"], "height_factor", prefix, outside); !m.empty())
+    if (auto m = perNumberFactorError(value(c, "height_factor"), "height_factor", prefix, outside); !m.empty())
         return m;
-    if (!c["width_factor"].is_null())
-        if (auto m = perNumberFactorError(c["width_factor"], "width_factor", prefix, outside); !m.empty())
+    if (!value(c, "width_factor").is_null())
+        if (auto m = perNumberFactorError(value(c, "width_factor"), "width_factor", prefix, outside); !m.empty())
             return m;
     if (auto m = choiceError(c, "fill_mode", fillModes()); !m.empty())
         return m;
@@ -317,7 +326,7 @@ std::string RandomZoom::configError() const
 bool RandomZoom::contrastStyleRankMessage() const { return false; }
 std::string RandomZoom::trainingEffect() const
 {
-    return "zooms each image by a random factor from height_factor " + pythonRepr(m_params.config["height_factor"]);
+    return "zooms each image by a random factor from height_factor " + pythonRepr(value(m_params.config, "height_factor"));
 }
 std::vector<FieldSpec> RandomZoom::editorFields()
 {
@@ -349,7 +358,7 @@ std::string RandomTranslation::configError() const
                                "[-1.0, 1.0]. ";
     auto outside = [](double v) { return v > 1.0 || v < -1.0; };
     for (const char* key : {"height_factor", "width_factor"})
-        if (auto m = perNumberFactorError(c[key], key, prefix, outside); !m.empty())
+        if (auto m = perNumberFactorError(value(c, key), key, prefix, outside); !m.empty())
             return m;
     if (auto m = choiceError(c, "fill_mode", fillModes()); !m.empty())
         return m;
@@ -384,7 +393,7 @@ LAYERSCOPE_AUGMENTATION_FROM_JSON(RandomContrast, (std::vector<std::string>{"fac
                                   std::vector<std::string>{})
 std::string RandomContrast::configError() const
 {
-    return baseFactorError(m_params.config["factor"], 0, 1, "[0, 1]");
+    return baseFactorError(value(m_params.config, "factor"), 0, 1, "[0, 1]");
 }
 bool RandomContrast::contrastStyleRankMessage() const { return true; }
 std::string RandomContrast::trainingEffect() const
@@ -411,9 +420,9 @@ LAYERSCOPE_AUGMENTATION_FROM_JSON(RandomBrightness, (std::vector<std::string>{"f
 std::string RandomBrightness::configError() const
 {
     const json& c = m_params.config;
-    if (auto m = baseFactorError(c["factor"], -1, 1, "[-1, 1]"); !m.empty())
+    if (auto m = baseFactorError(value(c, "factor"), -1, 1, "[-1, 1]"); !m.empty())
         return m;
-    const json& range = c["value_range"];
+    const json& range = value(c, "value_range");
     if (!range.is_array() || range.size() != 2)
         return "The `value_range` argument should be a list of two numbers. Received: value_range=" + pythonRepr(range);
     return {};
@@ -444,7 +453,7 @@ std::string RandomCrop::configError() const { return {}; } // Keras checks neith
 bool RandomCrop::contrastStyleRankMessage() const { return false; }
 std::string RandomCrop::trainingEffect() const
 {
-    return "crops a random " + pythonRepr(m_params.config["height"]) + "×" + pythonRepr(m_params.config["width"])
+    return "crops a random " + pythonRepr(value(m_params.config, "height")) + "×" + pythonRepr(value(m_params.config, "width"))
          + " window (resizing when the input is smaller); at inference Keras 3 neither crops nor resizes, although "
            "its symbolic output shape says (height, width)";
 }
