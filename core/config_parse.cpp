@@ -134,6 +134,32 @@ std::string checkPositivePair(const std::array<int64_t, 2>& value, const std::st
          + " that do not satisfy `value " + (allowZero ? ">= 0" : "> 0") + "`";
 }
 
+std::string pythonRepr(const json& v)
+{
+    if (v.is_array()) {
+        std::string s = "[";
+        for (size_t i = 0; i < v.size(); ++i)
+            s += (i ? ", " : "") + pythonRepr(v[i]);
+        return s + "]";
+    }
+    if (v.is_string())
+        return "'" + v.get<std::string>() + "'";
+    if (v.is_boolean())
+        return v.get<bool>() ? "True" : "False";
+    if (v.is_null())
+        return "None";
+    if (v.is_object()) {
+        std::string s = "{";
+        bool first = true;
+        for (auto it = v.begin(); it != v.end(); ++it) {
+            s += (first ? "'" : ", '") + it.key() + "': " + pythonRepr(it.value());
+            first = false;
+        }
+        return s + "}";
+    }
+    return v.dump();
+}
+
 Padding parsePadding(const std::string& text, bool convolution)
 {
     std::string lower = text;

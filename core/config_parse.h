@@ -36,6 +36,10 @@ std::string readString(const nlohmann::json& config, const std::string& key,
 std::string checkPositivePair(const std::array<int64_t, 2>& value, const std::string& name,
                               bool allowZero = false);
 
+// Python's repr of a JSON config value, as Keras prints an argument in its messages
+// ("[1, 2, 3]", "'a'", "None", "1.5").
+std::string pythonRepr(const nlohmann::json& value);
+
 // "valid"/"same" in any case; anything else throws std::invalid_argument with Keras's message.
 Padding parsePadding(const std::string& text, bool convolution);
 

@@ -18,6 +18,7 @@ enum class FieldKind {
     Float,
     String,
     IntList,         // list of `listLength` ints (Tile multiples)
+    IntPairPair,     // [[top, bottom], [left, right]] (ZeroPadding2D padding, Cropping2D cropping)
 };
 
 struct FieldSpec {

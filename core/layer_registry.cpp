@@ -1,25 +1,34 @@
 #include "layer_registry.h"
 
 #include "layers/activation_layer.h"
+#include "layers/augmentation.h"
 #include "layers/average_pooling2d.h"
 #include "layers/batch_normalization.h"
+#include "layers/center_crop.h"
 #include "layers/conv2d.h"
 #include "layers/conv2d_transpose.h"
+#include "layers/cropping2d.h"
 #include "layers/dense.h"
 #include "layers/depthwise_conv2d.h"
 #include "layers/dropout.h"
 #include "layers/elu.h"
+#include "layers/flatten.h"
 #include "layers/global_average_pooling2d.h"
+#include "layers/global_max_pooling2d.h"
 #include "layers/leaky_relu.h"
+#include "layers/max_pooling2d.h"
 #include "layers/normalization.h"
+#include "layers/permute.h"
 #include "layers/prelu.h"
 #include "layers/relu.h"
 #include "layers/rescaling.h"
+#include "layers/reshape.h"
 #include "layers/resizing.h"
 #include "layers/separable_conv2d.h"
 #include "layers/softmax.h"
 #include "layers/tile.h"
 #include "layers/up_sampling2d.h"
+#include "layers/zero_padding2d.h"
 
 namespace layerscope {
 
@@ -29,26 +38,41 @@ const std::vector<LayerFactory>& layerFactories()
         describeLayer<ActivationLayer>(),
         describeLayer<AveragePooling2D>(),
         describeLayer<BatchNormalization>(),
+        describeLayer<CenterCrop>(),
         describeLayer<Conv2D>(),
         describeLayer<Conv2DTranspose>(),
+        describeLayer<Cropping2D>(),
         describeLayer<Dense>(),
         describeLayer<DepthwiseConv2D>(),
         describeLayer<Dropout>(),
         describeLayer<ELU>(),
+        describeLayer<Flatten>(),
         describeLayer<GaussianDropout>(),
         describeLayer<GaussianNoise>(),
         describeLayer<GlobalAveragePooling2D>(),
+        describeLayer<GlobalMaxPooling2D>(),
         describeLayer<LeakyReLU>(),
+        describeLayer<MaxPooling2D>(),
         describeLayer<Normalization>(),
+        describeLayer<Permute>(),
         describeLayer<PReLU>(),
+        describeLayer<RandomBrightness>(),
+        describeLayer<RandomContrast>(),
+        describeLayer<RandomCrop>(),
+        describeLayer<RandomFlip>(),
+        describeLayer<RandomRotation>(),
+        describeLayer<RandomTranslation>(),
+        describeLayer<RandomZoom>(),
         describeLayer<ReLU>(),
         describeLayer<Rescaling>(),
+        describeLayer<Reshape>(),
         describeLayer<Resizing>(),
         describeLayer<SeparableConv2D>(),
         describeLayer<Softmax>(),
         describeLayer<SpatialDropout2D>(),
         describeLayer<Tile>(),
         describeLayer<UpSampling2D>(),
+        describeLayer<ZeroPadding2D>(),
     };
     return factories;
 }

@@ -202,7 +202,9 @@ std::string generateKerasCode(const Pipeline& pipeline, const KerasCodeOptions& 
        << "    print(f\"{'input':28s} {'':24s} {tuple(x.shape)}\")\n"
        << "    y = x\n"
        << "    for layer in model.layers:\n"
-       << "        y = layer(y)\n"
+       // Inference, as model.predict: without training=False the augmentation layers
+       // (RandomFlip, RandomCrop, ...) default to training and transform at random.
+       << "        y = layer(y, training=False)\n"
        << "        print(f\"{layer.name:28s} {layer.__class__.__name__:24s} {tuple(y.shape)}\")\n"
        << "    np.save(\"keras_output.npy\", keras.ops.convert_to_numpy(y))\n"
        << "    print(\"final output saved to keras_output.npy\")\n\n\n"

@@ -34,6 +34,9 @@ enum class ExplanationKind {
     Tile,                 // Tile
     Elementwise,          // one input cell through a formula (activations, normalisations, identities)
     AlongAxis,            // Softmax and axis −1 activations: every cell of a slice along an axis
+    MaxPooling,           // MaxPooling2D, GlobalMaxPooling2D (one cell wins: ContributingCell::wins)
+    Copy,                 // a value moved unchanged (padding, cropping, reshaping, inference-time
+                          // identity of the augmentation layers); a ZeroPadding2D cell is padding
 };
 
 // One input cell that takes part in (or, for padding and dilation gaps, sits inside the window of)
@@ -47,7 +50,9 @@ struct ContributingCell {
     bool padding = false;    // outside the input image: SAME padding (pooling: not counted;
                              // conv: zero) or a pad_to_aspect_ratio fill cell
     bool dilationGap = false;// between the taps of a dilated kernel: inside the window, not read
-    bool gate = false;       // Conv2D with glu: a term of the gate half (filter + filters/2)
+    bool gate = false;
+    bool wins = false;       // max pooling: the (first, in row-major window order) cell whose
+                             // value is the output       // Conv2D with glu: a term of the gate half (filter + filters/2)
     int64_t windowY = -1, windowX = -1; // position in the window / kernel (ky, kx) or tap (row, col)
 };
 

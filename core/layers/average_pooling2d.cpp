@@ -4,6 +4,7 @@
 #include "../explain/axis_rule.h"
 #include "../explain/explain_support.h"
 #include "../parallel.h"
+#include "pool_geometry.h"
 #include "window_sums.h"
 
 #include <algorithm>
@@ -50,38 +51,15 @@ std::string AveragePooling2D::summary() const
     return text;
 }
 
+PoolGeometry AveragePooling2D::geometry() const
+{
+    return {m_params.poolSize, m_params.effectiveStrides(), m_params.padding, m_params.dataFormat};
+}
+
 LayerShape AveragePooling2D::inferShape(const Shape& input) const
 {
     requireRank4(input);
-    if (auto message = checkPositivePair(m_params.poolSize, "pool_size"); !message.empty())
-        throw error(message);
-    const auto strides = m_params.effectiveStrides();
-    if (auto message = checkPositivePair(strides, "strides"); !message.empty())
-        throw error(message + " (a zero stride cannot slide the window)");
-    const Shape nhwc = m_params.dataFormat == DataFormat::ChannelsFirst ? nchwToNhwc(input) : input;
-    const WindowAxis rows = windowAxis("height", nhwc[1], m_params.poolSize[0], strides[0], 1, m_params.padding);
-    const WindowAxis cols = windowAxis("width", nhwc[2], m_params.poolSize[1], strides[1], 1, m_params.padding);
-    for (const WindowAxis* axis : {&rows, &cols}) {
-        if (axis->output > 0)
-            continue;
-        const bool isRows = axis == &rows;
-        const int64_t k = m_params.poolSize[isRows ? 0 : 1];
-        const int64_t n = nhwc[isRows ? 1 : 2];
-        throw error("Computed output size would be zero or negative: " + axis->explanation.arithmetic
-                    + (isRows ? " rows" : " columns") + " (pool " + (isRows ? "height " : "width ")
-                    + std::to_string(k) + " > input " + (isRows ? "height " : "width ")
-                    + std::to_string(n) + " with padding='valid'). Received: `inputs.shape="
-                    + shapeToTuple(input) + "`, `pool_size="
-                    + tupleString({m_params.poolSize[0], m_params.poolSize[1]})
-                    + "`, `strides=" + tupleString({strides[0], strides[1]}) + "`, `padding=valid`.");
-    }
-    LayerShape result;
-    const Shape outNhwc{nhwc[0], rows.output, cols.output, nhwc[3]};
-    result.output = m_params.dataFormat == DataFormat::ChannelsFirst ? nhwcToNchw(outNhwc) : outNhwc;
-    result.axes = axesInFormat({copiedAxis("batch", nhwc[0]), rows.explanation, cols.explanation,
-                                copiedAxis("channels", nhwc[3])},
-                               m_params.dataFormat);
-    return result;
+    return poolLayerShape(className(), name(), geometry(), input);
 }
 
 AvgPoolMethod chooseAvgPoolMethod(const Shape& in, const Shape& out, std::array<int64_t, 2> pool)
@@ -313,25 +291,16 @@ CellExplanation AveragePooling2D::explainOutputCell(const Tensor& input, const S
     return e;
 }
 
-// Rows and columns slide the pool window: [o·s − pad, o·s − pad + k − 1].
-static std::array<AxisRule, 2> poolRules(const AveragePooling2DParams& p, const Shape& input)
-{
-    const Dims d = dimsOf(input, p.dataFormat);
-    const auto s = p.effectiveStrides();
-    return {windowRule(d.H, p.poolSize[0], s[0], 1, p.padding, "height"),
-            windowRule(d.W, p.poolSize[1], s[1], 1, p.padding, "width")};
-}
-
 RegionMapping AveragePooling2D::mapOutputRegion(const Shape& input, const Shape& output,
                                                 const std::vector<Interval>& clipped,
                                                 const std::vector<Interval>& unclipped) const
 {
-    return mapSpatialRegion(input, output, m_params.dataFormat, poolRules(m_params, input), clipped, unclipped);
+    return mapSpatialRegion(input, output, m_params.dataFormat, poolAxisRules(geometry(), input), clipped, unclipped);
 }
 
 std::vector<AxisWindow> AveragePooling2D::outputAxisWindows(const Shape& input, const Shape& output, int spatialAxis) const
 {
-    return spatialWindows(output, m_params.dataFormat, poolRules(m_params, input)[static_cast<size_t>(spatialAxis)],
+    return spatialWindows(output, m_params.dataFormat, poolAxisRules(geometry(), input)[static_cast<size_t>(spatialAxis)],
                           spatialAxis);
 }
 

@@ -22,6 +22,8 @@
 
 namespace layerscope {
 
+struct PoolGeometry; // pool_geometry.h
+
 struct AveragePooling2DParams {
     std::array<int64_t, 2> poolSize{2, 2};
     std::optional<std::array<int64_t, 2>> strides;
@@ -63,6 +65,7 @@ public:
     std::optional<WindowConfig> slidingWindow(const Shape& input, int spatialAxis) const override;
 
 private:
+    PoolGeometry geometry() const;
     AveragePooling2DParams m_params;
 };
 

@@ -302,6 +302,38 @@ void LayerPropertiesPanel::rebuild()
             editor = box;
             break;
         }
+        case FieldKind::IntPairPair: {
+            // ((top, bottom), (left, right)): four spin boxes in that order.
+            auto* box = new QWidget(m_form);
+            auto* row = new QHBoxLayout(box);
+            row->setContentsMargins(0, 0, 0, 0);
+            std::vector<QSpinBox*> spins;
+            for (int i = 0; i < 4; ++i) {
+                auto* spin = new QSpinBox(box);
+                spin->setRange(spinBound(field.minimum), spinBound(field.maximum));
+                spin->setKeyboardTracking(false);
+                spin->setToolTip(i == 0 ? tr("top") : i == 1 ? tr("bottom") : i == 2 ? tr("left") : tr("right"));
+                row->addWidget(spin);
+                spins.push_back(spin);
+            }
+            for (QSpinBox* spin : spins)
+                connect(spin, &QSpinBox::valueChanged, this, [this, key, spins] {
+                    applyConfigValue(key, nlohmann::json{{spins[0]->value(), spins[1]->value()},
+                                                         {spins[2]->value(), spins[3]->value()}});
+                });
+            m_refreshers.push_back([spins, key](const nlohmann::json& config) {
+                const nlohmann::json v = config.value(key, nlohmann::json());
+                if (!v.is_array() || v.size() != 2 || !v[0].is_array() || !v[1].is_array() || v[0].size() != 2
+                    || v[1].size() != 2)
+                    return;
+                for (size_t i = 0; i < 4; ++i) {
+                    QSignalBlocker b(spins[i]);
+                    showUnclamped(spins[i], v[i / 2][i % 2].get<int>());
+                }
+            });
+            editor = box;
+            break;
+        }
         }
         editor->setToolTip(QString::fromStdString(field.toolTip));
         editor->setObjectName(QString::fromStdString("field_" + key));

@@ -84,6 +84,8 @@ std::vector<json> otherValues(const FieldSpec& field, const json& current)
         return {"changed"};
     case FieldKind::IntList:
         return {json(std::vector<int64_t>(static_cast<size_t>(field.listLength), clampInt(2)))};
+    case FieldKind::IntPairPair:
+        return {json{{clampInt(0), clampInt(1)}, {clampInt(2), clampInt(3)}}};
     }
     return {};
 }
