@@ -1,9 +1,16 @@
 #include "layer_registry.h"
 
+#include "layers/add.h"
+#include "layers/average.h"
 #include "layers/average_pooling2d.h"
+#include "layers/concatenate.h"
 #include "layers/conv2d.h"
 #include "layers/global_average_pooling2d.h"
+#include "layers/maximum.h"
+#include "layers/minimum.h"
+#include "layers/multiply.h"
 #include "layers/resizing.h"
+#include "layers/subtract.h"
 #include "layers/tile.h"
 #include "layers/up_sampling2d.h"
 
@@ -18,6 +25,13 @@ const std::vector<LayerFactory>& layerFactories()
         describeLayer<Resizing>(),
         describeLayer<Tile>(),
         describeLayer<UpSampling2D>(),
+        describeLayer<Add>(),
+        describeLayer<Subtract>(),
+        describeLayer<Multiply>(),
+        describeLayer<Average>(),
+        describeLayer<Maximum>(),
+        describeLayer<Minimum>(),
+        describeLayer<Concatenate>(),
     };
     return factories;
 }

@@ -32,6 +32,8 @@ enum class ExplanationKind {
     Repeat,               // UpSampling2D nearest (a copy, not a resize)
     Resize,               // Resizing, UpSampling2D with another interpolation
     Tile,                 // Tile
+    Merge,                // Add, Subtract, Multiply, Average, Maximum, Minimum (element-wise)
+    Concatenate,          // Concatenate
 };
 
 // One input cell that takes part in (or, for padding and dilation gaps, sits inside the window of)
@@ -47,6 +49,7 @@ struct ContributingCell {
     bool dilationGap = false;// between the taps of a dilated kernel: inside the window, not read
     bool gate = false;       // Conv2D with glu: a term of the gate half (filter + filters/2)
     int64_t windowY = -1, windowX = -1; // position in the window / kernel (ky, kx) or tap (row, col)
+    int input = 0;           // which of a multi-input layer's inputs the cell is in (merges)
 };
 
 // Conv2D: the dot product of one input channel's window with the kernel.
