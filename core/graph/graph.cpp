@@ -2,6 +2,7 @@
 
 #include "core/pipeline.h"
 
+#include <map>
 #include <set>
 
 namespace layerscope {
@@ -75,13 +76,17 @@ std::string ModelGraph::uniqueLayerName(const std::string& stem) const
 
 bool ModelGraph::operator==(const ModelGraph& other) const
 {
-    if (layers.size() != other.layers.size() || nodes != other.nodes || inputs != other.inputs
-        || outputs != other.outputs)
+    // By names, not positions: two files listing the same layers in another order (a nested
+    // model inlined, then written flat) are the same model.
+    if (layers.size() != other.layers.size() || nodes.size() != other.nodes.size()
+        || inputs.size() != other.inputs.size() || outputs.size() != other.outputs.size())
         return false;
-    for (size_t i = 0; i < layers.size(); ++i) {
-        const GraphLayer& a = layers[i];
-        const GraphLayer& b = other.layers[i];
-        if (a.name != b.name || a.className != b.className || a.declaredShape != b.declaredShape)
+    for (const GraphLayer& a : layers) {
+        const std::optional<size_t> found = other.findLayer(a.name);
+        if (!found)
+            return false;
+        const GraphLayer& b = other.layers[*found];
+        if (a.className != b.className || a.declaredShape != b.declaredShape)
             return false;
         if ((a.layer == nullptr) != (b.layer == nullptr))
             return false;
@@ -93,6 +98,27 @@ bool ModelGraph::operator==(const ModelGraph& other) const
                                  != b.unsupported->object.value("config", nlohmann::json()))
             return false;
     }
+    std::map<std::string, size_t> otherNodes;
+    for (size_t j = 0; j < other.nodes.size(); ++j)
+        otherNodes[other.nodeName(j)] = j;
+    for (size_t i = 0; i < nodes.size(); ++i) {
+        auto it = otherNodes.find(nodeName(i));
+        if (it == otherNodes.end())
+            return false;
+        const GraphNode& a = nodes[i];
+        const GraphNode& b = other.nodes[it->second];
+        if (a.inputs.size() != b.inputs.size() || a.kwargs != b.kwargs)
+            return false;
+        for (size_t k = 0; k < a.inputs.size(); ++k)
+            if (nodeName(a.inputs[k]) != other.nodeName(b.inputs[k]))
+                return false;
+    }
+    for (size_t k = 0; k < inputs.size(); ++k)
+        if (nodeName(inputs[k]) != other.nodeName(other.inputs[k]))
+            return false;
+    for (size_t k = 0; k < outputs.size(); ++k)
+        if (nodeName(outputs[k]) != other.nodeName(other.outputs[k]))
+            return false;
     return true;
 }
 

@@ -72,7 +72,8 @@ struct ModelGraph {
     std::vector<bool> downstreamOfLayer(size_t layer) const;
     // A name not used by any layer yet, Keras style: stem, stem_1, stem_2, ...
     std::string uniqueLayerName(const std::string& stem) const;
-    // Same structure: layer names, classes, configs and weights; nodes; inputs; outputs.
+    // Same model: layers (matched by name: class, config, weights, declared shape), nodes (matched
+    // by name: inputs, kwargs), inputs and outputs; the order of the lists may differ.
     bool operator==(const ModelGraph& other) const;
 };
 
