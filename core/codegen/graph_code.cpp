@@ -116,7 +116,7 @@ std::string generateGraphKerasCode(const ModelGraph& graph, const GraphKerasCode
         nodes += (nodes.empty() ? "" : ", ") + var[n];
         std::snprintf(prefix, sizeof prefix, "%02zu_", n);
         std::string safe;
-        for (char c : graph.layerOf(n).name)
+        for (char c : graph.nodeName(n))
             safe += (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-') ? c : '_';
         names += std::string(names.empty() ? "" : ", ") + "\"" + prefix + safe + "\"";
     }
