@@ -479,10 +479,18 @@ int commandInspect(const Options& options)
         json calls = json::array();
         for (size_t n : graph.nodesOfLayer(li)) {
             const NodeShape& s = shapes.nodes[n];
-            calls.push_back({{"node", n},
-                             {"inbound", inboundNames(graph, n)},
-                             {"output_shape", s.shape ? json(s.shape->output) : json()},
-                             {"status", statusName(s.status)}});
+            json call = {{"node", n},
+                         {"inbound", inboundNames(graph, n)},
+                         {"output_shape", s.shape ? json(s.shape->output) : json()},
+                         {"status", statusName(s.status)}};
+            // Call arguments stored in the file (SEMANTICS_MORE §11.1): LayerScope always
+            // computes inference, so a call saved with training=True is flagged.
+            if (!graph.nodes[n].kwargs.empty())
+                call["kwargs"] = graph.nodes[n].kwargs;
+            if (graph.nodes[n].kwargs.value("training", json()) == json(true))
+                call["note"] = "saved with training=True: Keras >= 3.16 runs this call in training mode; "
+                               "LayerScope computes inference";
+            calls.push_back(std::move(call));
         }
         const std::vector<size_t> nodes = graph.nodesOfLayer(li);
         const std::optional<int64_t> params
@@ -542,6 +550,9 @@ int commandInspect(const Options& options)
                   << ", " << (e["params"].is_null() ? std::string("? params") : std::to_string(e["params"].get<int64_t>()) + " params");
         if (e["calls"].size() > 1)
             std::cout << ", called " << e["calls"].size() << " times";
+        for (const json& call : e["calls"])
+            if (call.contains("note"))
+                std::cout << "\n      note: " << call["note"].get<std::string>();
         if (!e["supported"].get<bool>())
             std::cout << "\n      UNSUPPORTED: " << e["reason"].get<std::string>();
         std::cout << "\n";

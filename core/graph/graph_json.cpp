@@ -500,7 +500,14 @@ ModelGraph parseModelJsonDocument(const json& input)
         builder.graph.name = config.at("name").get<std::string>();
     else if (cls == "Sequential")
         builder.graph.name = "sequential";
-    builder.graph.outputs = builder.buildModel(document, {}, nullptr, "");
+    try {
+        builder.graph.outputs = builder.buildModel(document, {}, nullptr, "");
+    } catch (const json::exception& e) {
+        // A key of the wrong type or missing where the structure needs it (keras_history, ...).
+        throw PipelineFormatError(std::string("malformed model JSON: ") + e.what());
+    } catch (const std::out_of_range& e) {
+        throw PipelineFormatError(std::string("malformed model JSON: ") + e.what());
+    }
     return std::move(builder.graph);
 }
 

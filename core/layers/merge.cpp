@@ -172,6 +172,37 @@ Tensor ElementwiseMerge::forwardInputs(const std::vector<const Tensor*>& inputs,
     const MergeOp operation = op();
     const float divisor = static_cast<float>(inputs.size());
     float* out = output.data();
+    auto finishAverage = [&](float* acc, int64_t n) {
+        if (operation == MergeOp::Average) {
+#pragma omp simd
+            for (int64_t j = 0; j < n; ++j)
+                acc[j] = acc[j] / divisor;
+        }
+    };
+    auto combine = [&](float* acc, const float* src, int64_t n, int64_t stride) {
+        switch (operation) {
+        case MergeOp::Add:
+        case MergeOp::Average: combineRow(acc, src, n, stride, [](float a, float b) { return a + b; }); break;
+        case MergeOp::Subtract: combineRow(acc, src, n, stride, [](float a, float b) { return a - b; }); break;
+        case MergeOp::Multiply: combineRow(acc, src, n, stride, [](float a, float b) { return a * b; }); break;
+        case MergeOp::Maximum: combineRow(acc, src, n, stride, [](float a, float b) { return a > b ? a : b; }); break;
+        case MergeOp::Minimum: combineRow(acc, src, n, stride, [](float a, float b) { return a < b ? a : b; }); break;
+        }
+    };
+    // Every input the output's shape (a residual Add): flat blocks streamed through each input.
+    bool sameShapes = true;
+    for (const Tensor* t : inputs)
+        sameShapes = sameShapes && t->shape() == m.output;
+    if (sameShapes) {
+        parallelChunks(output.size(), 1 << 15, context, [&](int64_t begin, int64_t end) {
+            float* acc = out + begin;
+            std::memcpy(acc, inputs[0]->data() + begin, static_cast<size_t>(end - begin) * sizeof(float));
+            for (size_t i = 1; i < inputs.size(); ++i)
+                combine(acc, inputs[i]->data() + begin, end - begin, 1);
+            finishAverage(acc, end - begin);
+        });
+        return output;
+    }
     // Rows of the last axis, each streamed through every input in order (the left fold).
     parallelChunks(rows, std::max<int64_t>(1, 16384 / std::max<int64_t>(1, inner)), context,
                    [&](int64_t begin, int64_t end) {
@@ -196,20 +227,9 @@ Tensor ElementwiseMerge::forwardInputs(const std::vector<const Tensor*>& inputs,
                         std::fill(acc, acc + inner, src[0]);
                     continue;
                 }
-                switch (operation) {
-                case MergeOp::Add:
-                case MergeOp::Average: combineRow(acc, src, inner, s, [](float a, float b) { return a + b; }); break;
-                case MergeOp::Subtract: combineRow(acc, src, inner, s, [](float a, float b) { return a - b; }); break;
-                case MergeOp::Multiply: combineRow(acc, src, inner, s, [](float a, float b) { return a * b; }); break;
-                case MergeOp::Maximum: combineRow(acc, src, inner, s, [](float a, float b) { return a > b ? a : b; }); break;
-                case MergeOp::Minimum: combineRow(acc, src, inner, s, [](float a, float b) { return a < b ? a : b; }); break;
-                }
+                combine(acc, src, inner, s);
             }
-            if (operation == MergeOp::Average) {
-#pragma omp simd
-                for (int64_t j = 0; j < inner; ++j)
-                    acc[j] = acc[j] / divisor;
-            }
+            finishAverage(acc, inner);
         }
     });
     return output;

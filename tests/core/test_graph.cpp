@@ -17,6 +17,7 @@
 #include <QtTest>
 
 #include <fstream>
+#include <random>
 #include <sstream>
 
 using namespace layerscope;
@@ -222,6 +223,7 @@ private slots:
     void brokenGraphsAreRejected();
     void kerasCodeBuildsTheGraph();
     void memoryBudgetAndCancellation();
+    void damagedFilesFailWithFormatErrors();
 };
 
 void TestGraph::kerasFixturesMatchKerasOutputs()
@@ -586,6 +588,42 @@ void TestGraph::memoryBudgetAndCancellation()
     QVERIFY(runGraph(request, cancelled).cancelled);
     request.inputs = {};
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, runGraph(request, ExecContext{}));
+}
+
+// Random damage to real files (values replaced by other types, keys removed, lists emptied): the
+// parser either builds a graph or throws PipelineFormatError, nothing else; a built graph runs.
+void TestGraph::damagedFilesFailWithFormatErrors()
+{
+    std::mt19937 random(99);
+    const std::vector<json> replacements{json(), json(7), json(-1), json("x"), json::array(), json::object(),
+                                         json::array({"a", 0, 0}), json(2.5)};
+    for (const char* name : {"squeeze_excitation", "pspnet_like", "shared_two_outputs", "nested_sequential"}) {
+        const json original = readJson(std::string(LAYERSCOPE_TEST_DATA_DIR) + "/graphs/" + name + ".json").at("model");
+        for (int round = 0; round < 150; ++round) {
+            json model = original;
+            for (int edits = 0; edits < 3; ++edits) {
+                // Walk to a random value.
+                json* at = &model;
+                for (int depth = 0; depth < 12 && (at->is_object() || at->is_array()) && !at->empty(); ++depth) {
+                    auto it = at->begin();
+                    std::advance(it, static_cast<long>(random() % at->size()));
+                    if (random() % 5 == 0)
+                        break;
+                    at = &*it;
+                }
+                *at = replacements[random() % replacements.size()];
+            }
+            try {
+                const ModelGraph g = parseModelJsonDocument(model);
+                std::vector<Shape> shapes(g.inputs.size(), Shape{1, 4, 4, 2});
+                inferGraphShapes(g, shapes);
+            } catch (const PipelineFormatError&) {
+            } catch (const std::exception& e) {
+                QFAIL((std::string(name) + " round " + std::to_string(round) + ": " + e.what() + "\n"
+                       + model.dump().substr(0, 600)).c_str());
+            }
+        }
+    }
 }
 
 QTEST_APPLESS_MAIN(TestGraph)
