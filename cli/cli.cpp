@@ -48,7 +48,7 @@ Usage:
   layerscope shapes  --model M.json (--input IN | --input-shape 1,32,32,3) [--json]
   layerscope bench   --model M.json --input-shape 1,1024,1024,3 [--repeat N] [--threads T] [--json]
   layerscope demo    [--image IMG] [--output-dir DIR]
-  layerscope export-keras --model M.json [--input IN | --input-shape 1,32,32,3] [--output SCRIPT.py]
+  layerscope export-keras --model M.json [--input IN | --input-shape 1,32,32,3] [--json] [--output SCRIPT.py]
 A model is Keras JSON (model.to_json(), a .keras file's config.json: Sequential or Functional, Keras 3
 or tf.keras 2) or a LayerScope pipeline file; --pipeline is another name for --model. A model with
 several inputs takes --input / --input-shape once per input, in the model's input order.
@@ -85,12 +85,14 @@ uniform noise in 0..255. --json prints {"threads", "layers": [{"name", "class_na
 "output_shape", "median_ms", "min_ms"}], "total_median_ms"}.
 Options: --threads T, --max-memory SIZE, --max-multiply-adds N.
 )"},
-    {"export-keras", R"(Usage: layerscope export-keras --model M.json [--input IN | --input-shape 1,32,32,3] [--output SCRIPT.py]
+    {"export-keras", R"(Usage: layerscope export-keras --model M.json [--input IN | --input-shape 1,32,32,3] [--json] [--output SCRIPT.py]
 Writes a runnable Keras 3 Python script that builds the same model and sets every Conv2D's weights to
 LayerScope's values. A linear model becomes a Sequential script (Tile as a small layer around
 keras.ops.tile) that loads IN the same way (keras.utils.load_img + img_to_array, or np.load), runs
 it and prints every layer's output shape; a graph becomes a functional-API script that loads one
 .npy per input (or seeded noise) and saves every node's output as keras_outputs/NN_name.npy.
+--json writes the model instead as Keras 3 Functional JSON (keras.models.model_from_json reads it;
+Conv2D weights inline beside "config", which Keras ignores).
 The input (or --input-shape, default 1,32,32,3) fixes the input channels and so the default
 Conv2D weights. Without --output the script goes to stdout.
 )"},
@@ -726,7 +728,9 @@ int commandExportKeras(const Options& options)
     const std::vector<Shape> shapes = inputShapesFrom(options);
     const ModelGraph graph = loadModelFile(path);
     std::string script;
-    if (const std::optional<Pipeline> pipeline = pipelineFromGraph(graph)) {
+    if (options.has("json")) {
+        script = graphToKerasJsonText(graph);
+    } else if (const std::optional<Pipeline> pipeline = pipelineFromGraph(graph)) {
         KerasCodeOptions code;
         if (!shapes.empty())
             code.inputShape = shapes.front();
@@ -787,7 +791,7 @@ int dispatch(int argc, char** argv)
     if (command == "bench")
         return commandBench(parseOptions(argc, argv, {"model", "pipeline", "input-shape", "repeat", "threads", "max-memory", "max-multiply-adds"}, {"json"}));
     if (command == "export-keras")
-        return commandExportKeras(parseOptions(argc, argv, {"model", "pipeline", "input", "input-shape", "output"}, {}));
+        return commandExportKeras(parseOptions(argc, argv, {"model", "pipeline", "input", "input-shape", "output"}, {"json"}));
     if (command == "demo")
         return commandDemo(parseOptions(argc, argv, {"image", "output-dir"}, {}));
     throw UsageError("unknown command '" + command + "'");

@@ -114,8 +114,22 @@ def nested_sequential():
     return keras.Model(x, z, name="with_nested"), [rng.uniform(-1, 1, size=(1, 6, 6, 3)).astype("float32")], {"block": "inner_pool"}
 
 
+def nested_functional():
+    # A nested Functional called twice (its layers shared by both calls); the outer model's
+    # outputs reference the nested model directly (Keras's +1 node reindexing).
+    inner_in = keras.Input(shape=(6, 6, 3), name="enc_in")
+    inner_out = layers.Conv2D(3, 3, padding="same", name="enc_conv")(inner_in)
+    encoder = keras.Model(inner_in, inner_out, name="encoder")
+    x = keras.Input(shape=(6, 6, 3), name="image")
+    y1 = encoder(x)
+    y2 = encoder(y1)
+    z = layers.Add(name="sum")([y1, y2])
+    return (keras.Model(x, [y2, z], name="twice_encoded"), [rng.uniform(-1, 1, size=(1, 6, 6, 3)).astype("float32")],
+            {"encoder": "enc_conv", "encoder#1": "enc_conv#1"})
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
-    for make in (squeeze_excitation, pspnet_like, shared_two_outputs, nested_sequential):
+    for make in (squeeze_excitation, pspnet_like, shared_two_outputs, nested_sequential, nested_functional):
         made = make()
         save(make.__name__, *made)

@@ -172,6 +172,7 @@ std::vector<std::pair<std::string, Ref>> endpointRefs(const json& value)
 struct NestedModel {
     json object;
     size_t listedCalls = 0;
+    bool functional = false; // Functional / Model (a built-in node of its own), not Sequential
     std::map<std::string, size_t> layers; // inner name → graph layer
 };
 
@@ -382,6 +383,7 @@ public:
                 NestedModel& inner = nestedModels[prefix + "/" + name];
                 inner.object = entry;
                 inner.listedCalls = inboundNodes(entry).size();
+                inner.functional = cls != "Sequential";
                 nestedByName[name] = &inner;
             } else {
                 layerByName[name] = nestedLayer(nested, prefix, entry, name);
@@ -390,12 +392,24 @@ public:
             for (const json& node : inboundNodes(entry))
                 pending.push_back({&entry, name, call++, parseCall(node)});
         }
-        auto resolve = [&](const Ref& ref) -> std::optional<size_t> {
+        // Keras's node reindexing for nested models (functional.py functional_from_config): a
+        // nested Functional's own built-in node counts as 0 in input_layers / output_layers (always
+        // reduced by 1, a resulting -1 being Python's last call) and in tf.keras 2 list-form
+        // references; Keras 3 __keras_tensor__ references count the outer calls only. An index at
+        // or past the calls listed is reduced too (tf.keras 2.15 nested Sequential).
+        auto resolve = [&](const Ref& ref, bool endpoint = false) -> std::optional<size_t> {
             int node = ref.node;
             auto n = nestedByName.find(ref.layer);
-            if (n != nestedByName.end()
-                && (node >= static_cast<int>(n->second->listedCalls) || (ref.legacy && node >= 1)))
-                --node;
+            if (n != nestedByName.end()) {
+                const int listed = static_cast<int>(n->second->listedCalls);
+                if (endpoint && n->second->functional) {
+                    node -= 1;
+                    if (node < 0)
+                        node += listed;
+                } else if (node >= listed || (ref.legacy && node >= 1)) {
+                    --node;
+                }
+            }
             auto it = produced.find({ref.layer, node});
             if (it == produced.end())
                 return std::nullopt;
@@ -440,7 +454,7 @@ public:
                                       + failed);
         if (bound.empty()) {
             for (const auto& [key, ref] : inputRefs) {
-                const std::optional<size_t> node = resolve(ref);
+                const std::optional<size_t> node = resolve(ref, true);
                 if (node)
                     graph.inputs.push_back(*node);
             }
@@ -451,7 +465,7 @@ public:
         }
         std::vector<size_t> outputs;
         for (const auto& [key, ref] : outputRefs) {
-            const std::optional<size_t> node = resolve(ref);
+            const std::optional<size_t> node = resolve(ref, true);
             if (!node)
                 throw PipelineFormatError("the model output " + ref.layer + "[" + std::to_string(ref.node) + "]["
                                           + std::to_string(ref.tensor) + "] is not a layer call of the model");
