@@ -3,6 +3,7 @@
 #include "core/graph/graph_shapes.h"
 #include "core/layer_registry.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -522,6 +523,25 @@ ModelGraph parseModelJsonDocument(const json& input)
     } catch (const std::out_of_range& e) {
         throw PipelineFormatError(std::string("malformed model JSON: ") + e.what());
     }
+    // Layers in the order of their first call (a nested model's layers were created on its
+    // first call, after the outer list): inspect and the written file then read top to bottom.
+    ModelGraph& g = builder.graph;
+    std::vector<size_t> order(g.layers.size());
+    std::vector<size_t> firstNode(g.layers.size(), g.nodes.size());
+    for (size_t i = g.nodes.size(); i-- > 0;)
+        firstNode[g.nodes[i].layer] = i;
+    for (size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return firstNode[a] < firstNode[b]; });
+    std::vector<size_t> newIndex(order.size());
+    std::vector<GraphLayer> sorted;
+    for (size_t k = 0; k < order.size(); ++k) {
+        newIndex[order[k]] = k;
+        sorted.push_back(std::move(g.layers[order[k]]));
+    }
+    g.layers = std::move(sorted);
+    for (GraphNode& n : g.nodes)
+        n.layer = newIndex[n.layer];
     return std::move(builder.graph);
 }
 
