@@ -57,6 +57,11 @@ struct ModelGraph {
     std::vector<size_t> inputs;             // InputLayer nodes, in the model's input order
     std::vector<size_t> outputs;            // output nodes, in the model's output order
     std::vector<std::string> outputNames;   // a dict of outputs: their keys (else empty)
+    // Keras checks a Functional model's inputs against the InputLayers' batch_shape (SEMANTICS_MORE
+    // §24.3) and so does inferGraphShapes when this is set (parsed from a Functional model). A
+    // Sequential model or pipeline file keeps LayerScope's rule: the declared shape is
+    // informational and the actual input defines the shapes.
+    bool checkDeclaredInputs = false;
 
     const GraphLayer& layerOf(size_t node) const { return layers.at(nodes.at(node).layer); }
     // "conv2d", or "conv2d#1" for a later call of a layer called several times.

@@ -343,6 +343,8 @@ public:
     std::vector<size_t> buildFunctional(const json& object, const std::vector<size_t>& bound, NestedModel* nested,
                                         const std::string& prefix)
     {
+        if (bound.empty())
+            graph.checkDeclaredInputs = true;
         const json& config = modelConfig(object);
         const json& layers = modelLayers(object);
         const auto inputRefs = endpointRefs(config.value("input_layers", json::array()));

@@ -1,6 +1,7 @@
 #include "graph_run.h"
 
 #include "core/errors.h"
+#include "core/graph/graph_shapes.h"
 
 #include <algorithm>
 #include <atomic>
@@ -90,8 +91,27 @@ GraphRunResult runGraph(const GraphRunRequest& request, const ExecContext& outer
             for (size_t k = 0; k < graph.inputs.size(); ++k)
                 if (graph.inputs[k] == i)
                     result.outputs[i] = request.inputs[k];
-            if (!result.outputs[i])
+            if (!result.outputs[i]) {
                 result.errors[i] = "InputLayer '" + layer.name + "' is not a model input: no tensor for it";
+                continue;
+            }
+            // Keras's input check (a Functional model) and its one added trailing axis of size 1.
+            const std::string problem = modelInputProblem(graph, i, result.outputs[i]->shape());
+            if (!problem.empty()) {
+                result.errors[i] = problem;
+                result.outputs[i] = nullptr;
+                if (!result.firstFailed) {
+                    result.firstFailed = i;
+                    result.firstException = std::make_exception_ptr(Error(problem));
+                }
+                continue;
+            }
+            const Shape& declared = layer.declaredShape;
+            if (graph.checkDeclaredInputs && result.outputs[i]->rank() + 1 == static_cast<int>(declared.size())) {
+                Shape shape = result.outputs[i]->shape();
+                shape.push_back(1);
+                result.outputs[i] = std::make_shared<const Tensor>(result.outputs[i]->reshaped(shape));
+            }
             continue;
         }
         // Inputs: the first missing one blocks this node.

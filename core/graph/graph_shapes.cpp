@@ -2,6 +2,8 @@
 
 #include "core/errors.h"
 
+#include <algorithm>
+
 namespace layerscope {
 
 bool GraphShapes::ok() const
@@ -21,6 +23,55 @@ std::vector<Shape> GraphShapes::inputShapes(const ModelGraph& graph, size_t node
         shapes.push_back(nodes[in].shape->output);
     }
     return shapes;
+}
+
+namespace {
+
+std::string specText(const Shape& shape)
+{
+    std::string text = "(";
+    for (size_t k = 0; k < shape.size(); ++k)
+        text += (k ? ", " : "") + (k == 0 || shape[k] < 0 ? std::string("None") : std::to_string(shape[k]));
+    return text + (shape.size() == 1 ? ",)" : ")");
+}
+
+// Keras's InputSpec(shape=batch_shape with batch None, allow_last_axis_squeeze=True) check and
+// the rank adjustment of Functional._adjust_input_rank; "" when the input is accepted.
+std::string checkDeclaredInput(const Shape& declared, const Shape& actual, size_t index, const std::string& name,
+                               const std::string& model)
+{
+    if (declared.empty())
+        return {};
+    Shape spec = declared, given = actual;
+    if (!spec.empty() && spec.back() == 1)
+        spec.pop_back();
+    if (!given.empty() && given.back() == 1)
+        given.pop_back();
+    for (size_t k = 0; k < std::min(spec.size(), given.size()); ++k)
+        if (k > 0 && spec[k] >= 0 && spec[k] != given[k])
+            return "Input " + std::to_string(index) + " with name '" + name + "' of layer '" + model
+                 + "' is incompatible with the layer: expected shape=" + specText(declared)
+                 + ", found shape=" + shapeToTuple(actual);
+    // Rank: equal, or one missing trailing axis of size 1 (LayerScope's tensors have rank <= 4,
+    // so the extra trailing axis Keras squeezes never reaches here).
+    if (actual.size() == declared.size() || (actual.size() + 1 == declared.size() && declared.back() == 1))
+        return {};
+    return "Invalid input shape for input with name '" + name + "' and path ''. Expected shape " + specText(declared)
+         + ", but input has incompatible shape " + shapeToTuple(actual);
+}
+
+} // namespace
+
+std::string modelInputProblem(const ModelGraph& graph, size_t node, const Shape& actual)
+{
+    if (!graph.checkDeclaredInputs)
+        return {};
+    size_t index = 0;
+    for (size_t k = 0; k < graph.inputs.size(); ++k)
+        if (graph.inputs[k] == node)
+            index = k;
+    const GraphLayer& layer = graph.layerOf(node);
+    return checkDeclaredInput(layer.declaredShape, actual, index, layer.name, graph.name);
 }
 
 GraphShapes inferGraphShapes(const ModelGraph& graph, const std::vector<Shape>& inputs)
@@ -50,6 +101,16 @@ GraphShapes inferGraphShapes(const ModelGraph& graph, const std::vector<Shape>& 
                 out.error = "InputLayer '" + layer.name + "': no input shape (give one; the file declares "
                           + (layer.declaredShape.empty() ? std::string("none") : shapeToTuple(layer.declaredShape)) + ")";
                 continue;
+            }
+            if (graph.checkDeclaredInputs) {
+                const std::string problem = modelInputProblem(graph, i, shape);
+                if (!problem.empty()) {
+                    out.status = NodeStatus::Failed;
+                    out.error = problem;
+                    continue;
+                }
+                if (shape.size() + 1 == layer.declaredShape.size())
+                    shape.push_back(1); // the missing trailing axis of size 1 Keras adds
             }
             out.status = NodeStatus::Ok;
             out.shape = LayerShape{shape, {}};

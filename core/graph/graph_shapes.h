@@ -34,6 +34,12 @@ struct GraphShapes {
     std::vector<Shape> inputShapes(const ModelGraph& graph, size_t node) const;
 };
 
+// Keras's check of a tensor of `actual` shape fed to input node `node` (when the graph checks
+// declared inputs, ModelGraph::checkDeclaredInputs): "" when accepted, else Keras's message
+// ("Input 0 with name 'img' of layer 'model' is incompatible with the layer: expected
+// shape=(None, 6, 6, 3), found shape=(1, 8, 8, 3)").
+std::string modelInputProblem(const ModelGraph& graph, size_t node, const Shape& actual);
+
 // `inputs`: one shape per model input (graph.inputs order). A missing one falls back to the
 // InputLayer's declared batch_shape with a None batch as 1; a node without either fails.
 GraphShapes inferGraphShapes(const ModelGraph& graph, const std::vector<Shape>& inputs);

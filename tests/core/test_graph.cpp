@@ -224,6 +224,7 @@ private slots:
     void kerasCodeBuildsTheGraph();
     void memoryBudgetAndCancellation();
     void damagedFilesFailWithFormatErrors();
+    void functionalInputsAreCheckedAsKerasDoes();
 };
 
 void TestGraph::kerasFixturesMatchKerasOutputs()
@@ -460,15 +461,15 @@ void TestGraph::shapeErrorsBlockOnlyDownstream()
     model["config"]["layers"].push_back(kLayer("UpSampling2D", {{"size", {2, 2}}}, "after", {kCall({kTensor("bad_add")})}));
     model["config"]["output_layers"] = {{"scale", 0, 0}, {"after", 0, 0}};
     const ModelGraph g = parseModelJsonDocument(model);
-    const GraphShapes shapes = inferGraphShapes(g, {{1, 6, 4, 3}});
+    const GraphShapes shapes = inferGraphShapes(g, {{1, 5, 4, 3}});
     const size_t bad = *nodeNamed(g, "bad_add");
     QCOMPARE(shapes.nodes[bad].status, NodeStatus::Failed);
     QCOMPARE(shapes.nodes[bad].error,
-             std::string("Add 'bad_add': Inputs have incompatible shapes. Received shapes (6, 4, 3) and (3, 2, 3)"));
+             std::string("Add 'bad_add': Inputs have incompatible shapes. Received shapes (5, 4, 3) and (2, 2, 3)"));
     QCOMPARE(shapes.nodes[*nodeNamed(g, "after")].status, NodeStatus::Blocked);
     QVERIFY(!shapes.nodes[*nodeNamed(g, "after")].shape);
     QCOMPARE(shapes.nodes[*nodeNamed(g, "scale")].status, NodeStatus::Ok);
-    const GraphRunResult r = runAll(g, {shared(test::randomTensor({1, 6, 4, 3}, 47))});
+    const GraphRunResult r = runAll(g, {shared(test::randomTensor({1, 5, 4, 3}, 47))});
     QCOMPARE(*r.firstFailed, bad);
     QCOMPARE(r.errors[bad], shapes.nodes[bad].error);
     QVERIFY(r.outputs[*nodeNamed(g, "scale")]);
@@ -634,6 +635,31 @@ void TestGraph::damagedFilesFailWithFormatErrors()
             }
         }
     }
+}
+
+void TestGraph::functionalInputsAreCheckedAsKerasDoes()
+{
+    // Messages from Keras 3.15.1 for Model(Input((5, 4, 3))) called on other shapes.
+    const ModelGraph g = parseModelJsonDocument(seModel());
+    QVERIFY(g.checkDeclaredInputs);
+    QCOMPARE(inferGraphShapes(g, {{1, 6, 4, 3}}).nodes[0].error,
+             std::string("Input 0 with name 'image' of layer 'se' is incompatible with the layer: expected "
+                         "shape=(None, 5, 4, 3), found shape=(1, 6, 4, 3)"));
+    QCOMPARE(inferGraphShapes(g, {{1, 5, 4, 2}}).nodes[0].status, NodeStatus::Failed);
+    QCOMPARE(inferGraphShapes(g, {{1, 5, 4, 3}}).nodes[0].status, NodeStatus::Ok);
+    QCOMPARE(inferGraphShapes(g, {{3, 5, 4, 3}}).nodes[0].status, NodeStatus::Ok); // any batch
+    QCOMPARE(inferGraphShapes(g, {{5, 4, 3}}).nodes[0].error,
+             std::string("Input 0 with name 'image' of layer 'se' is incompatible with the layer: expected "
+                         "shape=(None, 5, 4, 3), found shape=(5, 4, 3)"));
+    const GraphRunResult r = runAll(g, {shared(test::randomTensor({1, 6, 4, 3}, 3))});
+    QCOMPARE(*r.firstFailed, size_t{0});
+    QVERIFY(r.errors[*nodeNamed(g, "scale")].find("not computed") == 0);
+    // A Sequential model or pipeline file keeps LayerScope's rule: the declared shape informs.
+    const ModelGraph s = parseModelJson(R"({"class_name": "Sequential", "config": {"name": "s", "layers": [
+        {"class_name": "InputLayer", "config": {"batch_shape": [null, 8, 8, 3]}},
+        {"class_name": "AveragePooling2D", "config": {"name": "p"}}]}})");
+    QVERIFY(!s.checkDeclaredInputs);
+    QVERIFY(inferGraphShapes(s, {{1, 6, 6, 3}}).ok());
 }
 
 QTEST_APPLESS_MAIN(TestGraph)

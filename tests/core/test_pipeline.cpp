@@ -410,14 +410,26 @@ void TestPipeline::cliRunsGraphModels()
     QCOMPARE(s["layers"].size(), size_t{6});
     QCOMPARE(s["layers"][2]["inbound"].get<std::vector<std::string>>(),
              (std::vector<std::string>{"shared_conv", "shared_conv#1"}));
-    // A merge error is the node's Keras message, exit 1.
-    const CliResult bad = runCli({"shapes", "--model", q(d / "m.json"), "--input-shape", "1,5,7,2", "--input-shape",
+    // An input the model does not declare: Keras's input check, exit 1.
+    const CliResult declared = runCli({"shapes", "--model", q(d / "m.json"), "--input-shape", "1,5,7,2",
+                                       "--input-shape", "1,4,7,2"});
+    QCOMPARE(declared.exitCode, 1);
+    QVERIFY2(declared.err.startsWith("error: Input 1 with name 'right' of layer 'siamese' is incompatible with the "
+                                     "layer: expected shape=(None, 5, 7, 2), found shape=(1, 4, 7, 2)"),
+             qPrintable(declared.err));
+    // With free spatial sizes, a merge error is the node's Keras message, exit 1.
+    nlohmann::json free = fixture.at("model");
+    for (auto& layer : free["config"]["layers"])
+        if (layer["class_name"] == "InputLayer")
+            layer["config"]["batch_shape"] = nlohmann::json::parse("[null, null, null, 2]");
+    writeTextAtomically(d / "free.json", free.dump());
+    const CliResult bad = runCli({"shapes", "--model", q(d / "free.json"), "--input-shape", "1,5,7,2", "--input-shape",
                                   "1,4,7,2"});
     QCOMPARE(bad.exitCode, 1);
     QVERIFY2(bad.err.startsWith("error: Maximum 'maxi': Inputs have incompatible shapes. Received shapes (5, 7, 3) and (4, 7, 3)"),
              qPrintable(bad.err));
     // bench and export-keras accept graphs.
-    const CliResult bench = runCli({"bench", "--model", q(d / "m.json"), "--input-shape", "1,8,8,2", "--input-shape",
+    const CliResult bench = runCli({"bench", "--model", q(d / "free.json"), "--input-shape", "1,8,8,2", "--input-shape",
                                     "1,8,8,2", "--repeat", "2", "--json"});
     QVERIFY2(bench.exitCode == 0, qPrintable(bench.err));
     QCOMPARE(nlohmann::json::parse(bench.out.toStdString())["layers"].size(), size_t{6});
