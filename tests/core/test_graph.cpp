@@ -592,6 +592,33 @@ void TestGraph::memoryBudgetAndCancellation()
     QVERIFY(r.outputs[*nodeNamed(g, "squeeze")]);
     QCOMPARE(*r.firstFailed, *nodeNamed(g, "scale"));
     QVERIFY_THROWS_EXCEPTION(MemoryBudgetError, std::rethrow_exception(r.firstException));
+    // Progress: every computed node starts, reports and finishes in order; overall() grows to 1.
+    std::vector<size_t> started, finished;
+    std::vector<GraphRunProgress> reports;
+    GraphRunCallbacks callbacks;
+    callbacks.progressInterval = std::chrono::milliseconds(0);
+    callbacks.nodeStarted = [&](size_t node) { started.push_back(node); };
+    callbacks.nodeDone = [&](size_t node, const TensorPtr&, double) { finished.push_back(node); };
+    callbacks.progress = [&](const GraphRunProgress& p) { reports.push_back(p); };
+    ExecContext oneThread;
+    oneThread.threads = 1;
+    QVERIFY(runGraph(request, oneThread, callbacks).ok());
+    QCOMPARE(started, (std::vector<size_t>{1, 2, 3}));
+    QCOMPARE(finished, started);
+    QVERIFY(!reports.empty());
+    for (const GraphRunProgress& p : reports) {
+        QCOMPARE(p.total, size_t{3});
+        QVERIFY(p.overall() >= 0.0 && p.overall() <= 1.0);
+    }
+    // Cancelling from a callback ends the run.
+    std::stop_source stopLater;
+    ExecContext cancellable;
+    cancellable.stop = stopLater.get_token();
+    GraphRunCallbacks stopAfterFirst;
+    stopAfterFirst.nodeDone = [&](size_t, const TensorPtr&, double) { stopLater.request_stop(); };
+    const GraphRunResult stoppedRun = runGraph(request, cancellable, stopAfterFirst);
+    QVERIFY(stoppedRun.cancelled);
+    QVERIFY(stoppedRun.outputs[1] && !stoppedRun.outputs[3]);
     std::stop_source stop;
     stop.request_stop();
     ExecContext cancelled;
