@@ -277,6 +277,10 @@ public:
         return buildSequential(layers, bound, nested, prefix);
     }
 
+    // The top-level Sequential's config.build_input_shape (Keras 3, a model built without an
+    // InputLayer), the input shape of last resort.
+    json sequentialBuildShape;
+
     std::vector<size_t> buildSequential(const json& layers, const std::vector<size_t>& bound, NestedModel* nested,
                                         const std::string& prefix)
     {
@@ -308,6 +312,17 @@ public:
                     input["config"]["batch_shape"] = config.at("batch_input_shape");
                 else if (config.contains("batch_shape"))
                     input["config"]["batch_shape"] = config.at("batch_shape");
+                else if (isModelClass(cls))
+                    // A nested model first (Sequential([base_model, ...])): its first InputLayer's.
+                    for (const json& inner : modelLayers(entry))
+                        if (classOf(inner) == "InputLayer") {
+                            const json& c = modelConfig(inner);
+                            input["config"]["batch_shape"] = c.contains("batch_shape") ? c.at("batch_shape")
+                                                                                       : c.value("batch_input_shape", json());
+                            break;
+                        }
+                if (!input["config"].contains("batch_shape") && sequentialBuildShape.is_array())
+                    input["config"]["batch_shape"] = sequentialBuildShape; // Keras 3 build_input_shape
                 const size_t layer = addInputLayer(input, graph.uniqueLayerName("input_layer"));
                 previous = addNode(layer, {});
                 graph.inputs.push_back(*previous);
@@ -517,6 +532,8 @@ ModelGraph parseModelJsonDocument(const json& input)
         builder.graph.name = config.at("name").get<std::string>();
     else if (cls == "Sequential")
         builder.graph.name = "sequential";
+    if (config.contains("build_input_shape"))
+        builder.sequentialBuildShape = config.at("build_input_shape");
     try {
         builder.graph.outputs = builder.buildModel(document, {}, nullptr, "");
     } catch (const json::exception& e) {

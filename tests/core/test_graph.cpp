@@ -518,6 +518,16 @@ void TestGraph::pipelineFileBecomesLinearGraph()
         {"class_name": "AveragePooling2D", "config": {"name": "p", "batch_input_shape": [null, 8, 8, 3]}}]}})");
     QCOMPARE(s.layerOf(0).declaredShape, (Shape{-1, 8, 8, 3}));
     QVERIFY(!pipelineFromGraph(parseModelJsonDocument(seModel())));
+    // A Functional model nested first in a Sequential (transfer learning): inlined, the input
+    // shape taken from its InputLayer.
+    json outer = {{"class_name", "Sequential"},
+                  {"config", {{"name", "transfer"}, {"layers", {seModel(), {{"class_name", "UpSampling2D"},
+                                                                            {"config", {{"name", "head"}}}}}}}}};
+    const ModelGraph t = parseModelJsonDocument(outer);
+    QCOMPARE(t.layerOf(0).declaredShape, (Shape{-1, 5, 4, 3}));
+    QCOMPARE(t.nodes.size(), size_t{5});
+    QCOMPARE(t.nodes[*nodeNamed(t, "head")].inputs, (std::vector<size_t>{*nodeNamed(t, "scale")}));
+    QCOMPARE(t.nodes[*nodeNamed(t, "scale")].inputs.front(), size_t{0});
 }
 
 void TestGraph::receptiveFieldIsUnionOverBranches()
