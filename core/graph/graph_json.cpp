@@ -169,6 +169,18 @@ std::vector<std::pair<std::string, Ref>> endpointRefs(const json& value)
     return refs;
 }
 
+// Keras's check that a model's layer names are unique (functional.py).
+void requireUniqueNames(const std::vector<std::string>& names)
+{
+    std::map<std::string, int> count;
+    for (const std::string& n : names)
+        ++count[n];
+    for (const std::string& n : names)
+        if (count[n] > 1)
+            throw PipelineFormatError("The name \"" + n + "\" is used " + std::to_string(count[n])
+                                      + " times in the model. All operation names should be unique.");
+}
+
 // A nested model: its layers are created once (shared by all its calls).
 struct NestedModel {
     json object;
@@ -287,6 +299,11 @@ public:
         std::optional<size_t> previous;
         if (!bound.empty())
             previous = bound.front();
+        std::vector<std::string> names;
+        for (const json& entry : layers)
+            if (!entryName(entry).empty())
+                names.push_back(entryName(entry));
+        requireUniqueNames(names);
         size_t index = 0;
         for (const json& entry : layers) {
             ++index;
@@ -376,6 +393,10 @@ public:
             bool done = false;
         };
         std::vector<Pending> pending;
+        std::vector<std::string> names;
+        for (const json& entry : layers)
+            names.push_back(entryName(entry));
+        requireUniqueNames(names);
         // Layers first, in list order (Keras instantiates them in this order).
         for (const json& entry : layers) {
             const std::string cls = classOf(entry);

@@ -570,6 +570,17 @@ void TestGraph::brokenGraphsAreRejected()
         QVERIFY2(std::string(e.what()).find("Invalid Functional model configuration") == 0, e.what());
         QVERIFY2(std::string(e.what()).find("scale") != std::string::npos, e.what());
     }
+    // Found by fuzz_model_json: two layers of one name (Keras refuses the model).
+    json twice = seModel();
+    twice["config"]["layers"][3]["name"] = "excite";
+    twice["config"]["layers"][3]["config"]["name"] = "excite";
+    try {
+        parseModelJsonDocument(twice);
+        QFAIL("a duplicate layer name was accepted");
+    } catch (const PipelineFormatError& e) {
+        QCOMPARE(std::string(e.what()),
+                 std::string("The name \"excite\" is used 2 times in the model. All operation names should be unique."));
+    }
     QVERIFY_THROWS_EXCEPTION(PipelineFormatError, parseModelJson("{not json"));
     QVERIFY_THROWS_EXCEPTION(PipelineFormatError, parseModelJson(R"({"class_name": "Conv2D", "config": {}})"));
     QVERIFY_THROWS_EXCEPTION(PipelineFormatError, loadModelFile(std::string(LAYERSCOPE_TEST_DATA_DIR) + "/no_such.json"));
