@@ -279,6 +279,8 @@ public:
     {
         const std::string cls = classOf(object);
         const json& layers = modelLayers(object);
+        if (nested && bound.empty())
+            throw PipelineFormatError("the nested model '" + prefix + "' is called on no tensor");
         bool functional = cls == "Functional" || cls == "Model";
         if (cls.empty())
             for (const json& entry : layers)
@@ -375,7 +377,7 @@ public:
     std::vector<size_t> buildFunctional(const json& object, const std::vector<size_t>& bound, NestedModel* nested,
                                         const std::string& prefix)
     {
-        if (bound.empty())
+        if (!nested)
             graph.checkDeclaredInputs = true;
         const json& config = modelConfig(object);
         const json& layers = modelLayers(object);
