@@ -1,6 +1,11 @@
 #include "cli.h"
 
+#include "core/codegen/graph_code.h"
 #include "core/codegen/keras_code.h"
+#include "core/graph/graph_json.h"
+#include "core/graph/graph_run.h"
+#include "core/graph/graph_shapes.h"
+#include "core/graph/model_file.h"
 #include "core/default_pipeline.h"
 #include "core/io/atomic_file.h"
 #include "core/io/image_io.h"
@@ -38,39 +43,56 @@ const char* kMainHelp = R"(LayerScope: see what every Keras image layer does.
 Usage:
   layerscope                                open the app on the bundled sample (headless: demo)
   layerscope IMAGE_OR_NPY [PIPELINE.json]   open the app on these files
-  layerscope run     --pipeline P.json --input IN [--output OUT.npy] [--outputs-dir DIR]
-  layerscope shapes  --pipeline P.json (--input IN | --input-shape 1,32,32,3) [--json]
-  layerscope bench   --pipeline P.json --input-shape 1,1024,1024,3 [--repeat N] [--threads T] [--json]
+  layerscope inspect MODEL.json [--input-shape 1,32,32,3 ...] [--json]
+  layerscope run     --model M.json --input IN [--input IN2 ...] [--output OUT.npy] [--outputs-dir DIR]
+  layerscope shapes  --model M.json (--input IN | --input-shape 1,32,32,3) [--json]
+  layerscope bench   --model M.json --input-shape 1,1024,1024,3 [--repeat N] [--threads T] [--json]
   layerscope demo    [--image IMG] [--output-dir DIR]
-  layerscope export-keras --pipeline P.json [--input IN | --input-shape 1,32,32,3] [--output SCRIPT.py]
+  layerscope export-keras --model M.json [--input IN | --input-shape 1,32,32,3] [--json] [--output SCRIPT.py]
+A model is Keras JSON (model.to_json(), a .keras file's config.json: Sequential or Functional, Keras 3
+or tf.keras 2) or a LayerScope pipeline file; --pipeline is another name for --model. A model with
+several inputs takes --input / --input-shape once per input, in the model's input order.
 Common options: --threads T, --max-memory SIZE (e.g. 4G, 512M; default half of RAM), --help.
 run and bench: --max-multiply-adds N (e.g. 1e10; refuse a layer needing more; default no limit).
 Exit status: 0 success, 1 invalid pipeline/input/layer error, 2 usage error.
 )";
 
 const std::map<std::string, const char*> kHelp = {
-    {"run", R"(Usage: layerscope run --pipeline P.json --input IN [--output OUT.npy] [--outputs-dir DIR]
-Runs the pipeline on IN (.npy or an image: PNG, JPEG, BMP, TIFF, WebP) and writes the final output
-as float32 .npy. --outputs-dir writes every layer's output as NN_name.npy plus a labelled
-contact-sheet PNG NN_name.png. Files are written only when every layer succeeded.
+    {"inspect", R"(Usage: layerscope inspect MODEL.json [--input-shape 1,32,32,3 ...] [--json]
+Lists every layer of the model: name, class, the layers it is called on, its output shape (from
+--input-shape, else the shapes the model declares), its parameter count and whether LayerScope can
+run it (with the reason when not). Layers LayerScope cannot run are listed, not refused: exit 0.
+--json prints {"name", "inputs", "outputs", "layers": [{"name", "class_name", "inbound",
+"output_shape", "params", "supported", "reason", "calls"}], "nodes"}.
+)"},
+    {"run", R"(Usage: layerscope run --model M.json --input IN [--input IN2 ...] [--output OUT.npy] [--outputs-dir DIR]
+Runs the model on IN (.npy or an image: PNG, JPEG, BMP, TIFF, WebP; one --input per model input)
+and writes the first model output as float32 .npy. --outputs-dir writes every node's output as
+NN_name.npy plus a labelled contact-sheet PNG NN_name.png (NN = the node's topological index, the
+inputs included). Files are written only when no layer failed; nodes that cannot run (unsupported
+layers and what depends on them) are left out with a note.
 Options: --threads T, --max-memory SIZE, --max-multiply-adds N (a Conv2D needing more multiply-adds
 than N, e.g. 1e10, stops with an error instead of running for hours; default no limit).
 )"},
-    {"shapes", R"(Usage: layerscope shapes --pipeline P.json (--input IN | --input-shape 1,32,32,3) [--json]
-Prints, per layer, its name, class, output shape and the arithmetic that produced every axis.
-Stops at the first invalid layer with its Keras message (exit status 1).
+    {"shapes", R"(Usage: layerscope shapes --model M.json (--input IN | --input-shape 1,32,32,3) [--json]
+Prints, per node, its name, class, inputs, output shape and the arithmetic that produced every
+axis. An invalid node shows its Keras message and the nodes after it have no shape (exit status 1).
 )"},
-    {"bench", R"(Usage: layerscope bench --pipeline P.json --input-shape 1,1024,1024,3 [--repeat N] [--threads T] [--json]
+    {"bench", R"(Usage: layerscope bench --model M.json --input-shape 1,1024,1024,3 [--repeat N] [--threads T] [--json]
 Times each layer alone (its input already computed) over N runs after one warm-up run and prints
 the median and minimum milliseconds per layer and the total of the medians. The input is seeded
 uniform noise in 0..255. --json prints {"threads", "layers": [{"name", "class_name",
 "output_shape", "median_ms", "min_ms"}], "total_median_ms"}.
 Options: --threads T, --max-memory SIZE, --max-multiply-adds N.
 )"},
-    {"export-keras", R"(Usage: layerscope export-keras --pipeline P.json [--input IN | --input-shape 1,32,32,3] [--output SCRIPT.py]
-Writes a runnable Keras 3 Python script that builds the same Sequential model (Tile as a small layer
-around keras.ops.tile), sets every Conv2D's weights to LayerScope's values, loads IN the same way
-(keras.utils.load_img + img_to_array, or np.load), runs it and prints every layer's output shape.
+    {"export-keras", R"(Usage: layerscope export-keras --model M.json [--input IN | --input-shape 1,32,32,3] [--json] [--output SCRIPT.py]
+Writes a runnable Keras 3 Python script that builds the same model and sets every Conv2D's weights to
+LayerScope's values. A linear model becomes a Sequential script (Tile as a small layer around
+keras.ops.tile) that loads IN the same way (keras.utils.load_img + img_to_array, or np.load), runs
+it and prints every layer's output shape; a graph becomes a functional-API script that loads one
+.npy per input (or seeded noise) and saves every node's output as keras_outputs/NN_name.npy.
+--json writes the model instead as Keras 3 Functional JSON (keras.models.model_from_json reads it;
+Conv2D weights inline beside "config", which Keras ignores).
 The input (or --input-shape, default 1,32,32,3) fixes the input channels and so the default
 Conv2D weights. Without --output the script goes to stdout.
 )"},
@@ -83,6 +105,7 @@ Renders the default pipeline on IMG (default: the bundled sample) into DIR (defa
 struct Options {
     std::string command;
     std::map<std::string, std::string> values;
+    std::map<std::string, std::vector<std::string>> repeated; // every value of an option given several times
     std::vector<std::string> flags;
     bool has(const std::string& key) const { return values.count(key) || std::count(flags.begin(), flags.end(), key); }
     std::string get(const std::string& key) const
@@ -101,8 +124,14 @@ Options parseOptions(int argc, char** argv, const std::vector<std::string>& valu
     options.command = argv[1];
     for (int i = 2; i < argc; ++i) {
         std::string arg = argv[i];
-        if (arg.rfind("--", 0) != 0)
+        if (arg.rfind("--", 0) != 0) {
+            // One positional argument where a command takes it (inspect MODEL).
+            if (std::count(valued.begin(), valued.end(), "") && !options.values.count("")) {
+                options.values[""] = arg;
+                continue;
+            }
             throw UsageError("unexpected argument '" + arg + "'");
+        }
         std::string key = arg.substr(2), value;
         const auto eq = key.find('=');
         const bool inlineValue = eq != std::string::npos;
@@ -119,6 +148,7 @@ Options parseOptions(int argc, char** argv, const std::vector<std::string>& valu
                 value = argv[++i];
             }
             options.values[key] = value;
+            options.repeated[key].push_back(value);
         } else {
             throw UsageError("unknown option --" + key + " for '" + options.command + "'");
         }
@@ -241,43 +271,293 @@ std::string shapeTable(const Pipeline& pipeline, const ChainShapes& chain)
     return out.str();
 }
 
+// --model, or its old name --pipeline.
+std::string modelPath(const Options& options)
+{
+    if (options.values.count("model"))
+        return options.get("model");
+    if (options.values.count("pipeline"))
+        return options.get("pipeline");
+    throw UsageError("missing required option --model");
+}
+
+std::vector<Shape> inputShapesFrom(const Options& options)
+{
+    std::vector<Shape> shapes;
+    if (options.repeated.count("input-shape"))
+        for (const std::string& text : options.repeated.at("input-shape"))
+            shapes.push_back(parseShape(text));
+    return shapes;
+}
+
+std::vector<TensorPtr> loadInputs(const Options& options, const ModelGraph& graph)
+{
+    std::vector<TensorPtr> inputs;
+    for (const std::string& path : options.repeated.at("input"))
+        inputs.push_back(std::make_shared<const Tensor>(loadInputFile(path)));
+    if (inputs.size() != graph.inputs.size()) {
+        std::string names;
+        for (size_t n : graph.inputs)
+            names += (names.empty() ? "" : ", ") + graph.layerOf(n).name;
+        throw Error("the model has " + std::to_string(graph.inputs.size()) + " input(s) (" + names + "); give --input "
+                    + "once for each, in this order (" + std::to_string(inputs.size()) + " given)");
+    }
+    return inputs;
+}
+
+// "conv2d", "conv2d#1" → a file-name-safe stem part.
+std::string nodeFileName(const ModelGraph& graph, size_t node)
+{
+    std::string name = graph.nodeName(node);
+    std::replace(name.begin(), name.end(), '#', '_');
+    return name;
+}
+
+std::vector<std::string> inboundNames(const ModelGraph& graph, size_t node)
+{
+    std::vector<std::string> names;
+    for (size_t in : graph.nodes[node].inputs)
+        names.push_back(graph.nodeName(in));
+    return names;
+}
+
+const char* statusName(NodeStatus status)
+{
+    switch (status) {
+    case NodeStatus::Ok: return "ok";
+    case NodeStatus::Failed: return "failed";
+    case NodeStatus::Unsupported: return "unsupported";
+    case NodeStatus::Blocked: return "not computed";
+    }
+    return "";
+}
+
+// Human-readable shape table of a graph: a linear model reads as the pipeline table did.
+std::string graphShapeTable(const ModelGraph& graph, const GraphShapes& shapes)
+{
+    std::ostringstream out;
+    size_t number = 0;
+    for (size_t i = 0; i < graph.nodes.size(); ++i) {
+        const GraphLayer& l = graph.layerOf(i);
+        const NodeShape& s = shapes.nodes[i];
+        if (l.isInput()) {
+            out << "input  " << (graph.inputs.size() > 1 ? graph.nodeName(i) + "  " : std::string())
+                << (s.shape ? shapeToString(s.shape->output) : "(" + s.error + ")") << "\n";
+            continue;
+        }
+        ++number;
+        out << (number < 10 ? " " : "") << number << ". " << graph.nodeName(i) << " (" << l.className;
+        if (l.layer)
+            out << ", " << l.layer->summary();
+        out << ")";
+        const std::vector<size_t>& inputs = graph.nodes[i].inputs;
+        if (!(inputs.size() == 1 && inputs[0] + 1 == i)) {
+            std::string names;
+            for (const std::string& n : inboundNames(graph, i))
+                names += (names.empty() ? "" : ", ") + n;
+            out << " ← " << names;
+        }
+        if (s.shape) {
+            out << "  →  " << shapeToString(s.shape->output) << "\n";
+            for (const AxisExplanation& a : s.shape->axes)
+                if (a.rule != "copied")
+                    out << "      " << a.axis << ": " << a.arithmetic << "   [" << a.rule << "]\n";
+        } else if (s.status == NodeStatus::Failed) {
+            out << "  →  ERROR\n      " << s.error << "\n";
+        } else if (s.status == NodeStatus::Unsupported) {
+            out << "  →  UNSUPPORTED\n      " << s.error << "\n";
+        } else {
+            out << "  →  (" << s.error << ")\n";
+        }
+    }
+    return out.str();
+}
+
+std::optional<size_t> firstFailed(const GraphShapes& shapes)
+{
+    for (size_t i = 0; i < shapes.nodes.size(); ++i)
+        if (shapes.nodes[i].status == NodeStatus::Failed)
+            return i;
+    return std::nullopt;
+}
+
 int commandShapes(const Options& options)
 {
     // Usage problems first (exit 2), then files (exit 1).
-    const std::string pipelinePath = options.get("pipeline");
-    Shape input;
-    if (options.values.count("input-shape"))
-        input = parseShape(options.get("input-shape"));
-    else if (!options.values.count("input"))
+    const std::string path = modelPath(options);
+    std::vector<Shape> inputs = inputShapesFrom(options);
+    if (inputs.empty() && !options.values.count("input"))
         throw UsageError("give --input IN or --input-shape 1,32,32,3");
-    const Pipeline pipeline = loadPipelineFile(pipelinePath);
-    if (input.empty())
-        input = loadInputFile(options.get("input")).shape();
-    const ChainShapes chain = inferChain(pipeline, input);
+    const ModelGraph graph = loadModelFile(path);
+    if (inputs.empty())
+        for (const TensorPtr& t : loadInputs(options, graph))
+            inputs.push_back(t->shape());
+    const GraphShapes shapes = inferGraphShapes(graph, inputs);
+    const std::optional<size_t> failed = firstFailed(shapes);
     if (options.has("json")) {
         json layers = json::array();
-        for (size_t i = 0; i < chain.layers.size(); ++i) {
+        json error;
+        for (size_t i = 0; i < graph.nodes.size(); ++i) {
+            const GraphLayer& l = graph.layerOf(i);
+            if (l.isInput())
+                continue;
+            const NodeShape& s = shapes.nodes[i];
             json axes = json::array();
-            for (const auto& a : chain.layers[i].axes)
-                axes.push_back(axisJson(a));
-            layers.push_back({{"name", pipeline.layers[i]->name()},
-                              {"class_name", pipeline.layers[i]->className()},
-                              {"summary", pipeline.layers[i]->summary()},
-                              {"output_shape", chain.layers[i].output},
-                              {"axes", axes}});
+            if (s.shape)
+                for (const auto& a : s.shape->axes)
+                    axes.push_back(axisJson(a));
+            json entry = {{"name", graph.nodeName(i)},
+                          {"class_name", l.className},
+                          {"summary", l.layer ? l.layer->summary() : std::string()},
+                          {"inbound", inboundNames(graph, i)},
+                          {"status", statusName(s.status)},
+                          {"output_shape", s.shape ? json(s.shape->output) : json()},
+                          {"axes", axes}};
+            if (!s.error.empty())
+                entry["error"] = s.error;
+            if (failed && *failed == i)
+                error = {{"layer_index", layers.size()}, {"name", graph.nodeName(i)}, {"message", s.error}};
+            layers.push_back(std::move(entry));
         }
-        json result = {{"input_shape", input}, {"layers", layers}};
-        if (!chain.ok())
-            result["error"] = {{"layer_index", *chain.failedLayer},
-                               {"name", pipeline.layers[*chain.failedLayer]->name()},
-                               {"message", chain.error}};
+        json result = {{"input_shape", inputs.empty() ? json() : json(inputs.front())},
+                       {"input_shapes", inputs},
+                       {"layers", layers}};
+        if (!error.is_null())
+            result["error"] = error;
         std::cout << result.dump(1) << "\n";
     } else {
-        std::cout << shapeTable(pipeline, chain);
+        std::cout << graphShapeTable(graph, shapes);
     }
-    if (!chain.ok()) {
-        std::cerr << "error: " << chain.error << "\n";
+    if (failed) {
+        std::cerr << "error: " << shapes.nodes[*failed].error << "\n";
         return 1;
+    }
+    return 0;
+}
+
+// The parameter count of a layer for an input of `input`: its weight arrays (stored or the
+// defaults); nullopt when unknown (input shape unknown, unsupported without inline weights).
+std::optional<int64_t> parameterCount(const GraphLayer& l, const std::vector<Shape>& inputs)
+{
+    if (l.isInput())
+        return 0;
+    if (!l.layer) {
+        if (!l.unsupported)
+            return std::nullopt;
+        const json weights = l.unsupported->object.value("weights", json());
+        if (!weights.is_object())
+            return std::nullopt;
+        int64_t count = 0;
+        for (auto it = weights.begin(); it != weights.end(); ++it)
+            if (it.value().is_object() && it.value().contains("shape"))
+                count += elementCount(it.value().at("shape").get<Shape>());
+        return count;
+    }
+    if (inputs.size() != 1)
+        return inputs.empty() ? std::nullopt : std::optional<int64_t>(0); // merges have no weights
+    if (l.layer->generatedWeightCount(inputs.front()) > kMaxInlineKerasWeights)
+        return std::nullopt;
+    int64_t count = 0;
+    for (const NamedArray& a : l.layer->kerasWeights(inputs.front()))
+        count += static_cast<int64_t>(a.values.size());
+    return count;
+}
+
+int commandInspect(const Options& options)
+{
+    std::string path;
+    if (options.values.count(""))
+        path = options.get("");
+    else if (options.values.count("model") || options.values.count("pipeline"))
+        path = modelPath(options);
+    else
+        throw UsageError("give the model file: layerscope inspect MODEL.json");
+    const std::vector<Shape> given = inputShapesFrom(options);
+    const ModelGraph graph = loadModelFile(path);
+    const GraphShapes shapes = inferGraphShapes(graph, given);
+    json layers = json::array();
+    for (size_t li = 0; li < graph.layers.size(); ++li) {
+        const GraphLayer& l = graph.layers[li];
+        json calls = json::array();
+        for (size_t n : graph.nodesOfLayer(li)) {
+            const NodeShape& s = shapes.nodes[n];
+            json call = {{"node", n},
+                         {"inbound", inboundNames(graph, n)},
+                         {"output_shape", s.shape ? json(s.shape->output) : json()},
+                         {"status", statusName(s.status)}};
+            // Call arguments stored in the file (SEMANTICS_MORE §11.1): LayerScope always
+            // computes inference, so a call saved with training=True is flagged.
+            if (!graph.nodes[n].kwargs.empty())
+                call["kwargs"] = graph.nodes[n].kwargs;
+            if (graph.nodes[n].kwargs.value("training", json()) == json(true))
+                call["note"] = "saved with training=True: Keras >= 3.16 runs this call in training mode; "
+                               "LayerScope computes inference";
+            calls.push_back(std::move(call));
+        }
+        const std::vector<size_t> nodes = graph.nodesOfLayer(li);
+        const std::optional<int64_t> params
+            = parameterCount(l, nodes.empty() ? std::vector<Shape>{} : shapes.inputShapes(graph, nodes.front()));
+        json entry = {{"name", l.name},
+                      {"class_name", l.className},
+                      {"inbound", calls.empty() ? json::array() : calls[0]["inbound"]},
+                      {"output_shape", calls.empty() ? json() : calls[0]["output_shape"]},
+                      {"params", params ? json(*params) : json()},
+                      {"supported", l.supported()},
+                      {"calls", calls}};
+        if (!l.supported())
+            entry["reason"] = l.unsupported ? l.unsupported->reason : std::string("no engine layer");
+        layers.push_back(std::move(entry));
+    }
+    auto names = [&](const std::vector<size_t>& nodes) {
+        std::vector<std::string> result;
+        for (size_t n : nodes)
+            result.push_back(graph.nodeName(n));
+        return result;
+    };
+    if (options.has("json")) {
+        json nodes = json::array();
+        for (size_t i = 0; i < graph.nodes.size(); ++i) {
+            json entry = {{"index", i}, {"name", graph.nodeName(i)}, {"layer", graph.layerOf(i).name},
+                          {"inbound", inboundNames(graph, i)}, {"status", statusName(shapes.nodes[i].status)},
+                          {"output_shape", shapes.nodes[i].shape ? json(shapes.nodes[i].shape->output) : json()}};
+            if (!shapes.nodes[i].error.empty())
+                entry["error"] = shapes.nodes[i].error;
+            nodes.push_back(std::move(entry));
+        }
+        std::cout << json{{"name", graph.name}, {"inputs", names(graph.inputs)}, {"outputs", names(graph.outputs)},
+                          {"layers", layers}, {"nodes", nodes}}
+                         .dump(1)
+                  << "\n";
+        return 0;
+    }
+    size_t unsupported = 0;
+    for (const GraphLayer& l : graph.layers)
+        unsupported += l.supported() ? 0 : 1;
+    auto joined = [](const std::vector<std::string>& list) {
+        std::string text;
+        for (const std::string& s : list)
+            text += (text.empty() ? "" : ", ") + s;
+        return text.empty() ? std::string("—") : text;
+    };
+    std::cout << "model " << graph.name << ": " << graph.layers.size() << " layers, " << graph.nodes.size()
+              << " nodes; inputs " << joined(names(graph.inputs)) << "; outputs " << joined(names(graph.outputs))
+              << "; " << unsupported << " unsupported\n";
+    for (size_t li = 0; li < graph.layers.size(); ++li) {
+        const json& e = layers[li];
+        std::cout << "  " << e["name"].get<std::string>() << " (" << e["class_name"].get<std::string>() << ")";
+        std::vector<std::string> inbound = e["inbound"].get<std::vector<std::string>>();
+        if (!inbound.empty())
+            std::cout << " ← " << joined(inbound);
+        std::cout << "  →  " << (e["output_shape"].is_null() ? std::string("?") : shapeToString(e["output_shape"].get<Shape>()))
+                  << ", " << (e["params"].is_null() ? std::string("? params") : std::to_string(e["params"].get<int64_t>()) + " params");
+        if (e["calls"].size() > 1)
+            std::cout << ", called " << e["calls"].size() << " times";
+        for (const json& call : e["calls"])
+            if (call.contains("note"))
+                std::cout << "\n      note: " << call["note"].get<std::string>();
+        if (!e["supported"].get<bool>())
+            std::cout << "\n      UNSUPPORTED: " << e["reason"].get<std::string>();
+        std::cout << "\n";
     }
     return 0;
 }
@@ -302,44 +582,69 @@ std::vector<std::pair<std::string, std::string>> renderText(const RenderOptions&
 
 int commandRun(const Options& options)
 {
-    const std::string pipelinePath = options.get("pipeline");
-    const std::string inputPath = options.get("input");
+    const std::string path = modelPath(options);
+    options.get("input");
     const ExecContext context = contextFrom(options);
-    const Pipeline pipeline = loadPipelineFile(pipelinePath);
-    const auto input = std::make_shared<const Tensor>(loadInputFile(inputPath));
+    const ModelGraph graph = loadModelFile(path);
+    const std::vector<TensorPtr> inputs = loadInputs(options, graph);
     if (!options.values.count("output") && !options.values.count("outputs-dir"))
         std::cerr << "note: no --output or --outputs-dir given; printing shapes only\n";
-    const std::vector<std::shared_ptr<const Tensor>> computed = runWholePipeline(pipeline, input, context);
-    std::vector<std::reference_wrapper<const Tensor>> outputs;
-    for (const auto& output : computed)
-        outputs.emplace_back(*output);
-    const Tensor& final = outputs.empty() ? *input : outputs.back().get();
+    // Every shape first: a layer error stops before anything is computed.
+    std::vector<Shape> inputShapes;
+    for (const TensorPtr& t : inputs)
+        inputShapes.push_back(t->shape());
+    const GraphShapes shapes = inferGraphShapes(graph, inputShapes);
+    if (const std::optional<size_t> failed = firstFailed(shapes))
+        throw Error(shapes.nodes[*failed].error);
+    GraphRunRequest request;
+    request.graph = &graph;
+    request.inputs = inputs;
+    const GraphRunResult result = runGraph(request, context);
+    if (result.cancelled)
+        throw CancelledError();
+    if (result.firstException)
+        std::rethrow_exception(result.firstException);
+    TensorPtr final;
+    if (options.values.count("output")) {
+        const size_t out = graph.outputs.at(0);
+        final = result.outputs[out];
+        if (!final)
+            throw Error("the model output " + graph.nodeName(out) + " was not computed: " + result.errors[out]);
+    }
+    for (size_t i = 0; i < graph.nodes.size(); ++i)
+        if (!result.outputs[i] && (graph.layerOf(i).supported() || result.errors[i].rfind("not computed", 0) != 0))
+            std::cerr << "note: " << graph.nodeName(i) << ": " << result.errors[i] << "\n";
     // Everything computed: only now touch the file system.
     if (options.values.count("outputs-dir")) {
         const fs::path dir = options.get("outputs-dir");
         fs::create_directories(dir);
         RenderOptions render;
-        writeNpy(dir / "00_input.npy", *input);
-        writePng(dir / "00_input.png", renderContactSheet(*input, render, "00 input — " + shapeToString(input->shape())),
-                 renderText(render, "input"));
-        for (size_t i = 0; i < outputs.size(); ++i) {
-            const std::string stem = layerFileStem(i + 1, pipeline.layers[i]->name());
-            const Tensor& output = outputs[i];
+        size_t written = 0;
+        for (size_t i = 0; i < graph.nodes.size(); ++i) {
+            if (!result.outputs[i])
+                continue;
+            const Tensor& output = *result.outputs[i];
+            const GraphLayer& l = graph.layerOf(i);
+            const std::string stem = layerFileStem(i, nodeFileName(graph, i));
             writeNpy(dir / (stem + ".npy"), output);
+            RenderOptions options = render;
+            if (l.layer && l.layer->makesSignedValues())
+                options.colormap = Colormap::Diverging;
             writePng(dir / (stem + ".png"),
-                     renderContactSheet(output, render,
-                                        stem + " (" + pipeline.layers[i]->className() + ") — "
-                                            + shapeToString(output.shape())),
-                     renderText(render, pipeline.layers[i]->name()));
+                     renderContactSheet(output, options, stem + " (" + l.className + ") — " + shapeToString(output.shape())),
+                     renderText(options, graph.nodeName(i)));
+            ++written;
         }
-        std::cout << "wrote " << outputs.size() + 1 << " tensors and contact sheets to " << dir.string() << "\n";
+        std::cout << "wrote " << written << " tensors and contact sheets to " << dir.string() << "\n";
     }
-    if (options.values.count("output")) {
-        writeNpy(options.get("output"), final);
-        std::cout << "wrote " << options.get("output") << " (" << shapeToString(final.shape()) << ", float32)\n";
+    if (final) {
+        writeNpy(options.get("output"), *final);
+        std::cout << "wrote " << options.get("output") << " (" << shapeToString(final->shape()) << ", float32)\n";
     }
-    for (size_t i = 0; i < outputs.size(); ++i)
-        std::cout << pipeline.layers[i]->name() << "  " << shapeToString(outputs[i].get().shape()) << "\n";
+    for (size_t i = 0; i < graph.nodes.size(); ++i)
+        if (!graph.layerOf(i).isInput())
+            std::cout << graph.nodeName(i) << "  "
+                      << (result.outputs[i] ? shapeToString(result.outputs[i]->shape()) : "(not computed)") << "\n";
     return 0;
 }
 
@@ -354,38 +659,59 @@ Tensor benchInput(const Shape& shape)
 
 int commandBench(const Options& options)
 {
-    const std::string pipelinePath = options.get("pipeline");
-    const Shape shape = parseShape(options.get("input-shape"));
+    const std::string path = modelPath(options);
+    const std::vector<Shape> shapes = inputShapesFrom(options);
+    if (shapes.empty())
+        options.get("input-shape");
     const int repeat = parseCount(options, "repeat", 10, 1);
     ExecContext context = contextFrom(options);
-    const Pipeline pipeline = loadPipelineFile(pipelinePath);
-    const Tensor input = benchInput(shape);
-    // Warm-up: also produces each layer's input.
-    const std::vector<Tensor> outputs = runPipeline(pipeline, input, context);
+    const ModelGraph graph = loadModelFile(path);
+    if (shapes.size() != graph.inputs.size())
+        throw Error("the model has " + std::to_string(graph.inputs.size()) + " input(s); give --input-shape once for each");
+    std::vector<TensorPtr> inputs;
+    for (const Shape& s : shapes)
+        inputs.push_back(std::make_shared<const Tensor>(benchInput(s)));
+    const GraphShapes inferred = inferGraphShapes(graph, shapes);
+    if (const std::optional<size_t> failed = firstFailed(inferred))
+        throw Error(inferred.nodes[*failed].error);
+    // Warm-up: also produces each node's inputs.
+    GraphRunRequest request;
+    request.graph = &graph;
+    request.inputs = inputs;
+    const GraphRunResult warm = runGraph(request, context);
+    if (warm.cancelled)
+        throw CancelledError();
+    if (warm.firstException)
+        std::rethrow_exception(warm.firstException);
     json layers = json::array();
     double total = 0;
-    for (size_t i = 0; i < pipeline.layers.size(); ++i) {
-        const Tensor& in = i == 0 ? input : outputs[i - 1];
+    for (size_t i = 0; i < graph.nodes.size(); ++i) {
+        const GraphLayer& l = graph.layerOf(i);
+        if (l.isInput() || !warm.outputs[i])
+            continue;
+        std::vector<const Tensor*> in;
+        for (size_t k : graph.nodes[i].inputs)
+            in.push_back(warm.outputs[k].get());
         std::vector<double> times;
         for (int r = 0; r < repeat; ++r) {
             const auto start = std::chrono::steady_clock::now();
-            const Tensor out = pipeline.layers[i]->forward(in, context);
+            const Tensor out = l.layer->forwardInputs(in, context);
             times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
         }
         std::sort(times.begin(), times.end());
         const double median = times.size() % 2 ? times[times.size() / 2]
                                                 : (times[times.size() / 2 - 1] + times[times.size() / 2]) / 2;
         total += median;
-        layers.push_back({{"name", pipeline.layers[i]->name()},
-                          {"class_name", pipeline.layers[i]->className()},
-                          {"output_shape", outputs[i].shape()},
+        layers.push_back({{"name", graph.nodeName(i)},
+                          {"class_name", l.className},
+                          {"output_shape", warm.outputs[i]->shape()},
                           {"median_ms", median},
                           {"min_ms", times.front()}});
     }
     if (options.has("json")) {
         std::cout << json{{"threads", context.effectiveThreads()}, {"layers", layers}, {"total_median_ms", total}}.dump(1) << "\n";
     } else {
-        std::cout << "input " << shapeToString(shape) << ", " << context.effectiveThreads() << " threads, "
+        std::cout << "input " << shapeToString(shapes.front()) << ", " << context.effectiveThreads() << " threads, "
                   << repeat << " runs after a warm-up\n";
         for (const auto& l : layers)
             std::cout << "  " << l["name"].get<std::string>() << " (" << l["class_name"].get<std::string>() << ") → "
@@ -398,16 +724,32 @@ int commandBench(const Options& options)
 
 int commandExportKeras(const Options& options)
 {
-    const std::string pipelinePath = options.get("pipeline");
-    KerasCodeOptions code;
-    if (options.values.count("input-shape"))
-        code.inputShape = parseShape(options.get("input-shape"));
-    const Pipeline pipeline = loadPipelineFile(pipelinePath);
-    if (options.values.count("input")) {
-        code.inputPath = options.get("input");
-        code.inputShape = loadInputFile(code.inputPath).shape();
+    const std::string path = modelPath(options);
+    const std::vector<Shape> shapes = inputShapesFrom(options);
+    const ModelGraph graph = loadModelFile(path);
+    std::string script;
+    if (options.has("json")) {
+        script = graphToKerasJsonText(graph);
+    } else if (const std::optional<Pipeline> pipeline = pipelineFromGraph(graph)) {
+        KerasCodeOptions code;
+        if (!shapes.empty())
+            code.inputShape = shapes.front();
+        if (options.values.count("input")) {
+            code.inputPath = options.get("input");
+            code.inputShape = loadInputFile(code.inputPath).shape();
+        }
+        script = generateKerasCode(*pipeline, code);
+    } else {
+        GraphKerasCodeOptions code;
+        code.inputShapes = shapes;
+        if (options.repeated.count("input")) {
+            code.inputPaths = options.repeated.at("input");
+            code.inputShapes.clear();
+            for (const TensorPtr& t : loadInputs(options, graph))
+                code.inputShapes.push_back(t->shape());
+        }
+        script = generateGraphKerasCode(graph, code);
     }
-    const std::string script = generateKerasCode(pipeline, code);
     if (options.values.count("output")) {
         writeTextAtomically(options.get("output"), script);
         std::cout << "wrote " << options.get("output") << "\n";
@@ -440,14 +782,16 @@ int dispatch(int argc, char** argv)
             std::cout << kHelp.at(command);
             return 0;
         }
+    if (command == "inspect")
+        return commandInspect(parseOptions(argc, argv, {"", "model", "pipeline", "input-shape"}, {"json"}));
     if (command == "run")
-        return commandRun(parseOptions(argc, argv, {"pipeline", "input", "output", "outputs-dir", "threads", "max-memory", "max-multiply-adds"}, {}));
+        return commandRun(parseOptions(argc, argv, {"model", "pipeline", "input", "output", "outputs-dir", "threads", "max-memory", "max-multiply-adds"}, {}));
     if (command == "shapes")
-        return commandShapes(parseOptions(argc, argv, {"pipeline", "input", "input-shape", "max-memory", "threads"}, {"json"}));
+        return commandShapes(parseOptions(argc, argv, {"model", "pipeline", "input", "input-shape", "max-memory", "threads"}, {"json"}));
     if (command == "bench")
-        return commandBench(parseOptions(argc, argv, {"pipeline", "input-shape", "repeat", "threads", "max-memory", "max-multiply-adds"}, {"json"}));
+        return commandBench(parseOptions(argc, argv, {"model", "pipeline", "input-shape", "repeat", "threads", "max-memory", "max-multiply-adds"}, {"json"}));
     if (command == "export-keras")
-        return commandExportKeras(parseOptions(argc, argv, {"pipeline", "input", "input-shape", "output"}, {}));
+        return commandExportKeras(parseOptions(argc, argv, {"model", "pipeline", "input", "input-shape", "output"}, {"json"}));
     if (command == "demo")
         return commandDemo(parseOptions(argc, argv, {"image", "output-dir"}, {}));
     throw UsageError("unknown command '" + command + "'");

@@ -84,6 +84,27 @@ public:
         return std::nullopt;
     }
 
+    // ---- several inputs (merge layers; a graph node feeds a layer its inbound tensors in order) ----
+    // Every single-input layer keeps the defaults: exactly one input, and the *Inputs forms
+    // forward to the single-input virtuals above. A layer taking several inputs overrides all
+    // of them (and implements the single-input ones as the one-input case).
+    struct Arity {
+        int minimum = 1;
+        int maximum = 1; // -1: no upper bound
+    };
+    virtual Arity inputArity() const { return {}; }
+    // Shape inference over the inputs in call order; by default exactly one input → inferShape.
+    virtual LayerShape inferShapes(const std::vector<Shape>& inputs) const;
+    // Runs on inputs for which inferShapes succeeded; by default exactly one → forward.
+    virtual Tensor forwardInputs(const std::vector<const Tensor*>& inputs, const ExecContext& context) const;
+    // One output cell from all inputs; ContributingCell::input names the input each cell is from.
+    virtual CellExplanation explainOutputCellInputs(const std::vector<const Tensor*>& inputs, const Shape& output,
+                                                    const CellIndex& cell) const;
+    // An output region mapped back to every input: one RegionMapping per input, in input order.
+    virtual std::vector<RegionMapping> mapOutputRegionInputs(const std::vector<Shape>& inputs, const Shape& output,
+                                                             const std::vector<Interval>& clipped,
+                                                             const std::vector<Interval>& unclipped) const;
+
     // ---- Keras code generation ----
     // The Keras constructor the config is passed to; by default Keras's own layer of this class.
     virtual KerasConstructor kerasConstructor() const { return {"keras.layers", "layers." + className(), {}}; }

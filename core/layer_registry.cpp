@@ -1,10 +1,13 @@
 #include "layer_registry.h"
 
 #include "layers/activation_layer.h"
+#include "layers/add.h"
 #include "layers/augmentation.h"
+#include "layers/average.h"
 #include "layers/average_pooling2d.h"
 #include "layers/batch_normalization.h"
 #include "layers/center_crop.h"
+#include "layers/concatenate.h"
 #include "layers/conv2d.h"
 #include "layers/conv2d_transpose.h"
 #include "layers/cropping2d.h"
@@ -17,6 +20,9 @@
 #include "layers/global_max_pooling2d.h"
 #include "layers/leaky_relu.h"
 #include "layers/max_pooling2d.h"
+#include "layers/maximum.h"
+#include "layers/minimum.h"
+#include "layers/multiply.h"
 #include "layers/normalization.h"
 #include "layers/permute.h"
 #include "layers/prelu.h"
@@ -26,6 +32,7 @@
 #include "layers/resizing.h"
 #include "layers/separable_conv2d.h"
 #include "layers/softmax.h"
+#include "layers/subtract.h"
 #include "layers/tile.h"
 #include "layers/up_sampling2d.h"
 #include "layers/zero_padding2d.h"
@@ -36,9 +43,12 @@ const std::vector<LayerFactory>& layerFactories()
 {
     static const std::vector<LayerFactory> factories = {
         describeLayer<ActivationLayer>(),
+        describeLayer<Add>(),
+        describeLayer<Average>(),
         describeLayer<AveragePooling2D>(),
         describeLayer<BatchNormalization>(),
         describeLayer<CenterCrop>(),
+        describeLayer<Concatenate>(),
         describeLayer<Conv2D>(),
         describeLayer<Conv2DTranspose>(),
         describeLayer<Cropping2D>(),
@@ -52,7 +62,10 @@ const std::vector<LayerFactory>& layerFactories()
         describeLayer<GlobalAveragePooling2D>(),
         describeLayer<GlobalMaxPooling2D>(),
         describeLayer<LeakyReLU>(),
+        describeLayer<Maximum>(),
         describeLayer<MaxPooling2D>(),
+        describeLayer<Minimum>(),
+        describeLayer<Multiply>(),
         describeLayer<Normalization>(),
         describeLayer<Permute>(),
         describeLayer<PReLU>(),
@@ -70,6 +83,7 @@ const std::vector<LayerFactory>& layerFactories()
         describeLayer<SeparableConv2D>(),
         describeLayer<Softmax>(),
         describeLayer<SpatialDropout2D>(),
+        describeLayer<Subtract>(),
         describeLayer<Tile>(),
         describeLayer<UpSampling2D>(),
         describeLayer<ZeroPadding2D>(),

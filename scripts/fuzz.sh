@@ -20,7 +20,7 @@ root=$(pwd)
 seconds=${1:-15}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_pipeline_json fuzz_npy fuzz_image fuzz_execute)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_pipeline_json fuzz_model_json fuzz_npy fuzz_image fuzz_execute)
 build=${LAYERSCOPE_FUZZ_BUILD_DIR:-$root/build-fuzz}
 jobs=${JOBS:-$(nproc)}
 

@@ -85,7 +85,7 @@ static bool endsWith(const std::string& text, const std::string& suffix)
 // Keyword arguments from a Keras config: name first, then the layer's own arguments. Keras
 // defaults (trainable, dtype) and initializers/regularizers/constraints are left out: weights are
 // set explicitly and nothing is trained, so they would only bury the arguments that matter.
-static std::string kwargs(const json& config)
+std::string kerasKeywordArguments(const json& config)
 {
     std::string out;
     if (config.contains("name"))
@@ -100,7 +100,7 @@ static std::string kwargs(const json& config)
     return out;
 }
 
-static std::string floatList(const json& data)
+std::string pythonFloatList(const json& data)
 {
     std::ostringstream out;
     out << "[";
@@ -150,7 +150,7 @@ std::string generateKerasCode(const Pipeline& pipeline, const KerasCodeOptions& 
        << "    model = keras.Sequential(name=" << pythonString(pipeline.name) << ")\n"
        << "    model.add(keras.Input(shape=input_shape[1:], batch_size=input_shape[0]))\n";
     for (const auto& layer : pipeline.layers) {
-        py << "    model.add(" << layer->kerasConstructor().call << "(" << kwargs(layer->config()) << "))\n";
+        py << "    model.add(" << layer->kerasConstructor().call << "(" << kerasKeywordArguments(layer->config()) << "))\n";
     }
     py << "    return model\n\n\n"
        << "def set_weights(model):\n"
@@ -178,10 +178,10 @@ std::string generateKerasCode(const Pipeline& pipeline, const KerasCodeOptions& 
         for (const NamedArray& a : arrays) {
             // Every rank but 1 is reshaped (rank 0: a scalar such as Normalization's count).
             if (a.shape.size() != 1)
-                py << "    " << a.name << " = np.array(" << floatList(json(a.values)) << ",\n        dtype=\"float32\").reshape("
+                py << "    " << a.name << " = np.array(" << pythonFloatList(json(a.values)) << ",\n        dtype=\"float32\").reshape("
                    << pythonLiteral(json(a.shape)) << ")\n";
             else
-                py << "    " << a.name << " = np.array(" << floatList(json(a.values)) << ", dtype=\"float32\")\n";
+                py << "    " << a.name << " = np.array(" << pythonFloatList(json(a.values)) << ", dtype=\"float32\")\n";
             names += (names.empty() ? "" : ", ") + a.name;
         }
         py << "    model.get_layer(" << pythonString(layer.name()) << ").set_weights([" << names << "])\n";

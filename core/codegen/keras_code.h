@@ -21,5 +21,12 @@ std::string generateKerasCode(const Pipeline& pipeline, const KerasCodeOptions& 
 
 // A JSON value as a Python literal (null → None, true → True, floats round-trip exactly).
 std::string pythonLiteral(const nlohmann::json& value);
+// "name=\"conv\", filters=8, ...": a layer's Keras config as constructor keyword arguments
+// (trainable, dtype, initializers, regularizers and constraints left out).
+std::string kerasKeywordArguments(const nlohmann::json& config);
+// A list of floats as a Python list literal, 8 to a line, every float32 exactly.
+std::string pythonFloatList(const nlohmann::json& data);
+// Beyond this many generated weight values a script does not inline them.
+constexpr long double kMaxInlineKerasWeights = 16.0L * 1024 * 1024;
 
 } // namespace layerscope

@@ -42,5 +42,9 @@ namespace layerscope {
 // std::out_of_range when `outputCell` lies outside the layer's output. Dispatches to the layer's
 // explainOutputCell (each layer explains itself beside its math, in core/layers/).
 CellExplanation explainCell(const Layer& layer, const Tensor& input, const CellIndex& outputCell);
+// The same for a layer called on several inputs (a merge); ContributingCell::input says which
+// input each cell is in.
+CellExplanation explainCellInputs(const Layer& layer, const std::vector<const Tensor*>& inputs,
+                                  const CellIndex& outputCell);
 
 } // namespace layerscope

@@ -37,6 +37,8 @@ enum class ExplanationKind {
     MaxPooling,           // MaxPooling2D, GlobalMaxPooling2D (one cell wins: ContributingCell::wins)
     Copy,                 // a value moved unchanged (padding, cropping, reshaping, inference-time
                           // identity of the augmentation layers); a ZeroPadding2D cell is padding
+    Merge,                // Add, Subtract, Multiply, Average, Maximum, Minimum (element-wise)
+    Concatenate,          // Concatenate
 };
 
 // One input cell that takes part in (or, for padding and dilation gaps, sits inside the window of)
@@ -50,10 +52,11 @@ struct ContributingCell {
     bool padding = false;    // outside the input image: SAME padding (pooling: not counted;
                              // conv: zero) or a pad_to_aspect_ratio fill cell
     bool dilationGap = false;// between the taps of a dilated kernel: inside the window, not read
-    bool gate = false;
+    bool gate = false;       // Conv2D with glu: a term of the gate half (filter + filters/2)
     bool wins = false;       // max pooling: the (first, in row-major window order) cell whose
-                             // value is the output       // Conv2D with glu: a term of the gate half (filter + filters/2)
+                             // value is the output
     int64_t windowY = -1, windowX = -1; // position in the window / kernel (ky, kx) or tap (row, col)
+    int input = 0;           // which of a multi-input layer's inputs the cell is in (merges)
 };
 
 // Conv2D: the dot product of one input channel's window with the kernel.

@@ -61,6 +61,16 @@ RegionMapping mapRegionBack(const Layer& layer, const Shape& inputShape, const s
     return layer.mapOutputRegion(inputShape, shape.output, outClipped, outUnclipped);
 }
 
+std::vector<RegionMapping> mapRegionBackInputs(const Layer& layer, const std::vector<Shape>& inputShapes,
+                                               const std::vector<Interval>& outClipped,
+                                               const std::vector<Interval>& outUnclipped)
+{
+    const LayerShape shape = layer.inferShapes(inputShapes);
+    requireRank(outClipped, shape.output.size(), "output");
+    requireRank(outUnclipped, shape.output.size(), "output (unclipped)");
+    return layer.mapOutputRegionInputs(inputShapes, shape.output, outClipped, outUnclipped);
+}
+
 std::vector<AxisWindow> spatialAxisWindows(const Layer& layer, const Shape& inputShape, int spatialAxis)
 {
     if (spatialAxis != 0 && spatialAxis != 1)

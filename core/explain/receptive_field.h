@@ -50,6 +50,10 @@ struct TensorRegion {
 RegionMapping mapRegionBack(const Layer& layer, const Shape& inputShape, const std::vector<Interval>& outputClipped,
                             const std::vector<Interval>& outputUnclipped);
 
+// The same for a layer called on several inputs: one mapping per input.
+std::vector<RegionMapping> mapRegionBackInputs(const Layer& layer, const std::vector<Shape>& inputShapes,
+                                               const std::vector<Interval>& outputClipped,
+                                               const std::vector<Interval>& outputUnclipped);
 // The input window of every output index along one spatial axis (0 = rows, 1 = columns) of a
 // layer, built once (a resize's taps are tabulated once): for step-through, O(1) per cell after.
 std::vector<AxisWindow> spatialAxisWindows(const Layer& layer, const Shape& inputShape, int spatialAxis);

@@ -6,6 +6,7 @@
 // what-if, and a fuzz constructor whose JSON the loader accepts or rejects with its own errors.
 // Each layer runs with its defaults ("Add layer") on a 1×9×7×3 random input.
 
+#include "core/codegen/graph_code.h"
 #include "core/codegen/keras_code.h"
 #include "core/explain/cell_explanation.h"
 #include "core/explain/receptive_field.h"
@@ -26,6 +27,31 @@ namespace {
 const Shape kInputShape{1, 9, 7, 3};
 
 Tensor testInput() { return test::randomTensor(kInputShape, /*seed=*/91); }
+
+// How many inputs a layer is fed: one, or two (of the same shape) for a layer taking several.
+size_t inputCount(const Layer& layer)
+{
+    const Layer::Arity arity = layer.inputArity();
+    return arity.maximum == 1 ? 1 : static_cast<size_t>(std::max(2, arity.minimum));
+}
+
+std::vector<Tensor> testInputs(const Layer& layer)
+{
+    std::vector<Tensor> inputs{testInput()};
+    for (size_t i = 1; i < inputCount(layer); ++i)
+        inputs.push_back(test::randomTensor(kInputShape, /*seed=*/91 + static_cast<uint32_t>(i)));
+    return inputs;
+}
+
+std::vector<const Tensor*> pointers(const std::vector<Tensor>& inputs)
+{
+    std::vector<const Tensor*> p;
+    for (const Tensor& t : inputs)
+        p.push_back(&t);
+    return p;
+}
+
+std::vector<Shape> testShapes(const Layer& layer) { return std::vector<Shape>(inputCount(layer), kInputShape); }
 
 std::unique_ptr<Layer> defaultLayer(const LayerFactory& f)
 {
@@ -116,7 +142,8 @@ void TestLayerCapabilities::registryEntriesAreComplete()
         QVERIFY2(f.iconColour <= 0xffffff, what.c_str());
         QVERIFY2(std::find(labels.begin(), labels.end(), f.iconLabel) == labels.end(), what.c_str());
         labels.push_back(f.iconLabel);
-        QVERIFY2(!f.fields.empty(), what.c_str());
+        // A merge layer has no parameter to edit (Add, Multiply, ...); every other class has some.
+        QVERIFY2(!f.fields.empty() || defaultLayer(f)->inputArity().maximum != 1, what.c_str());
         for (const FieldSpec& field : f.fields) {
             QVERIFY2(!field.key.empty() && !field.label.empty(), what.c_str());
             QVERIFY2(field.kind != FieldKind::Enum || !field.choices.empty(), (what + " " + field.key).c_str());
@@ -131,14 +158,15 @@ void TestLayerCapabilities::registryEntriesAreComplete()
 
 void TestLayerCapabilities::cellExplanationsEqualTheOutput()
 {
-    const Tensor input = testInput();
     for (const LayerFactory& f : layerFactories()) {
         const std::unique_ptr<Layer> layer = defaultLayer(f);
-        const Tensor output = layer->forward(input, ExecContext{});
+        const std::vector<Tensor> inputs = testInputs(*layer);
+        const Tensor output = layer->forwardInputs(pointers(inputs), ExecContext{});
         const DataFormat format = layer->dataFormat().value_or(DataFormat::ChannelsLast);
         for (int64_t flat : sampleIndices(output.size(), 40)) {
             const CellIndex cell = cellAt(output.shape(), format, flat);
-            const CellExplanation e = explainCell(*layer, input, cell);
+            const CellExplanation e = inputs.size() == 1 ? explainCell(*layer, inputs[0], cell)
+                                                         : explainCellInputs(*layer, pointers(inputs), cell);
             const float expected = output[flat];
             const std::string what = (f.className + " cell " + cellText(cell) + ": "
                                                               + e.summary);
@@ -157,14 +185,18 @@ void TestLayerCapabilities::cellExplanationsEqualTheOutput()
 
 void TestLayerCapabilities::receptiveFieldsContainTheContributingCells()
 {
-    const Tensor input = testInput();
     for (const LayerFactory& f : layerFactories()) {
         const std::unique_ptr<Layer> layer = defaultLayer(f);
-        const Shape outShape = layer->inferShape(kInputShape).output;
+        const std::vector<Tensor> inputs = testInputs(*layer);
+        const bool several = inputs.size() > 1;
+        const Shape outShape = layer->inferShapes(testShapes(*layer)).output;
         const DataFormat format = layer->dataFormat().value_or(DataFormat::ChannelsLast);
         const AxisRoles in = axisRoles(kInputShape.size(), format), out = axisRoles(outShape.size(), format);
-        const std::vector<AxisWindow> rows = spatialAxisWindows(*layer, kInputShape, 0);
-        const std::vector<AxisWindow> cols = spatialAxisWindows(*layer, kInputShape, 1);
+        // Step-through windows of the first input (all inputs have its shape here).
+        const std::vector<AxisWindow> rows = several ? layer->outputAxisWindows(kInputShape, outShape, 0)
+                                                     : spatialAxisWindows(*layer, kInputShape, 0);
+        const std::vector<AxisWindow> cols = several ? layer->outputAxisWindows(kInputShape, outShape, 1)
+                                                     : spatialAxisWindows(*layer, kInputShape, 1);
         QCOMPARE(static_cast<int64_t>(rows.size()), out.rows >= 0 ? outShape[static_cast<size_t>(out.rows)] : 1);
         QCOMPARE(static_cast<int64_t>(cols.size()), out.cols >= 0 ? outShape[static_cast<size_t>(out.cols)] : 1);
         for (int64_t flat : sampleIndices(elementCount(outShape), 40)) {
@@ -175,20 +207,28 @@ void TestLayerCapabilities::receptiveFieldsContainTheContributingCells()
                 box[a] = {rest % outShape[a], rest % outShape[a]};
                 rest /= outShape[a];
             }
-            const RegionMapping m = mapRegionBack(*layer, kInputShape, box, box);
-            QCOMPARE(m.clipped.size(), kInputShape.size());
+            const std::vector<RegionMapping> mappings
+                = several ? mapRegionBackInputs(*layer, testShapes(*layer), box, box)
+                          : std::vector<RegionMapping>{mapRegionBack(*layer, kInputShape, box, box)};
+            QCOMPARE(mappings.size(), inputs.size());
             const AxisWindow& row = rows[static_cast<size_t>(out.rows >= 0 ? cell.y : 0)];
             const AxisWindow& col = cols[static_cast<size_t>(out.cols >= 0 ? cell.x : 0)];
-            for (const ContributingCell& c : explainCell(*layer, input, cell).cells) {
+            const CellExplanation e = several ? explainCellInputs(*layer, pointers(inputs), cell)
+                                              : explainCell(*layer, inputs[0], cell);
+            for (const ContributingCell& c : e.cells) {
                 if (c.padding || c.dilationGap || c.weight == 0.0f)
                     continue;
+                const RegionMapping& m = mappings.at(static_cast<size_t>(c.input));
+                QCOMPARE(m.clipped.size(), kInputShape.size());
                 const std::string what = (f.className + " output " + cellText(cell)
                                                                   + " reads " + cellText(c.cell));
                 QVERIFY2(contains(m.clipped[static_cast<size_t>(in.batch)], c.cell.b), what.c_str());
                 QVERIFY2(contains(m.clipped[static_cast<size_t>(in.rows)], c.cell.y), what.c_str());
                 QVERIFY2(contains(m.clipped[static_cast<size_t>(in.cols)], c.cell.x), what.c_str());
                 QVERIFY2(contains(m.clipped[static_cast<size_t>(in.channels)], c.cell.c), what.c_str());
-                QVERIFY2(contains(row.clipped, c.cell.y) && contains(col.clipped, c.cell.x), (what + " (step-through)").c_str());
+                if (c.input == 0)
+                    QVERIFY2(contains(row.clipped, c.cell.y) && contains(col.clipped, c.cell.x),
+                             (what + " (step-through)").c_str());
             }
         }
     }
@@ -218,6 +258,33 @@ void TestLayerCapabilities::editorFieldsRoundTripThroughJson()
 void TestLayerCapabilities::kerasCodeHasEveryLayer()
 {
     for (const LayerFactory& f : layerFactories()) {
+        if (defaultLayer(f)->inputArity().maximum != 1) {
+            // A layer taking several inputs: the functional-API script, called on two inputs.
+            ModelGraph graph;
+            for (const char* input : {"a", "b"}) {
+                GraphLayer l;
+                l.name = input;
+                l.className = "InputLayer";
+                l.declaredShape = {-1, 9, 7, 3};
+                graph.layers.push_back(l);
+                graph.nodes.push_back(GraphNode{graph.layers.size() - 1, 0, {}, nlohmann::json::object()});
+                graph.inputs.push_back(graph.nodes.size() - 1);
+            }
+            GraphLayer merge;
+            merge.name = f.nameStem;
+            merge.className = f.className;
+            merge.layer = std::shared_ptr<const Layer>(defaultLayer(f));
+            graph.layers.push_back(merge);
+            graph.nodes.push_back(GraphNode{2, 0, {0, 1}, nlohmann::json::object()});
+            graph.outputs = {2};
+            const std::string code = generateGraphKerasCode(graph, {});
+            const KerasConstructor constructor = merge.layer->kerasConstructor();
+            QVERIFY2(code.find("layer_" + f.nameStem + " = " + constructor.call + "(name=\"" + f.nameStem + "\"")
+                         != std::string::npos,
+                     code.c_str());
+            QVERIFY2(code.find("= layer_" + f.nameStem + "([t0_a, t1_b])") != std::string::npos, code.c_str());
+            continue;
+        }
         Pipeline pipeline;
         pipeline.name = "capabilities";
         pipeline.layers.push_back(defaultLayer(f));
@@ -244,7 +311,7 @@ void TestLayerCapabilities::slidingWindowsMatchTheShape()
 {
     for (const LayerFactory& f : layerFactories()) {
         const std::unique_ptr<Layer> layer = defaultLayer(f);
-        const Shape outShape = layer->inferShape(kInputShape).output;
+        const Shape outShape = layer->inferShapes(testShapes(*layer)).output;
         const AxisRoles out = axisRoles(outShape.size(), layer->dataFormat().value_or(DataFormat::ChannelsLast));
         for (int axis = 0; axis < 2; ++axis) {
             const std::optional<WindowConfig> window = layer->slidingWindow(kInputShape, axis);
@@ -278,7 +345,7 @@ void TestLayerCapabilities::fuzzConstructorsMakeLoadableJson()
                 // Shape inference of an accepted layer: valid, the Keras error, or arithmetic
                 // overflow on an absurd size (which inferChain reports as the layer's error).
                 try {
-                    layer->inferShape(kInputShape);
+                    layer->inferShapes(testShapes(*layer));
                 } catch (const LayerError&) {
                 } catch (const std::overflow_error&) {
                 }

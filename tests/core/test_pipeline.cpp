@@ -13,6 +13,8 @@
 #include <QtTest>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 using namespace layerscope;
 namespace fs = std::filesystem;
@@ -64,6 +66,8 @@ private slots:
     void cliErrorsLeaveNoFile();
     void cliShapesAndBenchJson();
     void cliUsageErrors();
+    void cliInspectListsEveryLayer();
+    void cliRunsGraphModels();
 };
 
 void TestPipeline::loadsTfKeras2Json()
@@ -309,6 +313,140 @@ void TestPipeline::cliUsageErrors()
     const CliResult missing = runCli({"shapes", "--pipeline", "/nonexistent.json", "--input-shape", "1,4,4,1"});
     QCOMPARE(missing.exitCode, 1);
     QVERIFY2(missing.err.contains("nonexistent.json"), qPrintable(missing.err));
+}
+
+namespace {
+
+nlohmann::json graphFixture(const std::string& name)
+{
+    std::ifstream in(std::string(LAYERSCOPE_TEST_DATA_DIR) + "/graphs/" + name + ".json");
+    std::stringstream text;
+    text << in.rdbuf();
+    return nlohmann::json::parse(text.str());
+}
+
+Tensor fixtureTensor(const nlohmann::json& object)
+{
+    return Tensor(object.at("shape").get<Shape>(), object.at("data").get<std::vector<float>>());
+}
+
+QString q(const fs::path& p) { return QString::fromStdString(p.string()); }
+
+} // namespace
+
+void TestPipeline::cliInspectListsEveryLayer()
+{
+    QTemporaryDir dir;
+    const fs::path d = dir.path().toStdString();
+    nlohmann::json model = graphFixture("shared_two_outputs").at("model");
+    // A layer LayerScope cannot run, fed by the diff branch.
+    model["config"]["layers"].push_back(nlohmann::json::parse(R"({"class_name": "Dense", "name": "dense",
+        "config": {"name": "dense", "units": 4}, "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__",
+        "config": {"keras_history": ["diff", 0, 0]}}], "kwargs": {}}]})"));
+    writeTextAtomically(d / "m.json", model.dump());
+    const CliResult r = runCli({"inspect", q(d / "m.json"), "--json"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const auto j = nlohmann::json::parse(r.out.toStdString());
+    QCOMPARE(j["inputs"].get<std::vector<std::string>>(), (std::vector<std::string>{"left", "right"}));
+    QCOMPARE(j["outputs"].get<std::vector<std::string>>(), (std::vector<std::string>{"diff", "mini"}));
+    std::map<std::string, nlohmann::json> layers;
+    for (const auto& l : j["layers"])
+        layers[l["name"].get<std::string>()] = l;
+    QCOMPARE(layers.size(), size_t{8});
+    const auto& conv = layers.at("shared_conv");
+    QCOMPARE(conv["class_name"].get<std::string>(), std::string("Conv2D"));
+    QCOMPARE(conv["params"].get<int>(), 3 * 3 * 2 * 3 + 3);
+    QCOMPARE(conv["calls"].size(), size_t{2});
+    QCOMPARE(conv["calls"][1]["inbound"].get<std::vector<std::string>>(), (std::vector<std::string>{"right"}));
+    QCOMPARE(conv["output_shape"].get<Shape>(), (Shape{1, 5, 7, 3}));
+    QVERIFY(conv["supported"].get<bool>());
+    QCOMPARE(layers.at("avg")["inbound"].get<std::vector<std::string>>(),
+             (std::vector<std::string>{"shared_conv", "shared_conv#1", "maxi"}));
+    const auto& dense = layers.at("dense");
+    QVERIFY(!dense["supported"].get<bool>());
+    QVERIFY(dense["reason"].get<std::string>().find("Dense") != std::string::npos);
+    QVERIFY(dense["output_shape"].is_null());
+    // Text form, and --model as well as the positional file.
+    const CliResult text = runCli({"inspect", "--model", q(d / "m.json")});
+    QVERIFY2(text.exitCode == 0, qPrintable(text.err));
+    QVERIFY2(text.out.contains("UNSUPPORTED") && text.out.contains("called 2 times"), qPrintable(text.out));
+    QCOMPARE(runCli({"inspect"}).exitCode, 2);
+    QCOMPARE(runCli({"inspect", q(d / "missing.json")}).exitCode, 1);
+}
+
+void TestPipeline::cliRunsGraphModels()
+{
+    QTemporaryDir dir;
+    const fs::path d = dir.path().toStdString();
+    const nlohmann::json fixture = graphFixture("shared_two_outputs");
+    writeTextAtomically(d / "m.json", fixture.at("model").dump());
+    writeNpy(d / "a.npy", fixtureTensor(fixture.at("inputs")[0]));
+    writeNpy(d / "b.npy", fixtureTensor(fixture.at("inputs")[1]));
+    const CliResult r = runCli({"run", "--model", q(d / "m.json"), "--input", q(d / "a.npy"), "--input", q(d / "b.npy"),
+                                "--output", q(d / "out.npy"), "--outputs-dir", q(d / "nodes")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    // Every node, numbered in topological order, against Keras's own outputs.
+    const std::vector<std::pair<std::string, std::string>> files = {
+        {"00_left", ""}, {"01_right", ""}, {"02_shared_conv", "shared_conv"}, {"03_shared_conv_1", "shared_conv#1"},
+        {"04_maxi", "maxi"}, {"05_diff", "diff"}, {"06_avg", "avg"}, {"07_mini", "mini"}};
+    for (const auto& [stem, node] : files) {
+        QVERIFY2(fs::exists(d / "nodes" / (stem + ".npy")) && fs::exists(d / "nodes" / (stem + ".png")), stem.c_str());
+        if (node.empty())
+            continue;
+        const std::string diff = test::compareTensors(readNpy(d / "nodes" / (stem + ".npy")),
+                                                      fixtureTensor(fixture.at("nodes").at(node)), 2e-5, 2e-5);
+        QVERIFY2(diff.empty(), (stem + ": " + diff).c_str());
+    }
+    QVERIFY(readNpy(d / "out.npy") == readNpy(d / "nodes" / "05_diff.npy")); // the first model output
+    // One input for a two-input model: exit 1 naming the inputs.
+    const CliResult one = runCli({"run", "--model", q(d / "m.json"), "--input", q(d / "a.npy")});
+    QCOMPARE(one.exitCode, 1);
+    QVERIFY2(one.err.contains("2 input(s) (left, right)"), qPrintable(one.err));
+    // shapes on a graph, several --input-shape.
+    const CliResult shapes = runCli({"shapes", "--model", q(d / "m.json"), "--input-shape", "1,5,7,2", "--input-shape",
+                                     "1,5,7,2", "--json"});
+    QVERIFY2(shapes.exitCode == 0, qPrintable(shapes.err));
+    const auto s = nlohmann::json::parse(shapes.out.toStdString());
+    QCOMPARE(s["layers"].size(), size_t{6});
+    QCOMPARE(s["layers"][2]["inbound"].get<std::vector<std::string>>(),
+             (std::vector<std::string>{"shared_conv", "shared_conv#1"}));
+    // An input the model does not declare: Keras's input check, exit 1.
+    const CliResult declared = runCli({"shapes", "--model", q(d / "m.json"), "--input-shape", "1,5,7,2",
+                                       "--input-shape", "1,4,7,2"});
+    QCOMPARE(declared.exitCode, 1);
+    QVERIFY2(declared.err.startsWith("error: Input 1 with name 'right' of layer 'siamese' is incompatible with the "
+                                     "layer: expected shape=(None, 5, 7, 2), found shape=(1, 4, 7, 2)"),
+             qPrintable(declared.err));
+    // With free spatial sizes, a merge error is the node's Keras message, exit 1.
+    nlohmann::json free = fixture.at("model");
+    for (auto& layer : free["config"]["layers"])
+        if (layer["class_name"] == "InputLayer")
+            layer["config"]["batch_shape"] = nlohmann::json::parse("[null, null, null, 2]");
+    writeTextAtomically(d / "free.json", free.dump());
+    const CliResult bad = runCli({"shapes", "--model", q(d / "free.json"), "--input-shape", "1,5,7,2", "--input-shape",
+                                  "1,4,7,2"});
+    QCOMPARE(bad.exitCode, 1);
+    QVERIFY2(bad.err.startsWith("error: Maximum 'maxi': Inputs have incompatible shapes. Received shapes (5, 7, 3) and (4, 7, 3)"),
+             qPrintable(bad.err));
+    // bench and export-keras accept graphs.
+    const CliResult bench = runCli({"bench", "--model", q(d / "free.json"), "--input-shape", "1,8,8,2", "--input-shape",
+                                    "1,8,8,2", "--repeat", "2", "--json"});
+    QVERIFY2(bench.exitCode == 0, qPrintable(bench.err));
+    QCOMPARE(nlohmann::json::parse(bench.out.toStdString())["layers"].size(), size_t{6});
+    const CliResult code = runCli({"export-keras", "--model", q(d / "m.json")});
+    QVERIFY2(code.exitCode == 0, qPrintable(code.err));
+    QVERIFY(code.out.contains("keras.Model(inputs=[t0_left, t1_right]"));
+    // An unsupported layer: what can run runs; the rest is noted.
+    nlohmann::json model = fixture.at("model");
+    model["config"]["layers"].push_back(nlohmann::json::parse(R"({"class_name": "Dense", "name": "dense",
+        "config": {"name": "dense", "units": 4}, "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__",
+        "config": {"keras_history": ["mini", 0, 0]}}], "kwargs": {}}]})"));
+    writeTextAtomically(d / "u.json", model.dump());
+    const CliResult partial = runCli({"run", "--pipeline", q(d / "u.json"), "--input", q(d / "a.npy"), "--input",
+                                      q(d / "b.npy"), "--outputs-dir", q(d / "partial")});
+    QVERIFY2(partial.exitCode == 0, qPrintable(partial.err));
+    QVERIFY(partial.err.contains("note: dense: Dense 'dense' is not supported"));
+    QVERIFY(fs::exists(d / "partial" / "07_mini.npy") && !fs::exists(d / "partial" / "08_dense.npy"));
 }
 
 QTEST_APPLESS_MAIN(TestPipeline)
