@@ -31,6 +31,7 @@ import time
 import zlib
 from pathlib import Path
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
 
