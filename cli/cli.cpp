@@ -70,7 +70,8 @@ Options: --threads T, --max-memory SIZE, --max-multiply-adds N.
     {"export-keras", R"(Usage: layerscope export-keras --pipeline P.json [--input IN | --input-shape 1,32,32,3] [--output SCRIPT.py]
 Writes a runnable Keras 3 Python script that builds the same Sequential model (Tile as a small layer
 around keras.ops.tile), sets every Conv2D's weights to LayerScope's values, loads IN the same way
-(keras.utils.load_img + img_to_array, or np.load), runs it and prints every layer's output shape.
+(keras.utils.load_img + img_to_array, or np.load), runs it, prints every layer's output shape with
+its min / mean / max and saves the final output as keras_output.npy.
 The input (or --input-shape, default 1,32,32,3) fixes the input channels and so the default
 Conv2D weights. Without --output the script goes to stdout.
 )"},
