@@ -89,7 +89,8 @@ Options: --threads T, --max-memory SIZE, --max-multiply-adds N.
 Writes a runnable Keras 3 Python script that builds the same model and sets every Conv2D's weights to
 LayerScope's values. A linear model becomes a Sequential script (Tile as a small layer around
 keras.ops.tile) that loads IN the same way (keras.utils.load_img + img_to_array, or np.load), runs
-it and prints every layer's output shape; a graph becomes a functional-API script that loads one
+it, prints every layer's output shape with its min / mean / max and saves the final output
+as keras_output.npy; a graph becomes a functional-API script that loads one
 .npy per input (or seeded noise) and saves every node's output as keras_outputs/NN_name.npy.
 --json writes the model instead as Keras 3 Functional JSON (keras.models.model_from_json reads it;
 Conv2D weights inline beside "config", which Keras ignores).

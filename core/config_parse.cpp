@@ -165,9 +165,9 @@ Padding parsePadding(const std::string& text, bool convolution)
     std::string lower = text;
     std::transform(lower.begin(), lower.end(), lower.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (lower == "valid")
+    if (convolution ? lower == "valid" : text == "valid")
         return Padding::Valid;
-    if (lower == "same")
+    if (convolution ? lower == "same" : text == "same")
         return Padding::Same;
     if (convolution)
         throw std::invalid_argument(

@@ -40,7 +40,10 @@ std::string checkPositivePair(const std::array<int64_t, 2>& value, const std::st
 // ("[1, 2, 3]", "'a'", "None", "1.5").
 std::string pythonRepr(const nlohmann::json& value);
 
-// "valid"/"same" in any case; anything else throws std::invalid_argument with Keras's message.
+// Convolutions: "valid"/"same" in any case (Keras's standardize_padding lowercases). Pooling:
+// exactly "valid"/"same": Keras 3.15 passes the string unchanged to compute_pooling_output_shape,
+// which refuses "SAME" when the model is built (tests/keras: AveragePooling2D__uppercase_padding).
+// Anything else throws std::invalid_argument with Keras's message.
 Padding parsePadding(const std::string& text, bool convolution);
 
 } // namespace layerscope

@@ -166,10 +166,15 @@ json pipelineToJson(const Pipeline& pipeline)
                           {"registered_name", nullptr}});
     }
     for (const auto& layer : pipeline.layers) {
-        json object = {{"module", layer->kerasConstructor().module},
+        // Keras writes registered_name null for its built-ins; a class Keras lacks (Tile) is a
+        // custom object, found by this name in model_from_json(..., custom_objects={"Tile": ...})
+        // (null made Keras look up None and fail: tests/core/test_keras_reverse.cpp).
+        const std::string module = layer->kerasConstructor().module;
+        const bool builtin = module == "keras" || module.rfind("keras.", 0) == 0;
+        json object = {{"module", module},
                        {"class_name", layer->className()},
                        {"config", layer->config()},
-                       {"registered_name", nullptr}};
+                       {"registered_name", builtin ? json() : json(layer->className())}};
         const json extras = layer->extras();
         if (extras.is_object())
             for (auto it = extras.begin(); it != extras.end(); ++it)

@@ -6,6 +6,8 @@ packages=(
   qt6-base-dev qt6-base-dev-tools libgl1-mesa-dev
   libeigen3-dev libopencv-dev nlohmann-json3-dev
   xvfb xauth python3
+  # The Keras venv of the differential tests (scripts/keras-venv.sh)
+  python3-venv
   # Hardening (README): clang for libFuzzer and the ThreadSanitizer build, its sanitizer runtimes,
   # and LLVM's OpenMP runtime (with clang, OpenMP is libomp; its Archer tool serves TSan).
   clang libclang-rt-14-dev libomp-14-dev

@@ -9,13 +9,20 @@
 # Extra arguments go to ctest (e.g. -R core.test_pipeline). Exit status is ctest's; its summary
 # line ("100% tests passed, 0 tests failed out of N") is the last line ctest prints.
 # Environment: LAYERSCOPE_ASAN_BUILD_DIR / LAYERSCOPE_TSAN_BUILD_DIR, JOBS (default: cores),
-# LAYERSCOPE_BUILD_GUI (default ON; OFF leaves the GUI tests out).
+# LAYERSCOPE_BUILD_GUI (default ON; OFF leaves the GUI tests out), LAYERSCOPE_KERAS_PYTHON
+# (the Keras venv's python for the differential tests; default: build/keras-venv, set up here with
+# scripts/keras-venv.sh when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 mode=${1:-asan}
 shift || true
 jobs=${JOBS:-$(nproc)}
+if [ -z "${LAYERSCOPE_KERAS_PYTHON:-}" ]; then
+  LAYERSCOPE_KERAS_PYTHON=$root/build/keras-venv/bin/python
+  bash "$root/scripts/keras-venv.sh" "$root/build/keras-venv" \
+    || echo "warning: scripts/keras-venv.sh failed; the Keras differential tests will fail" >&2
+fi
 
 case "$mode" in
 asan)
@@ -23,7 +30,8 @@ asan)
   gui=${LAYERSCOPE_BUILD_GUI:-ON}
   # RelWithDebInfo: optimised (the goldens and GUI tests stay fast) with line numbers in reports.
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLAYERSCOPE_SANITIZE=ON \
-    -DLAYERSCOPE_BUILD_GUI="$gui" -DLAYERSCOPE_BUILD_BENCH=OFF >/dev/null
+    -DLAYERSCOPE_BUILD_GUI="$gui" -DLAYERSCOPE_BUILD_BENCH=OFF \
+    -DLAYERSCOPE_KERAS_PYTHON="$LAYERSCOPE_KERAS_PYTHON" >/dev/null
   cmake --build "$build" -j"$jobs"
   # Leaks are errors too; the suppressions cover third-party libraries only (see the file).
   export ASAN_OPTIONS=${ASAN_OPTIONS:-"detect_leaks=1:strict_string_checks=1:check_initialization_order=1"}
@@ -37,7 +45,8 @@ tsan)
   # OpenMP barrier would be reported as a race.
   gui=${LAYERSCOPE_BUILD_GUI:-ON}
   CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DLAYERSCOPE_TSAN=ON -DLAYERSCOPE_BUILD_GUI="$gui" -DLAYERSCOPE_BUILD_BENCH=OFF >/dev/null
+    -DLAYERSCOPE_TSAN=ON -DLAYERSCOPE_BUILD_GUI="$gui" -DLAYERSCOPE_BUILD_BENCH=OFF \
+    -DLAYERSCOPE_KERAS_PYTHON="$LAYERSCOPE_KERAS_PYTHON" >/dev/null
   cmake --build "$build" -j"$jobs"
   # Archer (LLVM's OpenMP tool for TSan) makes libomp's barriers, locks and tasks visible to TSan.
   archer=$(ls /usr/lib/llvm-*/lib/libarcher.so 2>/dev/null | sort -V | tail -1 || true)

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian 12 machine and runs every test:
-#   1. installs packages; builds (core, CLI, app, tests) in build/ (Release) and runs CTest;
+#   1. installs packages; sets up the Keras venv (build/keras-venv: tensorflow-cpu 2.21.0 +
+#      keras 3.15.1, scripts/keras-venv.sh; cached, instant once set up) that judges the Keras
+#      differential tests; builds (core, CLI, app, tests) in build/ (Release) and runs CTest;
 #   2. the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/,
 #      scripts/sanitize.sh asan);
 #   3. a fuzz smoke run: each libFuzzer target for 15 s on its seed corpus (build-fuzz/,
@@ -12,6 +14,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 jobs=$(nproc)
+# One venv serves every build directory that runs the suite (build/ here, build-asan/ through
+# scripts/sanitize.sh). A failed setup is not fatal here: the differential tests then fail, naming
+# scripts/keras-venv.sh, and every other test still runs.
+keras_venv=$(pwd)/build/keras-venv
+export LAYERSCOPE_KERAS_PYTHON=$keras_venv/bin/python
+bash scripts/keras-venv.sh "$keras_venv" || echo "[test] warning: scripts/keras-venv.sh failed; the Keras differential tests will fail" >&2
 
 passed=0
 failed=0
@@ -45,7 +53,8 @@ echo "[test] 1/3 Release build and CTest (build/)"
 set +e
 (
   set -e
-  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DLAYERSCOPE_BUILD_BENCH=OFF
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DLAYERSCOPE_BUILD_BENCH=OFF \
+    -DLAYERSCOPE_KERAS_PYTHON="$LAYERSCOPE_KERAS_PYTHON"
   cmake --build build -j"$jobs"
   cd build
   QT_QPA_PLATFORM=offscreen ctest --output-on-failure --timeout 300

@@ -3,7 +3,8 @@
 // model (Tile as a small layer around keras.ops.tile), sets every Conv2D's weights to
 // LayerScope's values (explicit or the deterministic defaults), loads the same input the same
 // way (keras.utils.load_img + img_to_array, or np.load), runs it and prints every layer's output
-// shape. Generated from each layer's Keras config, so it says exactly what the pipeline file says.
+// shape with its minimum, mean and maximum, and saves the final output as keras_output.npy.
+// Generated from each layer's Keras config, so it says exactly what the pipeline file says.
 
 #include "../pipeline.h"
 

@@ -1,0 +1,1 @@
+"""One module per group of layer classes; each defines cases() yielding spec.case(...) dicts."""
