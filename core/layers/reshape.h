@@ -27,7 +27,7 @@ class Reshape final : public Layer {
 public:
     static constexpr const char* kClassName = "Reshape";
     static constexpr const char* kNameStem = "reshape";
-    static constexpr const char* kIconLabel = "RS";
+    static constexpr const char* kIconLabel = "Shp";
     static constexpr uint32_t kIconColour = 0x5b6b7f;
     static std::vector<FieldSpec> editorFields();
     static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);

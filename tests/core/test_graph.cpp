@@ -415,7 +415,7 @@ void TestGraph::unsupportedLayersAreKept()
 {
     json model = seModel();
     // A class LayerScope does not have, on a side branch, feeding a merge; and a Lambda.
-    model["config"]["layers"].push_back(kLayer("Dense", {{"units", 3}}, "dense", {kCall({kTensor("image")})}));
+    model["config"]["layers"].push_back(kLayer("LSTM", {{"units", 3}}, "dense", {kCall({kTensor("image")})}));
     model["config"]["layers"].push_back(
         kLayer("Add", json::object(), "after_dense", {kCall({{kTensor("dense"), kTensor("image")}})}));
     model["config"]["layers"].push_back(kLayer("Lambda", {{"function", {{"class_name", "__lambda__"}}}}, "lam",
@@ -424,7 +424,7 @@ void TestGraph::unsupportedLayersAreKept()
     const ModelGraph g = parseModelJsonDocument(model);
     const size_t dense = *g.findLayer("dense");
     QVERIFY(!g.layers[dense].supported());
-    QCOMPARE(g.layers[dense].unsupported->className, std::string("Dense"));
+    QCOMPARE(g.layers[dense].unsupported->className, std::string("LSTM"));
     QCOMPARE(g.layers[dense].unsupported->object.at("config").at("units").get<int>(), 3);
     QVERIFY(g.layers[*g.findLayer("lam")].unsupported->reason.find("code-carrying") != std::string::npos);
     const Tensor x = test::randomTensor({1, 5, 4, 3}, 43);
@@ -490,7 +490,7 @@ void TestGraph::serialisationRoundTrips()
     }
     // Unsupported layers come back as they were read; dict outputs keep their keys.
     json model = seModel();
-    model["config"]["layers"].push_back(kLayer("Dense", {{"units", 3}}, "dense", {kCall({kTensor("image")})}));
+    model["config"]["layers"].push_back(kLayer("LSTM", {{"units", 3}}, "dense", {kCall({kTensor("image")})}));
     model["config"]["output_layers"] = {{"main", {"scale", 0, 0}}, {"side", {"dense", 0, 0}}};
     const ModelGraph g = parseModelJsonDocument(model);
     QCOMPARE(g.outputNames.size(), size_t{2});

@@ -225,7 +225,7 @@ void TestMaxPooling::shapesAndErrors()
 
     // Config: strides None stays None; pool_size defaults to (2, 2) when missing.
     const auto loaded = MaxPooling2D::fromJson({{"class_name", "MaxPooling2D"},
-                                                {"config", {{"name", "m"}, {"padding", "SAME"}}}});
+                                                {"config", {{"name", "m"}, {"padding", "same"}}}});
     QCOMPARE(loaded->params().poolSize, (std::array<int64_t, 2>{2, 2}));
     QVERIFY(!loaded->params().strides);
     QCOMPARE(loaded->params().padding, Padding::Same);
@@ -233,6 +233,11 @@ void TestMaxPooling::shapesAndErrors()
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
                              MaxPooling2D::fromJson({{"class_name", "MaxPooling2D"},
                                                      {"config", {{"name", "m"}, {"padding", "full"}}}}));
+    // Keras 3.15 passes a pooling padding unchanged to compute_pooling_output_shape: "SAME" is
+    // refused when the model is built (unlike a convolution's, which is lowercased).
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             MaxPooling2D::fromJson({{"class_name", "MaxPooling2D"},
+                                                     {"config", {{"name", "m"}, {"padding", "SAME"}}}}));
 }
 
 void TestMaxPooling::memoryGuardAndCancel()

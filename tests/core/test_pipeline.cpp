@@ -353,7 +353,7 @@ void TestPipeline::cliInspectListsEveryLayer()
     const fs::path d = dir.path().toStdString();
     nlohmann::json model = graphFixture("shared_two_outputs").at("model");
     // A layer LayerScope cannot run, fed by the diff branch.
-    model["config"]["layers"].push_back(nlohmann::json::parse(R"({"class_name": "Dense", "name": "dense",
+    model["config"]["layers"].push_back(nlohmann::json::parse(R"({"class_name": "LSTM", "name": "dense",
         "config": {"name": "dense", "units": 4}, "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__",
         "config": {"keras_history": ["diff", 0, 0]}}], "kwargs": {}}]})"));
     writeTextAtomically(d / "m.json", model.dump());
@@ -377,7 +377,7 @@ void TestPipeline::cliInspectListsEveryLayer()
              (std::vector<std::string>{"shared_conv", "shared_conv#1", "maxi"}));
     const auto& dense = layers.at("dense");
     QVERIFY(!dense["supported"].get<bool>());
-    QVERIFY(dense["reason"].get<std::string>().find("Dense") != std::string::npos);
+    QVERIFY(dense["reason"].get<std::string>().find("LSTM") != std::string::npos);
     QVERIFY(dense["output_shape"].is_null());
     // Text form, and --model as well as the positional file.
     const CliResult text = runCli({"inspect", "--model", q(d / "m.json")});
@@ -451,14 +451,14 @@ void TestPipeline::cliRunsGraphModels()
     QVERIFY(code.out.contains("keras.Model(inputs=[t0_left, t1_right]"));
     // An unsupported layer: what can run runs; the rest is noted.
     nlohmann::json model = fixture.at("model");
-    model["config"]["layers"].push_back(nlohmann::json::parse(R"({"class_name": "Dense", "name": "dense",
+    model["config"]["layers"].push_back(nlohmann::json::parse(R"({"class_name": "LSTM", "name": "dense",
         "config": {"name": "dense", "units": 4}, "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__",
         "config": {"keras_history": ["mini", 0, 0]}}], "kwargs": {}}]})"));
     writeTextAtomically(d / "u.json", model.dump());
     const CliResult partial = runCli({"run", "--pipeline", q(d / "u.json"), "--input", q(d / "a.npy"), "--input",
                                       q(d / "b.npy"), "--outputs-dir", q(d / "partial")});
     QVERIFY2(partial.exitCode == 0, qPrintable(partial.err));
-    QVERIFY(partial.err.contains("note: dense: Dense 'dense' is not supported"));
+    QVERIFY(partial.err.contains("note: dense: LSTM 'dense' is not supported"));
     QVERIFY(fs::exists(d / "partial" / "07_mini.npy") && !fs::exists(d / "partial" / "08_dense.npy"));
 }
 
