@@ -16,8 +16,10 @@
 #include "core/io/atomic_file.h"
 #include "core/io/npy.h"
 #include "core/layer_registry.h"
+#include "core/graph/graph_json.h"
+#include "core/graph/graph_run.h"
+#include "core/graph/graph_shapes.h"
 #include "core/pipeline.h"
-#include "core/pipeline_run.h"
 #include "test_support.h"
 
 #include <QtTest>
@@ -68,6 +70,49 @@ std::string essentialText(const json& meta, const std::string& kerasMessage)
     return text;
 }
 
+// The case's inputs: input.npy, or input_0.npy, input_1.npy, ... for several (and for graphs).
+std::vector<TensorPtr> caseInputs(const fs::path& dir, int count, bool numbered = false)
+{
+    std::vector<TensorPtr> inputs;
+    if (count == 1 && !numbered)
+        inputs.push_back(std::make_shared<const Tensor>(readNpy(dir / "input.npy")));
+    else
+        for (int i = 0; i < count; ++i)
+            inputs.push_back(std::make_shared<const Tensor>(readNpy(dir / ("input_" + std::to_string(i) + ".npy"))));
+    return inputs;
+}
+
+std::optional<size_t> firstFailedNode(const GraphShapes& shapes)
+{
+    for (size_t i = 0; i < shapes.nodes.size(); ++i)
+        if (shapes.nodes[i].status == NodeStatus::Failed || shapes.nodes[i].status == NodeStatus::Unsupported)
+            return i;
+    return std::nullopt;
+}
+
+// Adds one comparison's differences to `s`; returns the largest |a − e| (0 when bit-exact).
+double accumulateDifferences(const Tensor& actual, const Tensor& expected, ClassStats& s)
+{
+    double caseMaxAbs = 0;
+    if (actual.shape() != expected.shape())
+        return caseMaxAbs; // compareTensors reports it
+    for (int64_t i = 0; i < actual.size(); ++i) {
+        const double a = actual[i], e = expected[i];
+        const double diff = std::abs(a - e);
+        if (std::isnan(diff)) {
+            if (!(std::isnan(a) && std::isnan(e)))
+                s.maxAbs = INFINITY;
+            continue;
+        }
+        caseMaxAbs = std::max(caseMaxAbs, diff);
+        s.maxAbs = std::max(s.maxAbs, diff);
+        s.maxTolRel = std::max(s.maxTolRel, diff / (1.0 + std::abs(e)));
+        if (std::abs(e) >= 1e-3)
+            s.maxRel = std::max(s.maxRel, diff / std::abs(e));
+    }
+    return caseMaxAbs;
+}
+
 std::string trimmed(std::string s)
 {
     while (!s.empty() && (s.back() == '\n' || s.back() == ' '))
@@ -85,6 +130,8 @@ private slots:
     void everyEnabledClassIsRegisteredAndHasCases();
     void kerasCase_data();
     void kerasCase();
+    void kerasGraph_data();
+    void kerasGraph();
     void cleanupTestCase();
 };
 
@@ -139,10 +186,13 @@ void TestKerasDifferential::kerasCase()
     ++classStats.failed; // until the case has passed
     QVERIFY2(findLayerFactory(className) != nullptr,
              ("the layer registry does not know " + className + " (supported: " + supportedLayerClasses() + ")").c_str());
-    QVERIFY2(meta.at("inputs").get<int>() == 1,
-             "a case with several inputs (a merge layer) needs the Functional graph loader, which this build lacks");
 
-    const Tensor input = readNpy(dir / "input.npy");
+    // Every case goes through the model loader the app and the CLI use: a Sequential for one
+    // input, a Functional model with two Inputs for a merge.
+    const std::vector<TensorPtr> inputs = caseInputs(dir, meta.at("inputs").get<int>());
+    std::vector<Shape> inputShapes;
+    for (const TensorPtr& t : inputs)
+        inputShapes.push_back(t->shape());
     const std::string modelJson = readTextFile(dir / "model.json");
 
     if (isError) {
@@ -150,20 +200,16 @@ void TestKerasDifferential::kerasCase()
         const std::string essential = essentialText(meta, kerasMessage);
         std::string message;
         try {
-            const Pipeline pipeline = parsePipelineJson(modelJson);
-            const ChainShapes chain = inferChain(pipeline, input.shape());
-            if (chain.ok())
+            const ModelGraph graph = parseModelJson(modelJson);
+            const GraphShapes shapes = inferGraphShapes(graph, inputShapes);
+            const std::optional<size_t> failed = firstFailedNode(shapes);
+            if (!failed)
                 QFAIL(("Keras raises \"" + kerasMessage + "\" but LayerScope accepts the case (output shape "
-                       + shapeToString(chain.layers.back().output) + ")").c_str());
-            message = chain.error;
-            bool threw = false;
-            try {
-                runWholePipeline(pipeline, std::make_shared<const Tensor>(input), ExecContext{});
-            } catch (const LayerError& e) {
-                threw = true;
-                QCOMPARE(std::string(e.what()), message);
-            }
-            QVERIFY2(threw, "shape inference refused the case but running did not");
+                       + shapeToString(shapes.nodes[graph.outputs.at(0)].shape->output) + ")").c_str());
+            message = shapes.nodes[*failed].error;
+            const GraphRunResult run = runGraph({&graph, inputs, {}, {}}, ExecContext{});
+            QVERIFY2(!run.ok(), "shape inference refused the case but running did not");
+            QCOMPARE(run.errors[*failed], message);
         } catch (const PipelineFormatError& e) {
             message = e.what();
         }
@@ -179,39 +225,111 @@ void TestKerasDifferential::kerasCase()
     const double atol = meta.at("atol").get<double>();
     const double rtol = meta.at("rtol").get<double>();
     const Tensor expected = readNpy(dir / "expected.npy");
-    std::vector<std::shared_ptr<const Tensor>> outputs;
+    TensorPtr output;
     try {
-        const Pipeline pipeline = parsePipelineJson(modelJson);
-        outputs = runWholePipeline(pipeline, std::make_shared<const Tensor>(input), ExecContext{});
+        const ModelGraph graph = parseModelJson(modelJson);
+        const GraphRunResult run = runGraph({&graph, inputs, {}, {}}, ExecContext{});
+        if (run.firstException)
+            std::rethrow_exception(run.firstException);
+        output = run.modelOutputs(graph).at(0);
     } catch (const std::exception& e) {
         QFAIL((std::string("Keras computes an output of shape ") + shapeToString(expected.shape())
                + " but LayerScope raises: " + e.what())
                   .c_str());
     }
-    QVERIFY(!outputs.empty());
-    const Tensor& actual = *outputs.back();
-    QCOMPARE(shapeToString(actual.shape()), shapeToString(expected.shape()));
-    double caseMaxAbs = 0;
-    for (int64_t i = 0; i < actual.size(); ++i) {
-        const double a = actual[i], e = expected[i];
-        const double diff = std::abs(a - e);
-        if (std::isnan(diff)) {
-            if (std::isnan(a) && std::isnan(e))
-                continue;
-            classStats.maxAbs = INFINITY;
-            continue;
-        }
-        caseMaxAbs = std::max(caseMaxAbs, diff);
-        classStats.maxAbs = std::max(classStats.maxAbs, diff);
-        classStats.maxTolRel = std::max(classStats.maxTolRel, diff / (1.0 + std::abs(e)));
-        if (std::abs(e) >= 1e-3)
-            classStats.maxRel = std::max(classStats.maxRel, diff / std::abs(e));
-    }
+    QVERIFY2(output, "the model output was not computed");
+    const double caseMaxAbs = accumulateDifferences(*output, expected, classStats);
     if (caseMaxAbs > 0)
         qInfo("max |LayerScope - Keras| = %.3g (not bit-exact)", caseMaxAbs);
-    const std::string mismatch = test::compareTensors(actual, expected, atol, rtol);
+    const std::string mismatch = test::compareTensors(*output, expected, atol, rtol);
     QVERIFY2(mismatch.empty(), mismatch.c_str());
     --classStats.failed;
+}
+
+void TestKerasDifferential::kerasGraph_data()
+{
+    QTest::addColumn<QString>("directory");
+    const fs::path index = kCasesDir / "index.json";
+    if (!fs::exists(index))
+        return; // initTestCase has failed with the setup hint
+    const json parsed = json::parse(readTextFile(index));
+    for (const auto& name : parsed.value("graphs", json::array())) {
+        const std::string n = name.get<std::string>();
+        QTest::newRow(n.c_str()) << QString::fromStdString((kCasesDir / "graphs" / n).string());
+    }
+}
+
+// A random Keras graph (tests/keras/random_graphs.py): every node Keras recorded is compared with
+// the node of the same name (ModelGraph::nodeName, "conv#1" for a shared layer's second call),
+// and every model output with Keras's (a nested Sequential's output is its last inner layer's).
+void TestKerasDifferential::kerasGraph()
+{
+    QFETCH(QString, directory);
+    const fs::path dir = directory.toStdString();
+    const json meta = json::parse(readTextFile(dir / "meta.json"));
+    ClassStats& graphStats = stats()["(random graphs)"];
+    ++graphStats.outputs;
+    ++graphStats.failed;
+    const ModelGraph graph = parseModelJson(readTextFile(dir / "model.json"));
+    const std::vector<TensorPtr> inputs = caseInputs(dir, meta.at("inputs").get<int>(), /*numbered=*/true);
+    const GraphRunResult run = runGraph({&graph, inputs, {}, {}}, ExecContext{});
+    QVERIFY2(run.ok(), run.firstFailed ? run.errors[*run.firstFailed].c_str() : "not every node was computed");
+
+    // Keras's value of every node it recorded (and of the model inputs), by LayerScope's node name.
+    std::map<std::string, Tensor> keras;
+    for (const auto& nodeName : meta.at("nodes"))
+        keras.emplace(nodeName.get<std::string>(),
+                      readNpy(dir / "nodes" / (nodeName.get<std::string>() + ".npy")));
+    for (size_t i = 0; i < graph.inputs.size(); ++i)
+        keras.emplace(graph.nodeName(graph.inputs[i]), *inputs[i]);
+
+    // 1. Each layer alone: fed Keras's values of its inputs, it must give Keras's value of its
+    //    output within the single-layer tolerance (1e-5 · (1 + |e|)).
+    // 2. The whole graph from the model inputs: every node within kChainTolerance, because float32
+    //    rounding differences (summation order in convolutions) compound through up to eight
+    //    convolutions and merges in series (largest seen: 1.5e-5 after six convolutions).
+    constexpr double kChainTolerance = 1e-4;
+    int isolated = 0, chained = 0;
+    for (size_t node = 0; node < graph.nodes.size(); ++node) {
+        const auto own = keras.find(graph.nodeName(node));
+        const GraphLayer& layer = graph.layerOf(node);
+        if (own == keras.end() || !layer.layer)
+            continue; // an input, or a nested model's call (its inner layers are the graph's nodes)
+        const std::string name = graph.nodeName(node);
+        std::vector<const Tensor*> producers;
+        for (size_t p : graph.nodes[node].inputs) {
+            const auto it = keras.find(graph.nodeName(p));
+            if (it == keras.end()) {
+                producers.clear();
+                break;
+            }
+            producers.push_back(&it->second);
+        }
+        if (!producers.empty()) {
+            const Tensor alone = layer.layer->forwardInputs(producers, ExecContext{});
+            accumulateDifferences(alone, own->second, stats()["(graph nodes, alone)"]);
+            const std::string mismatch = test::compareTensors(alone, own->second, 1e-5, 1e-5);
+            QVERIFY2(mismatch.empty(), (name + " fed Keras's inputs: " + mismatch).c_str());
+            ++isolated;
+        }
+        accumulateDifferences(*run.outputs[node], own->second, graphStats);
+        const std::string mismatch =
+            test::compareTensors(*run.outputs[node], own->second, kChainTolerance, kChainTolerance);
+        QVERIFY2(mismatch.empty(), (name + " in the whole graph: " + mismatch).c_str());
+        ++chained;
+    }
+    const std::vector<TensorPtr> outputs = run.modelOutputs(graph);
+    QCOMPARE(outputs.size(), meta.at("outputs").size());
+    for (size_t i = 0; i < outputs.size(); ++i) {
+        const std::string name = meta.at("outputs")[i].get<std::string>();
+        const Tensor& expected = keras.at(name);
+        const std::string mismatch = test::compareTensors(*outputs[i], expected, kChainTolerance, kChainTolerance);
+        QVERIFY2(mismatch.empty(), ("output " + name + ": " + mismatch).c_str());
+    }
+    QVERIFY2(chained >= static_cast<int>(meta.at("nodes").size()) / 2, "too few nodes matched by name");
+    stats()["(graph nodes, alone)"].outputs += isolated;
+    qInfo("%zu Keras nodes: %d compared in the whole graph, %d alone", meta.at("nodes").size(), chained, isolated);
+    --graphStats.failed;
 }
 
 void TestKerasDifferential::cleanupTestCase()

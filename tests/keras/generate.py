@@ -62,6 +62,8 @@ def load_grids():
     return specs
 
 
+GRAPH_COUNT = 24
+
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -285,8 +287,15 @@ def main():
     for spec in chosen:
         # No keras.backend.clear_session() between cases: its gc.collect() took 0.35 s a case.
         metas.append(run_case(keras, spec, cases_dir / f"{spec['class_name']}__{spec['name']}"))
+    # Random graphs (branches, merges, shared layers, nested Sequential), judged node by node, once
+    # every class they use is selected.
+    from random_graphs import GRAPH_CLASSES, write_graph_cases
+    graph_metas = []
+    if set(GRAPH_CLASSES) - {"Sequential"} <= set(selection):
+        graph_metas = write_graph_cases(keras, args.out, GRAPH_COUNT)
     index = {"versions": versions, "classes": selection,
-             "cases": [f"{m['class_name']}__{m['name']}" for m in metas]}
+             "cases": [f"{m['class_name']}__{m['name']}" for m in metas],
+             "graphs": [f"g{i:02d}" for i in range(len(graph_metas))]}
     (args.out / "index.json").write_text(json.dumps(index, indent=1))
     stamp_file.write_text(stamp + "\n")
 
@@ -299,6 +308,7 @@ def main():
     for name in selection:
         ok, err = counts.get(name, [0, 0])
         print(f"  {name:24s} {ok:4d} outputs {err:3d} errors")
+    print(f"  {len(graph_metas)} random graphs, {sum(len(m['nodes']) for m in graph_metas)} nodes")
     return 0
 
 

@@ -11,8 +11,8 @@ Sequential called as a layer. Some graphs have two outputs.
 write_graph_cases(keras, out_dir, count) writes out_dir/graphs/g<NN>/:
     model.json      model.to_json() with LayerScope's inline "weights" (also inside nested models)
     input_<i>.npy   one per model input, seeded random float32 (mixed sign)
-    nodes/<node>.npy  every recorded node's output; <node> is the layer name, "<name>@<k>" for the
-                    k-th call of a shared layer
+    nodes/<node>.npy  every recorded node's output; <node> is the layer name, "<name>#<k>" for the
+                    k-th call of a shared layer (LayerScope's ModelGraph::nodeName)
     meta.json       inputs, outputs (node names), nodes (in creation order), the layer classes used
 """
 import json
@@ -45,7 +45,7 @@ class GraphBuilder:
         out = layer(inputs)
         k = self.calls.get(layer.name, 0)
         self.calls[layer.name] = k + 1
-        self.nodes[layer.name if k == 0 else f"{layer.name}@{k}"] = out
+        self.nodes[layer.name if k == 0 else f"{layer.name}#{k}"] = out
         self.classes.add(type(layer).__name__)
         return out
 
