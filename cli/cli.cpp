@@ -851,7 +851,7 @@ int runHeadlessDemo(const fs::path& imagePath, const fs::path& outputDir)
         const Pipeline pipeline = defaultPipeline(input.dim(3));
         const ChainShapes chain = inferChain(pipeline, input.shape());
         ExecContext context;
-        const std::vector<Tensor> outputs = runPipeline(pipeline, input, context);
+        const auto outputs = runWholePipeline(pipeline, std::make_shared<const Tensor>(input), context);
         fs::create_directories(outputDir);
         std::vector<fs::path> written;
         RenderOptions photo;
@@ -873,9 +873,9 @@ int runHeadlessDemo(const fs::path& imagePath, const fs::path& outputDir)
             const std::string stem = layerFileStem(i + 1, layer.name());
             written.push_back(outputDir / (stem + ".png"));
             writePng(written.back(),
-                     renderContactSheet(outputs[i], options,
+                     renderContactSheet(*outputs[i], options,
                                         stem + "  " + layer.className() + " (" + layer.summary() + ") — "
-                                            + shapeToString(outputs[i].shape())),
+                                            + shapeToString(outputs[i]->shape())),
                      renderText(options, layer.name()));
         }
         const fs::path shapes = outputDir / "shapes.txt";

@@ -1,5 +1,7 @@
 #include "layer_registry.h"
 
+#include <algorithm>
+
 #include "layers/activation_layer.h"
 #include "layers/add.h"
 #include "layers/augmentation.h"
@@ -89,6 +91,29 @@ const std::vector<LayerFactory>& layerFactories()
         describeLayer<ZeroPadding2D>(),
     };
     return factories;
+}
+
+bool takesOneInput(const LayerFactory& factory)
+{
+    const Layer::Arity arity = factory.makeDefault(factory.nameStem)->inputArity();
+    return arity.minimum <= 1 && arity.maximum == 1;
+}
+
+std::vector<std::string> layerCategories()
+{
+    // The order a CNN is usually read in; a category not listed here goes last.
+    static const std::vector<std::string> order = {
+        "Convolution", "Pooling", "Activation", "Normalization", "Resizing and reshaping", "Merge",
+        "Regularization (identity at inference)", "Augmentation (identity at inference)"};
+    std::vector<std::string> categories = order;
+    for (const LayerFactory& f : layerFactories())
+        if (std::find(categories.begin(), categories.end(), f.category) == categories.end())
+            categories.push_back(f.category);
+    std::erase_if(categories, [](const std::string& c) {
+        return std::none_of(layerFactories().begin(), layerFactories().end(),
+                            [&](const LayerFactory& f) { return f.category == c; });
+    });
+    return categories;
 }
 
 const LayerFactory* findLayerFactory(const std::string& className)

@@ -32,6 +32,8 @@ struct LayerFactory {
     // The icon: a short label ("AP") on a colour (0xRRGGBB).
     std::string iconLabel;
     uint32_t iconColour = 0x808080;
+    // The group the layer is listed under in menus and docs ("Pooling", "Merge", ...).
+    std::string category;
     // The properties editor's fields, in display order.
     std::vector<FieldSpec> fields;
     // A Keras layer object named `name` with parameters decoded from fuzzer bytes, also absurd
@@ -41,7 +43,7 @@ struct LayerFactory {
 using LayerDescriptor = LayerFactory;
 
 // The descriptor of layer class L, from its static members: kClassName, kNameStem, kIconLabel,
-// kIconColour, fromJson, editorFields and fuzzJson.
+// kIconColour, kCategory, fromJson, editorFields and fuzzJson.
 template <typename L>
 LayerDescriptor describeLayer()
 {
@@ -52,11 +54,16 @@ LayerDescriptor describeLayer()
         L::kNameStem,
         L::kIconLabel,
         L::kIconColour,
+        L::kCategory,
         L::editorFields(),
         [](FuzzBytes& bytes, const std::string& name) { return L::fuzzJson(bytes, name); }};
 }
 
 const std::vector<LayerFactory>& layerFactories();
+// A layer of this type takes exactly one input (so it fits a linear pipeline; merges do not).
+bool takesOneInput(const LayerFactory& factory);
+// The categories of layerFactories() in menu order, each once.
+std::vector<std::string> layerCategories();
 const LayerFactory* findLayerFactory(const std::string& className);
 // "AveragePooling2D, Conv2D, ..." for error messages.
 std::string supportedLayerClasses();

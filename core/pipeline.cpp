@@ -222,27 +222,5 @@ ChainShapes inferChain(const Pipeline& pipeline, const Shape& input)
     return chain;
 }
 
-std::vector<Tensor> runPipeline(const Pipeline& pipeline, const Tensor& input, const ExecContext& context,
-                                const LayerDoneCallback& onLayerDone)
-{
-    const ChainShapes chain = inferChain(pipeline, input.shape());
-    if (!chain.ok()) {
-        const Layer& bad = *pipeline.layers[*chain.failedLayer];
-        throw LayerError(bad.className(), bad.name(),
-                         chain.error.substr(bad.className().size() + bad.name().size() + 5));
-    }
-    std::vector<Tensor> outputs;
-    outputs.reserve(pipeline.layers.size());
-    for (size_t i = 0; i < pipeline.layers.size(); ++i) {
-        context.throwIfCancelled();
-        const Tensor& in = i == 0 ? input : outputs.back();
-        const auto start = std::chrono::steady_clock::now();
-        outputs.push_back(pipeline.layers[i]->forward(in, context));
-        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-        if (onLayerDone)
-            onLayerDone(i, outputs.back(), ms);
-    }
-    return outputs;
-}
 
 } // namespace layerscope

@@ -57,9 +57,10 @@ struct ChainShapes {
 };
 ChainShapes inferChain(const Pipeline& pipeline, const Shape& input);
 
-// Runs every layer in order; validates the whole chain first (throws the first LayerError before
-// computing anything). `onLayerDone(index, output, milliseconds)` is called after each layer.
-// Returns every layer's output. Throws CancelledError when cancelled.
+// runWholePipeline (pipeline_run.h, the one runner) returning copies of the outputs: validates the
+// whole chain first (throws the first LayerError before computing anything), calls
+// `onLayerDone(index, output, milliseconds)` after each layer, throws CancelledError when
+// cancelled. For tests and small tools; the app and the CLI keep the runner's shared outputs.
 using LayerDoneCallback = std::function<void(size_t index, const Tensor& output, double milliseconds)>;
 std::vector<Tensor> runPipeline(const Pipeline& pipeline, const Tensor& input,
                                 const ExecContext& context, const LayerDoneCallback& onLayerDone = {});

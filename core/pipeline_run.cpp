@@ -94,7 +94,8 @@ RunResult runLayers(const RunRequest& request, const ExecContext& outer, const R
 
 std::vector<std::shared_ptr<const Tensor>> runWholePipeline(const Pipeline& pipeline,
                                                             std::shared_ptr<const Tensor> input,
-                                                            const ExecContext& context)
+                                                            const ExecContext& context,
+                                                            const decltype(RunCallbacks::layerDone)& layerDone)
 {
     const ChainShapes chain = inferChain(pipeline, input->shape());
     if (!chain.ok()) {
@@ -104,8 +105,10 @@ std::vector<std::shared_ptr<const Tensor>> runWholePipeline(const Pipeline& pipe
     }
     std::vector<std::shared_ptr<const Tensor>> outputs;
     RunCallbacks callbacks;
-    callbacks.layerDone = [&](size_t, const std::shared_ptr<const Tensor>& output, double) {
+    callbacks.layerDone = [&](size_t layer, const std::shared_ptr<const Tensor>& output, double milliseconds) {
         outputs.push_back(output);
+        if (layerDone)
+            layerDone(layer, output, milliseconds);
     };
     RunRequest request;
     request.pipeline = &pipeline;
@@ -127,6 +130,26 @@ Pipeline effectivePipeline(const Pipeline& pipeline, const std::vector<bool>& en
         if (enabled.empty() || enabled[i])
             result.layers.push_back(pipeline.layers[i]->clone());
     return result;
+}
+
+} // namespace layerscope
+
+namespace layerscope {
+
+// Copies every output once; for tests and small tools (the app and the CLI keep the shared ones).
+std::vector<Tensor> runPipeline(const Pipeline& pipeline, const Tensor& input, const ExecContext& context,
+                                const LayerDoneCallback& onLayerDone)
+{
+    // The caller's input outlives the run: borrowed, not copied.
+    std::shared_ptr<const Tensor> borrowed(&input, [](const Tensor*) {});
+    std::vector<Tensor> outputs;
+    runWholePipeline(pipeline, std::move(borrowed), context,
+                     [&](size_t layer, const std::shared_ptr<const Tensor>& output, double milliseconds) {
+                         outputs.push_back(*output);
+                         if (onLayerDone)
+                             onLayerDone(layer, outputs.back(), milliseconds);
+                     });
+    return outputs;
 }
 
 } // namespace layerscope

@@ -62,10 +62,11 @@ RunResult runLayers(const RunRequest& request, const ExecContext& context, const
 
 // The CLI's form: checks the whole chain's shapes first (throws the first LayerError before
 // computing anything), runs every layer, returns every output; rethrows a layer's error and
-// throws CancelledError when cancelled.
+// throws CancelledError when cancelled. `layerDone` is called after each layer.
 std::vector<std::shared_ptr<const Tensor>> runWholePipeline(const Pipeline& pipeline,
                                                             std::shared_ptr<const Tensor> input,
-                                                            const ExecContext& context);
+                                                            const ExecContext& context,
+                                                            const decltype(RunCallbacks::layerDone)& layerDone = {});
 
 // The pipeline with disabled layers left out (what actually computes, for code generation and
 // shape questions).

@@ -37,6 +37,7 @@ public:
     static constexpr const char* kNameStem = "activation";
     static constexpr const char* kIconLabel = "A";
     static constexpr uint32_t kIconColour = 0x5c940d;
+    static constexpr const char* kCategory = "Activation";
     static std::vector<FieldSpec> editorFields();
     static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);
     explicit ActivationLayer(std::string name, ActivationLayerParams params = {});

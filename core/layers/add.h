@@ -14,6 +14,7 @@ public:
     static constexpr const char* kNameStem = "add";
     static constexpr const char* kIconLabel = "+";
     static constexpr uint32_t kIconColour = 0xb5651d;
+    static constexpr const char* kCategory = "Merge";
     static std::vector<FieldSpec> editorFields() { return ElementwiseMerge::editorFields(); }
     static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);
     static std::unique_ptr<Add> fromJson(const nlohmann::json& layerObject);

@@ -74,6 +74,7 @@ protected:
         static constexpr const char* kNameStem = stem;                                                        \
         static constexpr const char* kIconLabel = label;                                                      \
         static constexpr uint32_t kIconColour = colour;                                                       \
+        static constexpr const char* kCategory = "Augmentation (identity at inference)";                     \
         static std::vector<FieldSpec> editorFields();                                                         \
         static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);                            \
         static nlohmann::json defaults();                                                                     \

@@ -14,6 +14,7 @@ public:
     static constexpr const char* kNameStem = "average";
     static constexpr const char* kIconLabel = "Avg";
     static constexpr uint32_t kIconColour = 0x9c6b30;
+    static constexpr const char* kCategory = "Merge";
     static std::vector<FieldSpec> editorFields() { return ElementwiseMerge::editorFields(); }
     static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);
     static std::unique_ptr<Average> fromJson(const nlohmann::json& layerObject);

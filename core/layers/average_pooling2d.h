@@ -40,6 +40,7 @@ public:
     static constexpr const char* kNameStem = "average_pooling2d";
     static constexpr const char* kIconLabel = "AP";
     static constexpr uint32_t kIconColour = 0x3b82c4;
+    static constexpr const char* kCategory = "Pooling";
     // The registry entry's editor fields and fuzz constructor (layer_registry.h).
     static std::vector<FieldSpec> editorFields();
     static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);

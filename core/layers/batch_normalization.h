@@ -54,6 +54,7 @@ public:
     static constexpr const char* kNameStem = "batch_normalization";
     static constexpr const char* kIconLabel = "BN";
     static constexpr uint32_t kIconColour = 0x1971c2;
+    static constexpr const char* kCategory = "Normalization";
     static std::vector<FieldSpec> editorFields();
     static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);
     explicit BatchNormalization(std::string name, BatchNormalizationParams params = {})

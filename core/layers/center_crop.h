@@ -32,6 +32,7 @@ public:
     static constexpr const char* kNameStem = "center_crop";
     static constexpr const char* kIconLabel = "CC";
     static constexpr uint32_t kIconColour = 0x9a7b2f;
+    static constexpr const char* kCategory = "Resizing and reshaping";
     static std::vector<FieldSpec> editorFields();
     static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);
     explicit CenterCrop(std::string name, CenterCropParams params = {}) : Layer(std::move(name)), m_params(params) {}

@@ -27,6 +27,7 @@ public:
     static constexpr const char* kNameStem = "concatenate";
     static constexpr const char* kIconLabel = "Cat";
     static constexpr uint32_t kIconColour = 0x5d6d2a;
+    static constexpr const char* kCategory = "Merge";
     static std::vector<FieldSpec> editorFields();
     static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);
     explicit Concatenate(std::string name, ConcatenateParams params = {}) : Layer(std::move(name)), m_params(params) {}

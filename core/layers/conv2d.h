@@ -91,6 +91,7 @@ public:
     static constexpr const char* kNameStem = "conv2d";
     static constexpr const char* kIconLabel = "C";
     static constexpr uint32_t kIconColour = 0xd96c2b;
+    static constexpr const char* kCategory = "Convolution";
     // The registry entry's editor fields and fuzz constructor (layer_registry.h).
     static std::vector<FieldSpec> editorFields();
     static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);

@@ -73,6 +73,7 @@ public:
     static constexpr const char* kNameStem = "conv2d_transpose";
     static constexpr const char* kIconLabel = "CT";
     static constexpr uint32_t kIconColour = 0xe0a03a;
+    static constexpr const char* kCategory = "Convolution";
     static std::vector<FieldSpec> editorFields();
     static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);
     explicit Conv2DTranspose(std::string name, Conv2DTransposeParams params = {})

@@ -29,6 +29,7 @@ public:
     static constexpr const char* kNameStem = "cropping2d";
     static constexpr const char* kIconLabel = "CR";
     static constexpr uint32_t kIconColour = 0x7c6f3b;
+    static constexpr const char* kCategory = "Resizing and reshaping";
     static std::vector<FieldSpec> editorFields();
     static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);
     explicit Cropping2D(std::string name, Cropping2DParams params = {}) : Layer(std::move(name)), m_params(params) {}

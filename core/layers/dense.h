@@ -46,6 +46,7 @@ public:
     static constexpr const char* kNameStem = "dense";
     static constexpr const char* kIconLabel = "FC";
     static constexpr uint32_t kIconColour = 0x7a5cc7;
+    static constexpr const char* kCategory = "Convolution";
     static std::vector<FieldSpec> editorFields();
     static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);
     explicit Dense(std::string name, DenseParams params = {})

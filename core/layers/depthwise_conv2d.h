@@ -77,6 +77,7 @@ public:
     static constexpr const char* kNameStem = "depthwise_conv2d";
     static constexpr const char* kIconLabel = "DW";
     static constexpr uint32_t kIconColour = 0xc7862b;
+    static constexpr const char* kCategory = "Convolution";
     static std::vector<FieldSpec> editorFields();
     static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);
     explicit DepthwiseConv2D(std::string name, DepthwiseConv2DParams params = {})

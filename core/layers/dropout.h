@@ -58,6 +58,7 @@ private:
         static constexpr const char* kNameStem = Stem;                                                     \
         static constexpr const char* kIconLabel = Label;                                                   \
         static constexpr uint32_t kIconColour = Colour;                                                    \
+        static constexpr const char* kCategory = "Regularization (identity at inference)";                  \
         static std::vector<FieldSpec> editorFields();                                                      \
         static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name)                          \
         {                                                                                                  \

@@ -24,6 +24,7 @@ public:
     static constexpr const char* kNameStem = "elu";
     static constexpr const char* kIconLabel = "EL";
     static constexpr uint32_t kIconColour = 0x40c057;
+    static constexpr const char* kCategory = "Activation";
     static std::vector<FieldSpec> editorFields();
     static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);
     explicit ELU(std::string name, ELUParams params = {}) : ElementwiseLayer(std::move(name)), m_params(params) {}

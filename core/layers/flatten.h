@@ -26,6 +26,7 @@ public:
     static constexpr const char* kNameStem = "flatten";
     static constexpr const char* kIconLabel = "FL";
     static constexpr uint32_t kIconColour = 0x4b5563;
+    static constexpr const char* kCategory = "Resizing and reshaping";
     static std::vector<FieldSpec> editorFields();
     static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);
     explicit Flatten(std::string name, FlattenParams params = {}) : Layer(std::move(name)), m_params(params) {}

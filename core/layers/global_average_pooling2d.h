@@ -27,6 +27,7 @@ public:
     static constexpr const char* kNameStem = "global_average_pooling2d";
     static constexpr const char* kIconLabel = "GA";
     static constexpr uint32_t kIconColour = 0x2a5d8f;
+    static constexpr const char* kCategory = "Pooling";
     // The registry entry's editor fields and fuzz constructor (layer_registry.h).
     static std::vector<FieldSpec> editorFields();
     static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);

@@ -27,6 +27,7 @@ public:
     static constexpr const char* kNameStem = "global_max_pooling2d";
     static constexpr const char* kIconLabel = "GM";
     static constexpr uint32_t kIconColour = 0x8f3a2a;
+    static constexpr const char* kCategory = "Pooling";
     static std::vector<FieldSpec> editorFields();
     static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);
     explicit GlobalMaxPooling2D(std::string name, GlobalMaxPooling2DParams params = {})

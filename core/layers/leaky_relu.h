@@ -25,6 +25,7 @@ public:
     static constexpr const char* kNameStem = "leaky_re_lu";
     static constexpr const char* kIconLabel = "LR";
     static constexpr uint32_t kIconColour = 0x37b24d;
+    static constexpr const char* kCategory = "Activation";
     static std::vector<FieldSpec> editorFields();
     static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);
     explicit LeakyReLU(std::string name, LeakyReLUParams params = {})

@@ -40,6 +40,7 @@ public:
     static constexpr const char* kNameStem = "max_pooling2d";
     static constexpr const char* kIconLabel = "MP";
     static constexpr uint32_t kIconColour = 0xc4503b;
+    static constexpr const char* kCategory = "Pooling";
     static std::vector<FieldSpec> editorFields();
     static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);
     explicit MaxPooling2D(std::string name, MaxPooling2DParams params = {})

@@ -14,6 +14,7 @@ public:
     static constexpr const char* kNameStem = "maximum";
     static constexpr const char* kIconLabel = "Max";
     static constexpr uint32_t kIconColour = 0x7a4a1a;
+    static constexpr const char* kCategory = "Merge";
     static std::vector<FieldSpec> editorFields() { return ElementwiseMerge::editorFields(); }
     static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);
     static std::unique_ptr<Maximum> fromJson(const nlohmann::json& layerObject);

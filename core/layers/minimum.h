@@ -14,6 +14,7 @@ public:
     static constexpr const char* kNameStem = "minimum";
     static constexpr const char* kIconLabel = "Min";
     static constexpr uint32_t kIconColour = 0x6b3e12;
+    static constexpr const char* kCategory = "Merge";
     static std::vector<FieldSpec> editorFields() { return ElementwiseMerge::editorFields(); }
     static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);
     static std::unique_ptr<Minimum> fromJson(const nlohmann::json& layerObject);

@@ -43,6 +43,7 @@ public:
     static constexpr const char* kNameStem = "normalization";
     static constexpr const char* kIconLabel = "N";
     static constexpr uint32_t kIconColour = 0x1864ab;
+    static constexpr const char* kCategory = "Normalization";
     static std::vector<FieldSpec> editorFields();
     static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);
     explicit Normalization(std::string name, NormalizationParams params = {})

@@ -28,6 +28,7 @@ public:
     static constexpr const char* kNameStem = "permute";
     static constexpr const char* kIconLabel = "PE";
     static constexpr uint32_t kIconColour = 0x6d5b8f;
+    static constexpr const char* kCategory = "Resizing and reshaping";
     static std::vector<FieldSpec> editorFields();
     static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);
     explicit Permute(std::string name, PermuteParams params = {}) : Layer(std::move(name)), m_params(std::move(params)) {}

@@ -35,6 +35,7 @@ public:
     static constexpr const char* kNameStem = "p_re_lu";
     static constexpr const char* kIconLabel = "PR";
     static constexpr uint32_t kIconColour = 0x2b8a3e;
+    static constexpr const char* kCategory = "Activation";
     static std::vector<FieldSpec> editorFields();
     static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);
     explicit PReLU(std::string name, PReLUParams params = {})

@@ -36,6 +36,7 @@ public:
     static constexpr const char* kNameStem = "re_lu";
     static constexpr const char* kIconLabel = "R";
     static constexpr uint32_t kIconColour = 0x2f9e44;
+    static constexpr const char* kCategory = "Activation";
     static std::vector<FieldSpec> editorFields();
     static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);
     explicit ReLU(std::string name, ReLUParams params = {}) : ElementwiseLayer(std::move(name)), m_params(params) {}

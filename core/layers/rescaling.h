@@ -35,6 +35,7 @@ public:
     static constexpr const char* kNameStem = "rescaling";
     static constexpr const char* kIconLabel = "RS";
     static constexpr uint32_t kIconColour = 0x1c7ed6;
+    static constexpr const char* kCategory = "Normalization";
     static std::vector<FieldSpec> editorFields();
     static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);
     explicit Rescaling(std::string name, RescalingParams params = {})

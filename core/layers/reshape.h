@@ -29,6 +29,7 @@ public:
     static constexpr const char* kNameStem = "reshape";
     static constexpr const char* kIconLabel = "Shp";
     static constexpr uint32_t kIconColour = 0x5b6b7f;
+    static constexpr const char* kCategory = "Resizing and reshaping";
     static std::vector<FieldSpec> editorFields();
     static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);
     explicit Reshape(std::string name, ReshapeParams params = {}) : Layer(std::move(name)), m_params(std::move(params)) {}

@@ -53,6 +53,7 @@ public:
     static constexpr const char* kNameStem = "resizing";
     static constexpr const char* kIconLabel = "Rs";
     static constexpr uint32_t kIconColour = 0x8a5cc4;
+    static constexpr const char* kCategory = "Resizing and reshaping";
     // The registry entry's editor fields and fuzz constructor (layer_registry.h).
     static std::vector<FieldSpec> editorFields();
     static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);

@@ -39,6 +39,7 @@ public:
     static constexpr const char* kNameStem = "separable_conv2d";
     static constexpr const char* kIconLabel = "SC";
     static constexpr uint32_t kIconColour = 0xb8562e;
+    static constexpr const char* kCategory = "Convolution";
     static std::vector<FieldSpec> editorFields();
     static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);
     explicit SeparableConv2D(std::string name, SeparableConv2DParams params = {})

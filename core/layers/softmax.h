@@ -31,6 +31,7 @@ public:
     static constexpr const char* kNameStem = "softmax";
     static constexpr const char* kIconLabel = "SM";
     static constexpr uint32_t kIconColour = 0x862e9c;
+    static constexpr const char* kCategory = "Activation";
     static std::vector<FieldSpec> editorFields();
     static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);
     explicit Softmax(std::string name, SoftmaxParams params = {}) : Layer(std::move(name)), m_params(std::move(params)) {}

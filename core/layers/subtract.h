@@ -14,6 +14,7 @@ public:
     static constexpr const char* kNameStem = "subtract";
     static constexpr const char* kIconLabel = "−";
     static constexpr uint32_t kIconColour = 0xa0522d;
+    static constexpr const char* kCategory = "Merge";
     static std::vector<FieldSpec> editorFields() { return ElementwiseMerge::editorFields(); }
     static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);
     static std::unique_ptr<Subtract> fromJson(const nlohmann::json& layerObject);

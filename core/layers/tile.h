@@ -27,6 +27,7 @@ public:
     static constexpr const char* kNameStem = "tile";
     static constexpr const char* kIconLabel = "T";
     static constexpr uint32_t kIconColour = 0xb08a1f;
+    static constexpr const char* kCategory = "Resizing and reshaping";
     // The registry entry's editor fields and fuzz constructor (layer_registry.h).
     static std::vector<FieldSpec> editorFields();
     static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);

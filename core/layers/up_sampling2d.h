@@ -42,6 +42,7 @@ public:
     static constexpr const char* kNameStem = "up_sampling2d";
     static constexpr const char* kIconLabel = "Up";
     static constexpr uint32_t kIconColour = 0x3ca05a;
+    static constexpr const char* kCategory = "Resizing and reshaping";
     // The registry entry's editor fields and fuzz constructor (layer_registry.h).
     static std::vector<FieldSpec> editorFields();
     static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);

@@ -29,6 +29,7 @@ public:
     static constexpr const char* kNameStem = "zero_padding2d";
     static constexpr const char* kIconLabel = "ZP";
     static constexpr uint32_t kIconColour = 0x6b7280;
+    static constexpr const char* kCategory = "Resizing and reshaping";
     static std::vector<FieldSpec> editorFields();
     static nlohmann::json fuzzJson(FuzzBytes& bytes, const std::string& name);
     explicit ZeroPadding2D(std::string name, ZeroPadding2DParams params = {})

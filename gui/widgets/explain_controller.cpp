@@ -50,7 +50,7 @@ std::vector<VariantChoice> replacementChoices(const Layer& layer, const Shape& i
     const bool sized = in.size() == 4 && out.size() == 4 && in[1] > 0 && in[2] > 0;
     const bool integral = sized && out[1] % in[1] == 0 && out[2] % in[2] == 0;
     for (const LayerFactory& factory : layerFactories()) {
-        if (factory.className == layer.className())
+        if (factory.className == layer.className() || !takesOneInput(factory))
             continue;
         nlohmann::json object = layerToJson(*factory.makeDefault(factory.nameStem));
         nlohmann::json& config = object["config"];

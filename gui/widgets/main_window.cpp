@@ -496,10 +496,19 @@ void MainWindow::createActions()
     edit->addSeparator();
     m_addMenu = edit->addMenu(tr("&Add Layer"));
     m_addMenu->setIcon(addLayerIcon());
-    for (const LayerFactory& f : layerFactories()) {
-        const QString className = QString::fromStdString(f.className);
-        QAction* a = m_addMenu->addAction(layerIcon(className), className);
-        connect(a, &QAction::triggered, this, [this, className] { addLayer(className); });
+    // One submenu per category; layers taking several inputs (merges) need a graph, which the
+    // linear pipeline editor is not, so they are not offered here.
+    for (const std::string& category : layerCategories()) {
+        QMenu* group = nullptr;
+        for (const LayerFactory& f : layerFactories()) {
+            if (f.category != category || !takesOneInput(f))
+                continue;
+            if (!group)
+                group = m_addMenu->addMenu(QString::fromStdString(category));
+            const QString className = QString::fromStdString(f.className);
+            QAction* a = group->addAction(layerIcon(className), className);
+            connect(a, &QAction::triggered, this, [this, className] { addLayer(className); });
+        }
     }
     QAction* addDefault = make("add", tr("Add Layer…"), QKeySequence(Qt::Key_Insert), tr("Add a layer after the selected one"));
     addDefault->setIcon(addLayerIcon());

@@ -13,6 +13,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QMenu>
 #include <QMimeData>
 #include <QRegularExpression>
 #include <QSignalSpy>
@@ -141,6 +142,43 @@ private slots:
             QVERIFY2(colour != layerColor("NoSuchLayer"), qPrintable(what));
             QCOMPARE(w->layerModel()->index(LayerStackModel::rowOf(1)).data(LayerStackModel::ClassNameRole).toString(), what);
         }
+    }
+
+    // Edit ▸ Add Layer: one submenu per category with every single-input class; merges (several
+    // inputs) are not offered in the linear editor.
+    void addMenuGroupsEveryOneInputClassByCategory()
+    {
+        auto w = makeWindow(InputSpec::arange(1, 8, 8, 3), poolPipeline(1, 1, "valid"));
+        QMenu* add = nullptr;
+        for (QMenu* m : w->findChildren<QMenu*>())
+            if (m->title() == QObject::tr("&Add Layer"))
+                add = m;
+        QVERIFY(add);
+        QStringList offered, groups;
+        for (QAction* group : add->actions()) {
+            QVERIFY2(group->menu(), qPrintable(group->text()));
+            groups << group->text();
+            for (QAction* a : group->menu()->actions()) {
+                offered << a->text();
+                const LayerFactory* f = findLayerFactory(a->text().toStdString());
+                QVERIFY2(f && QString::fromStdString(f->category) == group->text(), qPrintable(a->text()));
+            }
+        }
+        QVERIFY(groups.contains("Convolution") && groups.contains("Pooling") && !groups.contains("Merge"));
+        int expected = 0;
+        for (const LayerFactory& f : layerFactories())
+            expected += takesOneInput(f) ? 1 : 0;
+        QCOMPARE(offered.size(), expected);
+        QVERIFY(offered.contains("MaxPooling2D") && offered.contains("Dense") && !offered.contains("Add")
+                && !offered.contains("Concatenate"));
+        // Triggering one inserts it after the selected layer.
+        w->selectLayer(0);
+        for (QAction* group : add->actions())
+            for (QAction* a : group->menu()->actions())
+                if (a->text() == "MaxPooling2D")
+                    a->trigger();
+        QCOMPARE(w->document()->layerCount(), 2);
+        QCOMPARE(QString::fromStdString(w->document()->layer(1).className()), QString("MaxPooling2D"));
     }
 
     void parameterEditUpdatesShapeAndMaps()
