@@ -26,6 +26,18 @@ namespace layerscope::gui {
 
 namespace {
 
+// A float parameter shown with its significant digits (1/255 as 0.00392157, 1e-3 as 0.001, not
+// rounded to a fixed number of decimals) and stepped by a tenth of its magnitude.
+class FloatSpinBox : public QDoubleSpinBox {
+public:
+    explicit FloatSpinBox(QWidget* parent) : QDoubleSpinBox(parent)
+    {
+        setDecimals(12);
+        setStepType(QAbstractSpinBox::AdaptiveDecimalStepType);
+    }
+    QString textFromValue(double value) const override { return locale().toString(value, 'g', 8); }
+};
+
 // Core's ranges are 64-bit; a spin box holds an int.
 int spinBound(int64_t value)
 {
@@ -242,9 +254,8 @@ void LayerPropertiesPanel::rebuild()
             break;
         }
         case FieldKind::Float: {
-            auto* spin = new QDoubleSpinBox(m_form);
+            auto* spin = new FloatSpinBox(m_form);
             spin->setRange(-1e9, 1e9);
-            spin->setDecimals(4);
             connect(spin, &QDoubleSpinBox::valueChanged, this,
                     [this, key](double v) { applyConfigValue(key, v); });
             m_refreshers.push_back([spin, key](const nlohmann::json& config) {
@@ -313,6 +324,9 @@ void LayerPropertiesPanel::rebuild()
                 spin->setRange(spinBound(field.minimum), spinBound(field.maximum));
                 spin->setKeyboardTracking(false);
                 spin->setToolTip(i == 0 ? tr("top") : i == 1 ? tr("bottom") : i == 2 ? tr("left") : tr("right"));
+                // Which side each box is, readable without hovering: ↑ ↓ ← →.
+                spin->setPrefix(i == 0 ? QStringLiteral("↑ ") : i == 1 ? QStringLiteral("↓ ")
+                                : i == 2 ? QStringLiteral("← ") : QStringLiteral("→ "));
                 row->addWidget(spin);
                 spins.push_back(spin);
             }
