@@ -148,7 +148,8 @@ std::string generateGraphKerasCode(const ModelGraph& graph, const GraphKerasCode
         std::string list;
         for (const NamedArray& a : arrays) {
             py << "    " << a.name << " = np.array(" << pythonFloatList(json(a.values)) << ", dtype=\"float32\")";
-            if (a.shape.size() > 1)
+            // Every rank but 1 is reshaped (rank 0: a scalar such as Normalization's count).
+            if (a.shape.size() != 1)
                 py << ".reshape(" << pythonLiteral(json(a.shape)) << ")";
             py << "\n";
             list += (list.empty() ? "" : ", ") + a.name;
@@ -157,6 +158,12 @@ std::string generateGraphKerasCode(const ModelGraph& graph, const GraphKerasCode
     }
     if (!any)
         py << "    pass\n";
+    else
+        // set_weights leaves an adapted Normalization's mean/variance constants stale (Keras 3.15:
+        // only adapt and loading rebuild them), so every layer that has one rebuilds them.
+        py << "    for layer in model.layers:\n"
+           << "        if hasattr(layer, \"finalize_state\"):\n"
+           << "            layer.finalize_state()\n";
     py << "\n\ndef main():\n"
        << "    paths = sys.argv[1:] or INPUT_PATHS\n"
        << "    if paths:\n"

@@ -9,7 +9,10 @@
 // Tolerance as in the differential suite: |a − e| ≤ 1e-5·(1 + |e|); the printed statistics have
 // 6 significant digits, so they are compared within 2e-5·(1 + |v|).
 
+#include "core/codegen/graph_code.h"
 #include "core/codegen/keras_code.h"
+#include "core/graph/graph_json.h"
+#include "core/graph/graph_run.h"
 #include "core/io/atomic_file.h"
 #include "core/io/npy.h"
 #include "core/pipeline.h"
@@ -36,6 +39,13 @@ const char* kPython = LAYERSCOPE_KERAS_PYTHON;
 json weightEntry(const Shape& shape, uint32_t seed)
 {
     const Tensor t = test::randomTensor(shape, seed, -1.0f, 1.0f);
+    return {{"shape", shape}, {"data", std::vector<float>(t.data(), t.data() + t.size())}};
+}
+
+// Values in 0.5..1.5 (variances, scales).
+json positiveEntry(const Shape& shape, uint32_t seed)
+{
+    const Tensor t = test::randomTensor(shape, seed, 0.5f, 1.5f);
     return {{"shape", shape}, {"data", std::vector<float>(t.data(), t.data() + t.size())}};
 }
 
@@ -93,6 +103,38 @@ std::vector<Example> examples(bool withDefaultWeights)
         {{"class_name", "Resizing"},
          {"config", {{"name", "resize"}, {"height", 4}, {"width", 9}, {"interpolation", "lanczos3"}, {"pad_to_aspect_ratio", true}}}},
         {{"class_name", "GlobalAveragePooling2D"}, {"config", {{"name", "gap"}}}}})});
+    // The layers real CNNs use, each with its weights where it has any (Keras's variable names).
+    list.push_back({"cnn_layers", {1, 10, 9, 3}, sequential("cnn_layers", {1, 10, 9, 3}, {
+        {{"class_name", "Rescaling"}, {"config", {{"name", "scale"}, {"scale", 0.5}, {"offset", 0.1}}}},
+        {{"class_name", "Normalization"}, {"config", {{"name", "norm"}, {"axis", -1}}},
+         {"weights", {{"mean", weightEntry({3}, 40)}, {"variance", positiveEntry({3}, 41)},
+                      {"count", {{"shape", json::array()}, {"data", {10.0}}}}}}},
+        {{"class_name", "Conv2DTranspose"},
+         {"config", {{"name", "up"}, {"filters", 4}, {"kernel_size", {3, 3}}, {"strides", {2, 2}}, {"padding", "same"}}},
+         {"weights", {{"kernel", weightEntry({3, 3, 4, 3}, 42)}, {"bias", weightEntry({4}, 43)}}}},
+        {{"class_name", "BatchNormalization"}, {"config", {{"name", "bn"}}},
+         {"weights", {{"gamma", positiveEntry({4}, 44)}, {"beta", weightEntry({4}, 45)},
+                      {"moving_mean", weightEntry({4}, 46)}, {"moving_variance", positiveEntry({4}, 47)}}}},
+        {{"class_name", "PReLU"}, {"config", {{"name", "prelu"}}}, {"weights", {{"alpha", weightEntry({20, 18, 4}, 48)}}}},
+        {{"class_name", "DepthwiseConv2D"},
+         {"config", {{"name", "dw"}, {"kernel_size", {3, 3}}, {"depth_multiplier", 2}, {"padding", "same"}}},
+         {"weights", {{"kernel", weightEntry({3, 3, 4, 2}, 49)}, {"bias", weightEntry({8}, 50)}}}},
+        {{"class_name", "MaxPooling2D"}, {"config", {{"name", "max"}, {"pool_size", {2, 2}}, {"padding", "same"}}}},
+        {{"class_name", "ZeroPadding2D"}, {"config", {{"name", "pad"}, {"padding", {{1, 0}, {0, 2}}}}}},
+        {{"class_name", "Cropping2D"}, {"config", {{"name", "crop"}, {"cropping", {{0, 1}, {1, 0}}}}}},
+        {{"class_name", "SeparableConv2D"}, {"config", {{"name", "sep"}, {"filters", 3}, {"kernel_size", {3, 3}}}},
+         {"weights", {{"depthwise_kernel", weightEntry({3, 3, 8, 1}, 51)}, {"pointwise_kernel", weightEntry({1, 1, 8, 3}, 52)},
+                      {"bias", weightEntry({3}, 53)}}}},
+        {{"class_name", "LeakyReLU"}, {"config", {{"name", "leaky"}, {"negative_slope", 0.2}}}},
+        {{"class_name", "ELU"}, {"config", {{"name", "elu"}}}},
+        {{"class_name", "Permute"}, {"config", {{"name", "permute"}, {"dims", {2, 1, 3}}}}},
+        {{"class_name", "Softmax"}, {"config", {{"name", "softmax"}}}},
+        {{"class_name", "Activation"}, {"config", {{"name", "gelu"}, {"activation", "gelu"}}}},
+        {{"class_name", "RandomFlip"}, {"config", {{"name", "flip"}}}},
+        {{"class_name", "GlobalMaxPooling2D"}, {"config", {{"name", "gmp"}}}},
+        {{"class_name", "Dense"}, {"config", {{"name", "dense"}, {"units", 5}}},
+         {"weights", {{"kernel", weightEntry({3, 5}, 54)}, {"bias", weightEntry({5}, 55)}}}},
+        {{"class_name", "Dropout"}, {"config", {{"name", "dropout"}, {"rate", 0.5}}}}})});
     if (withDefaultWeights)
         // No stored weights: the script must carry LayerScope's seeded default kernel.
         list.push_back({"default_weights", {1, 8, 8, 3}, sequential("default_weights", {1, 8, 8, 3}, {
@@ -132,6 +174,7 @@ private slots:
     void savedPipelineLoadsInKeras();
     void exportedScriptRuns_data();
     void exportedScriptRuns();
+    void savedGraphLoadsInKerasAndItsScriptRuns();
 };
 
 void TestKerasReverse::initTestCase()
@@ -241,6 +284,65 @@ void TestKerasReverse::exportedScriptRuns()
     const Tensor keras = readNpy(dir / "keras_output.npy");
     const std::string mismatch = test::compareTensors(*outputs.back(), keras, 1e-5, 1e-5);
     QVERIFY2(mismatch.empty(), mismatch.c_str());
+}
+
+// A Functional model (squeeze-and-excitation: a broadcast Multiply of a GAP → Dense gate, a
+// residual Add): LayerScope's Keras 3 JSON (export-keras --json) loads with model_from_json and
+// gives the engine's output, and the functional-API script (export-keras) saves every node's
+// output equal to the engine's node by node.
+void TestKerasReverse::savedGraphLoadsInKerasAndItsScriptRuns()
+{
+    const json fixture = json::parse(readTextFile(fs::path(LAYERSCOPE_SOURCE_DIR) / "tests/data/graphs/squeeze_excitation.json"));
+    const ModelGraph graph = parseModelJsonDocument(fixture.at("model"));
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const fs::path dir = tmp.path().toStdString();
+    std::vector<TensorPtr> inputs;
+    for (size_t i = 0; i < graph.inputs.size(); ++i) {
+        Shape shape = graph.layerOf(graph.inputs[i]).declaredShape;
+        shape[0] = 1;
+        inputs.push_back(std::make_shared<const Tensor>(test::randomTensor(shape, 60 + static_cast<uint32_t>(i))));
+        writeNpy(dir / ("input_" + std::to_string(i) + ".npy"), *inputs.back());
+    }
+    const GraphRunResult run = runGraph({&graph, inputs, {}, {}}, ExecContext{});
+    QVERIFY(run.ok());
+
+    // 1. The saved JSON in Keras.
+    writeTextAtomically(dir / "model.json", graphToKerasJsonText(graph));
+    QProcess load;
+    load.setProcessEnvironment(quietPython());
+    load.setProcessChannelMode(QProcess::MergedChannels);
+    load.start(kPython, {QString(LAYERSCOPE_KERAS_TESTS_DIR) + "/run_saved_pipelines.py", QString::fromStdString(dir.string())});
+    QVERIFY(load.waitForFinished(240000));
+    const QByteArray log = load.readAll();
+    QVERIFY2(load.exitStatus() == QProcess::NormalExit && load.exitCode() == 0, log.constData());
+    const std::vector<TensorPtr> outputs = run.modelOutputs(graph);
+    QCOMPARE(outputs.size(), size_t{1});
+    const std::string mismatch = test::compareTensors(*outputs[0], readNpy(dir / "keras_output.npy"), 1e-5, 1e-5);
+    QVERIFY2(mismatch.empty(), mismatch.c_str());
+
+    // 2. The exported functional-API script.
+    GraphKerasCodeOptions options;
+    for (size_t i = 0; i < inputs.size(); ++i)
+        options.inputPaths.push_back("input_" + std::to_string(i) + ".npy");
+    writeTextAtomically(dir / "model.py", generateGraphKerasCode(graph, options));
+    QProcess script;
+    script.setProcessEnvironment(quietPython());
+    script.setWorkingDirectory(tmp.path());
+    script.start(kPython, {"model.py"});
+    QVERIFY(script.waitForFinished(240000));
+    const QByteArray err = script.readAllStandardError();
+    QVERIFY2(script.exitStatus() == QProcess::NormalExit && script.exitCode() == 0, err.constData());
+    int compared = 0;
+    for (const auto& entry : fs::directory_iterator(dir / "keras_outputs")) {
+        // NN_<node>.npy, NN = the node's topological index.
+        const size_t node = std::stoul(entry.path().filename().string().substr(0, 2));
+        QVERIFY(node < graph.nodes.size() && run.outputs[node]);
+        const std::string m = test::compareTensors(*run.outputs[node], readNpy(entry.path()), 1e-5, 1e-5);
+        QVERIFY2(m.empty(), (entry.path().filename().string() + ": " + m).c_str());
+        ++compared;
+    }
+    QCOMPARE(compared, static_cast<int>(graph.nodes.size()));
 }
 
 QTEST_APPLESS_MAIN(TestKerasReverse)

@@ -3,10 +3,13 @@
 
     python run_saved_pipelines.py CASE_DIR [CASE_DIR ...]
 
-Each CASE_DIR holds model.json (pipelineToJsonText) and input.npy. The model is loaded with
+Each CASE_DIR holds model.json (pipelineToJsonText, or graphToKerasJsonText for a Functional
+model) and input.npy (several inputs: input_0.npy, input_1.npy, ...). The model is loaded with
 keras.models.model_from_json (Tile, which Keras lacks, from grids/tile.py), every layer object's
 inline "weights" are set with set_weights in the layer's own variable order (matched by Keras
-variable name), and model(x, training=False) is written to CASE_DIR/keras_output.npy. Prints one
+variable name; an adapted Normalization then rebuilds its constants with finalize_state), and
+model(x, training=False) is written to CASE_DIR/keras_output.npy (several outputs:
+keras_output_0.npy, ...). Prints one
 line per case; exits non-zero when any case failed to load or run (the message is in
 CASE_DIR/keras_error.txt).
 """
@@ -28,7 +31,10 @@ from grids.tile import Tile  # noqa: E402
 
 def run(case_dir):
     text = (case_dir / "model.json").read_text()
-    x = np.load(case_dir / "input.npy")
+    if (case_dir / "input.npy").exists():
+        x = np.load(case_dir / "input.npy")
+    else:
+        x = [np.load(p) for p in sorted(case_dir.glob("input_*.npy"))]
     model = keras.models.model_from_json(text, custom_objects={"Tile": Tile})
     if not model.built:
         model.build((None, *x.shape[1:]))
@@ -42,7 +48,14 @@ def run(case_dir):
             entry = weights[variable.name]
             arrays.append(np.asarray(entry["data"], dtype="float32").reshape(entry["shape"]))
         layer.set_weights(arrays)
-    y = keras.ops.convert_to_numpy(model(x, training=False))
+        if hasattr(layer, "finalize_state"):
+            layer.finalize_state()
+    y = model(x, training=False)
+    if isinstance(y, (list, tuple)):
+        for i, yi in enumerate(y):
+            np.save(case_dir / f"keras_output_{i}.npy", keras.ops.convert_to_numpy(yi).astype("float32"))
+        return [tuple(yi.shape) for yi in y]
+    y = keras.ops.convert_to_numpy(y)
     np.save(case_dir / "keras_output.npy", y.astype("float32"))
     return y.shape
 
