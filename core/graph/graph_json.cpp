@@ -4,6 +4,7 @@
 #include "core/layer_registry.h"
 
 #include <algorithm>
+#include <climits>
 #include <map>
 #include <set>
 
@@ -89,6 +90,17 @@ struct Call {
     json kwargs = json::object();
 };
 
+// A node or tensor index of a reference: a non-negative integer that fits an int. Anything else
+// (a float such as 8.9e110, a negative number, a string) is a format error, never a conversion
+// (a float beyond int's range converted to int is undefined behaviour; found by fuzz_model_json).
+int refIndex(const json& value)
+{
+    if (!value.is_number_integer() || (value.is_number_unsigned() ? value.get<uint64_t>() > uint64_t{INT_MAX}
+                                                                   : value.get<int64_t>() < 0 || value.get<int64_t>() > INT_MAX))
+        throw PipelineFormatError("a node or tensor index must be a non-negative integer; got " + value.dump());
+    return static_cast<int>(value.get<int64_t>());
+}
+
 void collectTensors(const json& value, std::vector<Ref>& refs)
 {
     if (value.is_array()) {
@@ -97,7 +109,7 @@ void collectTensors(const json& value, std::vector<Ref>& refs)
     } else if (value.is_object()) {
         if (classOf(value) == "__keras_tensor__") {
             const json& history = value.at("config").at("keras_history");
-            refs.push_back({history.at(0).get<std::string>(), history.at(1).get<int>(), history.at(2).get<int>(), false});
+            refs.push_back({history.at(0).get<std::string>(), refIndex(history.at(1)), refIndex(history.at(2)), false});
         }
     }
 }
@@ -107,7 +119,7 @@ Ref legacyRef(const json& entry)
     if (!entry.is_array() || entry.size() < 3 || !entry[0].is_string())
         throw PipelineFormatError("a tf.keras 2 node reference must be [layer, node index, tensor index, kwargs]; got "
                                   + entry.dump());
-    return {entry[0].get<std::string>(), entry[1].get<int>(), entry[2].get<int>(), true};
+    return {entry[0].get<std::string>(), refIndex(entry[1]), refIndex(entry[2]), true};
 }
 
 Call parseCall(const json& node)
@@ -155,16 +167,16 @@ std::vector<std::pair<std::string, Ref>> endpointRefs(const json& value)
         return v.is_array() && v.size() >= 3 && v[0].is_string() && v[1].is_number_integer();
     };
     if (triple(value)) {
-        refs.push_back({"", {value[0].get<std::string>(), value[1].get<int>(), value[2].get<int>(), false}});
+        refs.push_back({"", {value[0].get<std::string>(), refIndex(value[1]), refIndex(value[2]), false}});
     } else if (value.is_array()) {
         for (const json& v : value)
             if (triple(v))
-                refs.push_back({"", {v[0].get<std::string>(), v[1].get<int>(), v[2].get<int>(), false}});
+                refs.push_back({"", {v[0].get<std::string>(), refIndex(v[1]), refIndex(v[2]), false}});
     } else if (value.is_object()) {
         for (auto it = value.begin(); it != value.end(); ++it)
             if (triple(it.value()))
-                refs.push_back({it.key(), {it.value()[0].get<std::string>(), it.value()[1].get<int>(),
-                                           it.value()[2].get<int>(), false}});
+                refs.push_back({it.key(), {it.value()[0].get<std::string>(), refIndex(it.value()[1]),
+                                           refIndex(it.value()[2]), false}});
     }
     return refs;
 }

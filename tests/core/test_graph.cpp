@@ -581,6 +581,21 @@ void TestGraph::brokenGraphsAreRejected()
         QCOMPARE(std::string(e.what()),
                  std::string("The name \"excite\" is used 2 times in the model. All operation names should be unique."));
     }
+    // Found by fuzz_model_json: node / tensor indices that are no non-negative int (a float far
+    // beyond int's range was converted: undefined behaviour) are format errors.
+    for (const char* index : {"8.9e110", "-1", "2.5", "\"0\"", "4294967296"}) {
+        const std::string text = std::string(R"({"class_name": "Functional", "config": {"name": "m", "layers": [
+            {"class_name": "InputLayer", "config": {"batch_input_shape": [null, 4, 6, 2], "name": "x"}, "name": "x", "inbound_nodes": []},
+            {"class_name": "ReLU", "config": {"name": "r"}, "name": "r", "inbound_nodes": [[["x", )") + index
+                                 + R"(, 0, {}]]]}],
+            "input_layers": [["x", 0, 0]], "output_layers": [["r", 0, 0]]}})";
+        try {
+            parseModelJson(text);
+            QFAIL(qPrintable(QString("node index %1 was accepted").arg(index)));
+        } catch (const PipelineFormatError& e) {
+            QVERIFY2(std::string(e.what()).find("must be a non-negative integer") != std::string::npos, e.what());
+        }
+    }
     QVERIFY_THROWS_EXCEPTION(PipelineFormatError, parseModelJson("{not json"));
     QVERIFY_THROWS_EXCEPTION(PipelineFormatError, parseModelJson(R"({"class_name": "Conv2D", "config": {}})"));
     QVERIFY_THROWS_EXCEPTION(PipelineFormatError, loadModelFile(std::string(LAYERSCOPE_TEST_DATA_DIR) + "/no_such.json"));
