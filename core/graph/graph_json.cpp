@@ -31,8 +31,14 @@ Shape readDeclaredShape(const json& value)
     Shape shape;
     if (!value.is_array())
         return shape;
+    // None, and anything that is no size (a negative number, a float, a string), is an unknown
+    // axis, -1: the writer writes every unknown axis as null, so parse → write → parse is the
+    // identity (found by fuzz_model_json: a declared -6 came back as -1).
     for (const json& d : value)
-        shape.push_back(d.is_number_integer() ? d.get<int64_t>() : -1);
+        shape.push_back(d.is_number_integer() && !(d.is_number_unsigned() && d.get<uint64_t>() > uint64_t{INT64_MAX})
+                                && d.get<int64_t>() >= 0
+                            ? d.get<int64_t>()
+                            : -1);
     return shape;
 }
 

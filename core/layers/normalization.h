@@ -62,7 +62,9 @@ public:
     std::vector<NamedArray> kerasWeights(const Shape& input) const override;
 
     // Mean and max(sqrt(variance), ε) broadcast against `input` (throws the layer's error).
-    std::pair<BroadcastArray, BroadcastArray> statistics(const Shape& input) const;
+    // The mean and max(sqrt(variance), ε) broadcast to the input's kept axes; throws the shape
+    // errors. materialize = false: the checks only (empty arrays).
+    std::pair<BroadcastArray, BroadcastArray> statistics(const Shape& input, bool materialize = true) const;
 
 protected:
     void checkInput(const Shape& input) const override;

@@ -235,6 +235,12 @@ void TestNormalizationLayers::normalizationStatisticsAndErrors()
     QCOMPARE(scalar->forward(Tensor({2, 2}, {0.5f, 2.5f, -1.5f, 4.5f}), ExecContext{}).toVector(),
              (std::vector<float>{0.0f, 1.0f, -1.0f, 2.0f}));
     QCOMPARE(scalar->config().at("axis"), json::array());
+    // Found by fuzz_execute: shape inference of an absurd input allocated the statistics (the
+    // kept axis's size, here 2^40 floats); it only checks shapes now.
+    const auto perChannel = load("Normalization", {{"mean", 0.5}, {"variance", 4.0}});
+    QCOMPARE(perChannel->inferShape({1, 1, 1, int64_t{1} << 40}).output, (Shape{1, 1, 1, int64_t{1} << 40}));
+    const auto perChannelDefault = load("Normalization", json::object());
+    QCOMPARE(perChannelDefault->inferShape({1, 1, int64_t{1} << 40}).output, (Shape{1, 1, int64_t{1} << 40}));
     // A lower-rank mean aligns with the last kept axes: axis (1, 3), mean of shape (C,).
     const auto low = load("Normalization", {{"axis", {1, 3}}, {"mean", {1, 2}}, {"variance", {1, 1}}});
     QCOMPARE(low->forward(Tensor({1, 3, 1, 2}, {1, 2, 3, 4, 5, 6}), ExecContext{}).toVector(),
