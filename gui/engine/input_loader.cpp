@@ -44,7 +44,15 @@ QThreadPool* loaderPool()
 
 InputLoader::InputLoader(QObject* parent) : QObject(parent) {}
 
-InputLoader::~InputLoader() = default;
+InputLoader::~InputLoader()
+{
+    // A decode still running would finish its future while this loader's watchers are being
+    // destroyed with it (seen as "pure virtual method called" on the pool thread when the app
+    // closed right after loading, under ASan): let the one decoding thread finish first. A
+    // superseded decode is short: images are decoded in one call, patterns in milliseconds.
+    ++m_generation;
+    loaderPool()->waitForDone();
+}
 
 bool InputLoader::buildsInBackground(const InputSpec& spec)
 {
