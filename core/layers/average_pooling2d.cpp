@@ -16,27 +16,12 @@ namespace layerscope {
 std::unique_ptr<AveragePooling2D> AveragePooling2D::fromJson(const nlohmann::json& object)
 {
     const nlohmann::json& config = object.at("config");
-    AveragePooling2DParams p;
-    p.poolSize = readPair(config, "pool_size", std::array<int64_t, 2>{2, 2});
-    p.strides = readOptionalPair(config, "strides");
-    p.padding = parsePadding(readString(config, "padding", "valid"), /*convolution=*/false);
-    p.dataFormat = parseDataFormat(config.value("data_format", nlohmann::json()));
-    return std::make_unique<AveragePooling2D>(readString(config, "name", "average_pooling2d"), p);
+    return std::make_unique<AveragePooling2D>(readString(config, "name", "average_pooling2d"), readPoolingParams(config));
 }
 
 nlohmann::json AveragePooling2D::config() const
 {
-    // strides=None stays None (Keras: "defaults to pool_size"), so a later pool size change
-    // keeps strides = pool size instead of freezing the old value.
-    const nlohmann::json strides = m_params.strides
-        ? nlohmann::json{(*m_params.strides)[0], (*m_params.strides)[1]} : nlohmann::json(nullptr);
-    return {{"name", name()},
-            {"trainable", true},
-            {"dtype", "float32"},
-            {"pool_size", {m_params.poolSize[0], m_params.poolSize[1]}},
-            {"padding", paddingName(m_params.padding)},
-            {"strides", strides},
-            {"data_format", dataFormatName(m_params.dataFormat)}};
+    return poolingConfigJson(name(), m_params);
 }
 
 std::string AveragePooling2D::summary() const

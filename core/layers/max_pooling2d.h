@@ -16,23 +16,15 @@
 #include "../layer.h"
 #include "../layer_fields.h"
 #include "../layout.h"
+#include "pool_geometry.h"
 
 #include <array>
 #include <optional>
 
 namespace layerscope {
 
-struct PoolGeometry; // pool_geometry.h
 
-struct MaxPooling2DParams {
-    std::array<int64_t, 2> poolSize{2, 2};
-    std::optional<std::array<int64_t, 2>> strides;
-    Padding padding = Padding::Valid;
-    DataFormat dataFormat = DataFormat::ChannelsLast;
-
-    std::array<int64_t, 2> effectiveStrides() const { return strides.value_or(poolSize); }
-    bool operator==(const MaxPooling2DParams&) const = default;
-};
+using MaxPooling2DParams = PoolingParams;
 
 class MaxPooling2D final : public Layer {
 public:

@@ -5,6 +5,28 @@
 
 namespace layerscope {
 
+PoolingParams readPoolingParams(const nlohmann::json& config)
+{
+    PoolingParams p;
+    p.poolSize = readPair(config, "pool_size", std::array<int64_t, 2>{2, 2});
+    p.strides = readOptionalPair(config, "strides");
+    p.padding = parsePadding(readString(config, "padding", "valid"), /*convolution=*/false);
+    p.dataFormat = parseDataFormat(config.value("data_format", nlohmann::json()));
+    return p;
+}
+
+nlohmann::json poolingConfigJson(const std::string& name, const PoolingParams& p)
+{
+    const nlohmann::json strides = p.strides ? nlohmann::json{(*p.strides)[0], (*p.strides)[1]} : nlohmann::json(nullptr);
+    return {{"name", name},
+            {"trainable", true},
+            {"dtype", "float32"},
+            {"pool_size", {p.poolSize[0], p.poolSize[1]}},
+            {"padding", paddingName(p.padding)},
+            {"strides", strides},
+            {"data_format", dataFormatName(p.dataFormat)}};
+}
+
 PoolAxes poolAxes(const PoolGeometry& g, const Shape& input)
 {
     PoolAxes a;

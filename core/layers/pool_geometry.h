@@ -9,10 +9,29 @@
 #include "../layer.h"
 #include "../layout.h"
 
+#include <nlohmann/json.hpp>
+
 #include <array>
+#include <optional>
 #include <string>
 
 namespace layerscope {
+
+// The constructor arguments both pooling layers take, as Keras names them.
+struct PoolingParams {
+    std::array<int64_t, 2> poolSize{2, 2};
+    std::optional<std::array<int64_t, 2>> strides; // None: the pool size
+    Padding padding = Padding::Valid;
+    DataFormat dataFormat = DataFormat::ChannelsLast;
+
+    std::array<int64_t, 2> effectiveStrides() const { return strides.value_or(poolSize); }
+    bool operator==(const PoolingParams&) const = default;
+};
+// From a Keras config; throws std::invalid_argument with Keras's message for a bad value.
+PoolingParams readPoolingParams(const nlohmann::json& config);
+// The Keras config; strides=None stays None, so a later pool size change keeps strides = pool
+// size instead of freezing the old value (Keras writes the resolved value; both load the same).
+nlohmann::json poolingConfigJson(const std::string& name, const PoolingParams& p);
 
 struct PoolGeometry {
     std::array<int64_t, 2> pool{2, 2};
