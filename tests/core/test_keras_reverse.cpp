@@ -36,17 +36,16 @@ namespace {
 
 const char* kPython = LAYERSCOPE_KERAS_PYTHON;
 
-json weightEntry(const Shape& shape, uint32_t seed)
+json weightEntry(const Shape& shape, uint32_t seed, float low = -1.0f, float high = 1.0f)
 {
-    const Tensor t = test::randomTensor(shape, seed, -1.0f, 1.0f);
+    const Tensor t = test::randomTensor(shape, seed, low, high);
     return {{"shape", shape}, {"data", std::vector<float>(t.data(), t.data() + t.size())}};
 }
 
 // Values in 0.5..1.5 (variances, scales).
 json positiveEntry(const Shape& shape, uint32_t seed)
 {
-    const Tensor t = test::randomTensor(shape, seed, 0.5f, 1.5f);
-    return {{"shape", shape}, {"data", std::vector<float>(t.data(), t.data() + t.size())}};
+    return weightEntry(shape, seed, 0.5f, 1.5f);
 }
 
 json inputLayer(const Shape& shape)
