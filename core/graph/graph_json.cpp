@@ -110,6 +110,11 @@ Ref legacyRef(const json& entry)
     return {entry[0].get<std::string>(), entry[1].get<int>(), entry[2].get<int>(), true};
 }
 
+bool isConstantValue(const json& entry)
+{
+    return entry.is_array() && !entry.empty() && entry[0].is_string() && entry[0].get<std::string>() == "_CONSTANT_VALUE";
+}
+
 Call parseCall(const json& node)
 {
     Call call;
@@ -122,12 +127,17 @@ Call parseCall(const json& node)
                 if (it.key() != "mask")
                     call.kwargs[it.key()] = it.value();
     } else if (node.is_array() && !node.empty() && node[0].is_string()) {
-        // Flat form: the node is one reference.
+        // Flat form: the node is one reference. tf.keras 2's TF-op layers (TFOpLambda) write a
+        // constant first argument as ["_CONSTANT_VALUE", -1, value, kwargs]: no tensor.
+        if (isConstantValue(node))
+            return call;
         call.refs.push_back(legacyRef(node));
         if (node.size() > 3 && node[3].is_object())
             call.kwargs = node[3];
     } else if (node.is_array()) {
         for (const json& entry : node) {
+            if (isConstantValue(entry))
+                continue;
             call.refs.push_back(legacyRef(entry));
             if (entry.size() > 3 && entry[3].is_object() && !entry[3].empty() && call.kwargs.empty())
                 call.kwargs = entry[3];
