@@ -4,10 +4,12 @@
 #include "core/graph/graph_json.h"
 #include "core/graph/keras_weights.h"
 #include "core/io/atomic_file.h"
+#include "core/io/child_process.h"
 #include "core/io/hdf5_weights.h"
 #include "core/io/keras_archive.h"
 
 #include <algorithm>
+#include <functional>
 
 namespace layerscope {
 
@@ -44,18 +46,35 @@ ModelGraph buildGraph(const json& document, const std::string& name)
     }
 }
 
+// Runs an HDF5 reading step, in a child process unless the options say otherwise.
+json readHdf5(const std::function<json()>& work, const std::string& name, const ModelFileOptions& options)
+{
+    if (!options.isolateHdf5)
+        return work();
+    // The result is the model JSON with its weights: at most ~9 CBOR bytes per float32 read
+    // within the budget, plus the config.
+    const int64_t budget = options.memoryBudgetBytes;
+    const int64_t maxResult = budget > (int64_t{1} << 60) / 3 ? int64_t{1} << 60 : budget * 3 + (int64_t{64} << 20);
+    return runInChildProcess(work, name, maxResult);
+}
+
 // Attaches a weights file (either layout) to a model JSON.
-void attachWeightsFile(json& model, const std::string& bytes, const std::string& name, int64_t budget)
+json withWeightsFile(json model, const std::string& bytes, const std::string& name, const ModelFileOptions& options)
 {
     if (!looksLikeHdf5(bytes))
         throw PipelineFormatError(name + ": a weights file must be HDF5 (.weights.h5 or a legacy .h5)");
-    const Hdf5File file(bytes, name, budget);
-    if (file.hasAttribute("", "model_config"))
-        throw PipelineFormatError(name + ": a whole legacy model, not a weights file; give it as --model");
-    if (detectWeightsLayout(file) == WeightsLayout::Legacy)
-        attachLegacyWeights(model, file);
-    else
-        attachKeras3Weights(model, file);
+    return readHdf5(
+        [&] {
+            const Hdf5File file(bytes, name, options.memoryBudgetBytes);
+            if (file.hasAttribute("", "model_config"))
+                throw PipelineFormatError(name + ": a whole legacy model, not a weights file; give it as --model");
+            if (detectWeightsLayout(file) == WeightsLayout::Legacy)
+                attachLegacyWeights(model, file);
+            else
+                attachKeras3Weights(model, file);
+            return model;
+        },
+        name, options);
 }
 
 ModelGraph loadKerasZip(const std::string& bytes, const std::string& name, const ModelFileOptions& options)
@@ -65,17 +84,19 @@ ModelGraph loadKerasZip(const std::string& bytes, const std::string& name, const
     KerasArchive archive = readKerasArchive(bytes, name, limits);
     json model = parseJsonText(archive.config, name + ": config.json");
     const std::string weightsName = name + ": model.weights.h5";
-    {
-        const Hdf5File file(std::move(archive.weights), weightsName, options.memoryBudgetBytes);
-        attachKeras3Weights(model, file);
-    }
+    model = readHdf5(
+        [&] {
+            const Hdf5File file(std::move(archive.weights), weightsName, options.memoryBudgetBytes);
+            attachKeras3Weights(model, file);
+            return model;
+        },
+        weightsName, options);
     return buildGraph(model, name);
 }
 
 ModelGraph loadHdf5(const std::string& bytes, const std::string& name, const ModelFileOptions& options)
 {
-    json model;
-    {
+    const json model = readHdf5([&] {
         const Hdf5File file(bytes, name, options.memoryBudgetBytes);
         if (!file.hasAttribute("", "model_config")) {
             const bool weights = file.hasAttribute("", "layer_names") || file.isGroup("layers");
@@ -83,12 +104,13 @@ ModelGraph loadHdf5(const std::string& bytes, const std::string& name, const Mod
                                                         "with --model and this file with --weights"
                                                       : ": an HDF5 file without a Keras model_config attribute"));
         }
-        model = parseJsonText(file.readStringAttribute("", "model_config"), name + ": model_config");
-        if (model.is_object() && model.contains("model_config"))
-            model = json(model.at("model_config"));
+        json config = parseJsonText(file.readStringAttribute("", "model_config"), name + ": model_config");
+        if (config.is_object() && config.contains("model_config"))
+            config = json(config.at("model_config"));
         if (file.isGroup("model_weights"))
-            attachLegacyWeights(model, file, "model_weights");
-    }
+            attachLegacyWeights(config, file, "model_weights");
+        return config;
+    }, name, options);
     return buildGraph(model, name);
 }
 
@@ -110,7 +132,7 @@ ModelGraph loadModelBytes(const std::string& bytes, const std::string& name, con
     json model = parseJsonText(bytes, name);
     if (weights) {
         const std::string weightsName = options.weightsPath.empty() ? std::string("weights") : options.weightsPath.filename().string();
-        attachWeightsFile(model, *weights, weightsName, options.memoryBudgetBytes);
+        model = withWeightsFile(std::move(model), *weights, weightsName, options);
     }
     return buildGraph(model, name);
 }

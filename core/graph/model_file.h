@@ -20,6 +20,9 @@ struct ModelFileOptions {
     std::filesystem::path weightsPath;
     // Bounds the file read and every weight allocated while loading.
     int64_t memoryBudgetBytes = defaultMemoryBudget();
+    // Read HDF5 in a child process (io/child_process.h): HDF5 1.10 can crash on damaged files.
+    // The fuzz targets read in-process, to see inside the library.
+    bool isolateHdf5 = true;
 };
 
 // Throws PipelineFormatError naming the file (and the member, layer and variable) for anything

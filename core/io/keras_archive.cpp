@@ -67,10 +67,14 @@ KerasArchive readKerasArchive(const std::string& bytes, const std::string& displ
     }
     std::unique_ptr<zip_t, ArchiveCloser> archive(zip_open_from_source(source, ZIP_RDONLY | ZIP_CHECKCONS, &error));
     if (!archive) {
-        const std::string message = zip_error_strerror(&error);
+        const int code = zip_error_code_zip(&error);
+        std::string message = zip_error_strerror(&error);
+        if (code == ZIP_ER_EXISTS)
+            message = "two members have the same name; a .keras file has each member once (a second copy can hide a payload)";
         zip_source_free(source);
         zip_error_fini(&error);
-        throw PipelineFormatError(displayName + ": not a readable .keras zip (damaged or truncated?): " + message);
+        throw PipelineFormatError(displayName + (code == ZIP_ER_EXISTS ? ": refused: " : ": not a readable .keras zip (damaged or truncated?): ")
+                                  + message);
     }
     zip_error_fini(&error);
 
@@ -93,8 +97,8 @@ KerasArchive readKerasArchive(const std::string& bytes, const std::string& displ
                                       + zipMessage(archive.get()));
         const std::string name = stat.name;
         if (++seen[name] > 1)
-            throw PipelineFormatError(displayName + ": the member '" + name
-                                      + "' appears twice; a .keras file has each member once (a second copy can hide a payload)");
+            throw PipelineFormatError(displayName + ": refused: two members have the same name ('" + name
+                                      + "'); a .keras file has each member once (a second copy can hide a payload)");
         if (escapesFolder(name))
             throw PipelineFormatError(displayName + ": the member name '" + name
                                       + "' would escape its folder if extracted (absolute path, drive or '..'); refused");
