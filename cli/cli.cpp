@@ -6,6 +6,7 @@
 #include "core/graph/graph_run.h"
 #include "core/graph/graph_shapes.h"
 #include "core/graph/model_file.h"
+#include "core/graph/keras_save.h"
 #include "core/default_pipeline.h"
 #include "core/io/atomic_file.h"
 #include "core/io/image_io.h"
@@ -49,6 +50,7 @@ Usage:
   layerscope bench   --model M.json --input-shape 1,1024,1024,3 [--repeat N] [--threads T] [--json]
   layerscope demo    [--image IMG] [--output-dir DIR]
   layerscope export-keras --model M.json [--input IN | --input-shape 1,32,32,3] [--json] [--output SCRIPT.py]
+  layerscope save-keras --model IN --output OUT.keras
 A model is a .keras file (Keras 3, or tf.keras 2.13+), a legacy .h5/.hdf5 model (tf.keras 2, Keras 2,
 Keras 3's legacy writer), Keras JSON (model.to_json(), a .keras file's config.json: Sequential or
 Functional, Keras 3 or tf.keras 2; --weights FILE.weights.h5 or a save_weights .h5 adds its weights)
@@ -67,6 +69,12 @@ Lists every layer of the model: name, class, the layers it is called on, its out
 run it (with the reason when not). Layers LayerScope cannot run are listed, not refused: exit 0.
 --json prints {"name", "inputs", "outputs", "layers": [{"name", "class_name", "inbound",
 "output_shape", "params", "supported", "reason", "calls"}], "nodes"}.
+)"},
+    {"save-keras", R"(Usage: layerscope save-keras --model IN [--weights W.weights.h5] --output OUT.keras
+Writes the model (any model file LayerScope opens) as a Keras 3 .keras file that
+keras.models.load_model reads: config.json, metadata.json and model.weights.h5 with every layer's
+weights (LayerScope's seeded defaults where the model stored none). A model with a layer LayerScope
+does not support is refused (its weights or code would be lost). Options: --max-memory SIZE.
 )"},
     {"run", R"(Usage: layerscope run --model M.json --input IN [--input IN2 ...] [--output OUT.npy] [--outputs-dir DIR]
 Runs the model on IN (.npy or an image: PNG, JPEG, BMP, TIFF, WebP; one --input per model input)
@@ -793,6 +801,16 @@ int commandExportKeras(const Options& options)
     return 0;
 }
 
+int commandSaveKeras(const Options& options)
+{
+    const std::string path = modelPath(options);
+    const std::string output = options.get("output");
+    const ModelGraph graph = loadModel(options, path);
+    saveKerasFile(graph, output);
+    std::cout << "wrote " << output << "\n";
+    return 0;
+}
+
 int commandDemo(const Options& options)
 {
     const fs::path image = options.values.count("image") ? fs::path(options.get("image")) : bundledSampleImage();
@@ -826,6 +844,8 @@ int dispatch(int argc, char** argv)
         return commandBench(parseOptions(argc, argv, {"model", "pipeline", "weights", "input-shape", "repeat", "threads", "max-memory", "max-multiply-adds"}, {"json"}));
     if (command == "export-keras")
         return commandExportKeras(parseOptions(argc, argv, {"model", "pipeline", "weights", "input", "input-shape", "output", "max-memory"}, {"json"}));
+    if (command == "save-keras")
+        return commandSaveKeras(parseOptions(argc, argv, {"model", "pipeline", "weights", "output", "max-memory"}, {}));
     if (command == "demo")
         return commandDemo(parseOptions(argc, argv, {"image", "output-dir"}, {}));
     throw UsageError("unknown command '" + command + "'");
