@@ -8,12 +8,15 @@
 // not compared.
 
 #include "core/graph/graph_run.h"
+#include "core/graph/keras_save.h"
 #include "core/graph/model_file.h"
 #include "core/io/npy.h"
 #include "test_support.h"
 
 #include <nlohmann/json.hpp>
 
+#include <QProcess>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <algorithm>
@@ -60,6 +63,7 @@ private slots:
     void initTestCase();
     void sameAsKeras_data();
     void sameAsKeras();
+    void savedKerasFilesLoadInKerasWithEqualOutputs();
     void cleanupTestCase();
 
 private:
@@ -146,6 +150,45 @@ void TestKerasRealModels::sameAsKeras()
     ++m_models;
     m_nodes += compared;
     m_worst = std::max(m_worst, worst);
+}
+
+void TestKerasRealModels::savedKerasFilesLoadInKerasWithEqualOutputs()
+{
+    // `save-keras` of every judged model; Keras loads each and must give its own outputs of the
+    // original file (tests/keras/check_saved_keras.py).
+    QTemporaryDir saved;
+    const json index = readJson(kJudged / "index.json");
+    int written = 0;
+    for (const json& m : index.at("models")) {
+        if (!m.contains("directory"))
+            continue;
+        const json manifest = readJson(kJudged / m.at("directory").get<std::string>() / "manifest.json");
+        ModelFileOptions options;
+        fs::path model = kModels / manifest.at("file").get<std::string>();
+        if (manifest.at("weights").is_string()) {
+            options.weightsPath = model;
+            model = kModels / manifest.at("weights").get<std::string>();
+        }
+        saveKerasFile(loadModelFile(model, options),
+                      fs::path(saved.path().toStdString()) / (m.at("directory").get<std::string>() + ".keras"));
+        ++written;
+    }
+    QProcess python;
+    python.start(LAYERSCOPE_KERAS_PYTHON, {QString(LAYERSCOPE_KERAS_TESTS_DIR) + "/check_saved_keras.py", saved.path(),
+                                           QString::fromStdString(kJudged.string())});
+    QVERIFY(python.waitForFinished(600000));
+    QCOMPARE(python.exitCode(), 0);
+    const json results = json::parse(python.readAllStandardOutput().toStdString());
+    QCOMPARE(static_cast<int>(results.size()), written);
+    double worst = 0.0;
+    for (const auto& [name, r] : results.items()) {
+        QVERIFY2(!r.contains("error"), qPrintable(QString::fromStdString(name + ": Keras cannot load LayerScope's .keras: "
+                                                                         + r.value("error", std::string()))));
+        QVERIFY2(r.at("max_error").get<double>() <= kTolerance, qPrintable(QString::fromStdString(name)));
+        worst = std::max(worst, r.at("max_error").get<double>());
+    }
+    qInfo("%d .keras files written by LayerScope load in Keras; outputs vs Keras's run of the originals: max |a − e|/(1 + |e|) %.3g",
+          written, worst);
 }
 
 void TestKerasRealModels::cleanupTestCase()
