@@ -68,7 +68,8 @@ Lists every layer of the model: name, class, the layers it is called on, its out
 --input-shape, else the shapes the model declares), its parameter count and whether LayerScope can
 run it (with the reason when not). Layers LayerScope cannot run are listed, not refused: exit 0.
 --json prints {"name", "inputs", "outputs", "layers": [{"name", "class_name", "inbound",
-"output_shape", "params", "supported", "reason", "calls"}], "nodes"}.
+"output_shape", "params", "supported", "reason", "config" (unsupported layers: as in the file),
+"calls"}], "nodes"}.
 )"},
     {"save-keras", R"(Usage: layerscope save-keras --model IN [--weights W.weights.h5] --output OUT.keras
 Writes the model (any model file LayerScope opens) as a Keras 3 .keras file that
@@ -538,8 +539,12 @@ int commandInspect(const Options& options)
                       {"params", params ? json(*params) : json()},
                       {"supported", l.supported()},
                       {"calls", calls}};
-        if (!l.supported())
+        if (!l.supported()) {
             entry["reason"] = l.unsupported ? l.unsupported->reason : std::string("no engine layer");
+            // The layer's config as the file has it (shown, never decoded or run).
+            if (l.unsupported && l.unsupported->object.is_object() && l.unsupported->object.contains("config"))
+                entry["config"] = l.unsupported->object.at("config");
+        }
         layers.push_back(std::move(entry));
     }
     auto names = [&](const std::vector<size_t>& nodes) {

@@ -251,9 +251,12 @@ public:
         if (!object.at("config").is_object()) {
             unsupported("its \"config\" is not an object");
         } else if (codeLayers.count(l.className)) {
-            unsupported("a code-carrying layer (" + l.className + "): LayerScope never runs code from a model file");
+            // Issue 11's wording: "not run: holds Python code / custom class".
+            unsupported(std::string("not run: ")
+                        + (l.className == "Lambda" ? "holds Python code" : "calls a TensorFlow function by name")
+                        + " (a code-carrying layer); LayerScope never runs code from a model file");
         } else if (registered.is_string() && registered.get<std::string>().rfind("Custom>", 0) == 0) {
-            unsupported("a custom class (" + registered.get<std::string>() + ") whose code the file does not contain");
+            unsupported("not run: custom class (" + registered.get<std::string>() + ") whose code the file does not contain");
         } else if (const LayerFactory* factory = findLayerFactory(l.className)) {
             object["config"]["name"] = name;
             try {
