@@ -3,6 +3,9 @@
 
     python real_models.py MODELS_DIR OUT_DIR [--force]
 
+MODELS_DIR is ../shared/real_models; the architecture of 26_ (its companion is a YAML dump, not a
+Keras format) comes from tests/data/real_models/ (transcribed JSON, see its README).
+
 For every non-hostile model (and the weights-only 25_ with its companion JSON) this loads the file
 with real Keras 3 (safe_mode=True: no Lambda is ever deserialised), runs it on a seeded input and
 writes OUT_DIR/<file>/:
@@ -10,7 +13,9 @@ writes OUT_DIR/<file>/:
     input.npy        seeded uniform [0, 1) float32, batch 1, the model's declared input shape
     nodes/<i>.npy    the output of every top-level layer Keras can name (layer.output), in
                      model.layers order
-    manifest.json    {"file", "weights", "how", "layers": [{"name", "npy"}], "outputs": [...]}
+    manifest.json    {"file", "model", "weights", "how", "layers": [{"name", "npy"}], "outputs": [...]}
+                     ("model" and "weights": the absolute paths LayerScope is given: --model and
+                     --weights, the latter null for a whole model file)
 
 A file Keras 3.15 itself cannot load is loaded the way Keras's own tools would after the
 documented repairs below, each named in manifest "how"; a file that still does not load is listed
@@ -43,9 +48,14 @@ import numpy as np  # noqa: E402
 SEED = 20261129
 
 
+TRANSCRIBED = Path(__file__).resolve().parent.parent / "data" / "real_models"
+
+
 def stamp(models_dir, keras_version):
     digest = hashlib.sha256()
     digest.update(Path(__file__).read_bytes())
+    for path in sorted(TRANSCRIBED.glob("*.json")):
+        digest.update(path.read_bytes())
     digest.update((models_dir / "index.json").read_bytes())
     digest.update(keras_version.encode())
     return digest.hexdigest()
@@ -106,6 +116,10 @@ def load(keras, path, companion, scratch, names):
     import h5py
     from keras.src.legacy.saving import legacy_h5_format, saving_utils
 
+    if companion is not None and path.name.endswith(".weights.h5"):
+        model = keras.models.model_from_json(companion.read_text())
+        model.load_weights(path)
+        return model, "model_from_json(transcribed architecture) + load_weights"
     if companion is not None:
         model = saving_utils.model_from_config(as_dict_sequential(json.loads(companion.read_text())))
         with h5py.File(path, "r") as f:
@@ -171,8 +185,10 @@ def main():
                     continue
                 companion = companions[0]
             elif name.endswith(".weights.h5"):
-                summary["models"].append({"file": name, "error": "weights-only; its companion is YAML, not a Keras format"})
-                continue
+                companion = TRANSCRIBED / (name[: -len(".weights.h5")] + "_architecture.json")
+                if not companion.exists():
+                    summary["models"].append({"file": name, "error": "weights-only without a JSON architecture"})
+                    continue
             record = {"file": name}
             try:
                 names = {}
@@ -198,8 +214,8 @@ def main():
                 directory = out / name
                 (directory / "nodes").mkdir(parents=True)
                 np.save(directory / "input.npy", x)
-                manifest = {"file": name, "weights": companion.name if companion else None, "how": how,
-                            "layers": [], "outputs": []}
+                manifest = {"file": name, "model": str(companion if companion else path),
+                            "weights": str(path) if companion else None, "how": how, "layers": [], "outputs": []}
                 for i, (layer_name, value) in enumerate(zip(layers, values)):
                     npy = f"{i:03d}.npy"
                     np.save(directory / "nodes" / npy, np.asarray(value, dtype="float32"))
