@@ -445,14 +445,25 @@ void TestKerasFiles::damagedFilesGiveClearErrors()
             const QString error = loadError([&] { loadModelBytes(cut, file); });
             QVERIFY2(error.startsWith(QString(file) + ":"), qPrintable(QString("%1 at %2: '%3'").arg(file).arg(fraction).arg(error)));
         }
-        // Flipped bytes: an error or a model, never a crash (the sanitizer builds check memory).
+        // Flipped bytes: an error or a model, never a crash of this process (HDF5's own crashes
+        // stay in the reader process; the sanitizer builds check memory).
         std::mt19937 random(11u);
+        int loaded = 0, refused = 0, readerCrashed = 0;
         for (int round = 0; round < 20; ++round) {
             std::string damaged = bytes;
             for (int k = 0; k < 16; ++k)
                 damaged[random() % damaged.size()] ^= static_cast<char>(1 + random() % 255);
-            loadError([&] { loadModelBytes(damaged, file); });
+            const QString error = loadError([&] { loadModelBytes(damaged, file); });
+            if (error.isEmpty())
+                ++loaded;
+            else if (error.contains("HDF5 library crashed"))
+                ++readerCrashed;
+            else
+                ++refused;
+            QVERIFY2(error.isEmpty() || error.startsWith(QString(file) + ":"), qPrintable(error));
         }
+        qInfo("%s with 16 flipped bytes, 20 copies: %d loaded, %d refused, %d crashed the HDF5 reader process", file,
+              loaded, refused, readerCrashed);
     }
 }
 
