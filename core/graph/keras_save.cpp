@@ -10,7 +10,9 @@
 #include <hdf5.h>
 #include <zip.h>
 
+#include <cctype>
 #include <chrono>
+#include <optional>
 #include <ctime>
 #include <fstream>
 #include <algorithm>
@@ -107,6 +109,60 @@ json withKeras3Names(const json& model)
     return json::parse(text);
 }
 
+// Keras's initial value of a constant initializer in a config ("zeros", {"class_name": "Constant",
+// "config": {"value": v}}, ...); nullopt for a random one.
+std::optional<float> constantInitializer(const json& initializer)
+{
+    std::string cls = initializer.is_string() ? initializer.get<std::string>()
+                    : initializer.is_object() ? initializer.value("class_name", std::string()) : std::string("Zeros");
+    std::transform(cls.begin(), cls.end(), cls.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (cls == "zeros")
+        return 0.0f;
+    if (cls == "ones")
+        return 1.0f;
+    if (cls == "constant" && initializer.is_object() && initializer.contains("config")
+        && initializer.at("config").value("value", json()).is_number())
+        return initializer.at("config").at("value").get<float>();
+    return std::nullopt;
+}
+
+// The variables Keras creates for a layer that keeps Keras's initial values (kerasWeights gives
+// nothing then): BatchNormalization's 1 / 0 / 0 / 1 vectors, PReLU's constant alpha.
+std::vector<NamedArray> initialVariables(const GraphLayer& l, const Shape& input)
+{
+    const json config = l.layer->config();
+    if (input.empty())
+        return {};
+    if (l.className == "BatchNormalization") {
+        int64_t axis = config.value("axis", json(-1)).is_number_integer() ? config.at("axis").get<int64_t>() : -1;
+        if (axis < 0)
+            axis += static_cast<int64_t>(input.size());
+        if (axis < 0 || axis >= static_cast<int64_t>(input.size()))
+            return {};
+        const size_t c = static_cast<size_t>(input[static_cast<size_t>(axis)]);
+        std::vector<NamedArray> arrays;
+        if (config.value("scale", true))
+            arrays.push_back({"gamma", Shape{static_cast<int64_t>(c)}, std::vector<float>(c, 1.0f)});
+        if (config.value("center", true))
+            arrays.push_back({"beta", Shape{static_cast<int64_t>(c)}, std::vector<float>(c, 0.0f)});
+        arrays.push_back({"moving_mean", Shape{static_cast<int64_t>(c)}, std::vector<float>(c, 0.0f)});
+        arrays.push_back({"moving_variance", Shape{static_cast<int64_t>(c)}, std::vector<float>(c, 1.0f)});
+        return arrays;
+    }
+    if (l.className == "PReLU") {
+        const std::optional<float> value = constantInitializer(config.value("alpha_initializer", json("zeros")));
+        if (!value)
+            return {};
+        Shape shape(input.begin() + 1, input.end());
+        const json shared = config.value("shared_axes", json());
+        for (const json& a : shared.is_array() ? shared : json::array({shared}))
+            if (a.is_number_integer() && a.get<int64_t>() >= 1 && a.get<int64_t>() <= static_cast<int64_t>(shape.size()))
+                shape[static_cast<size_t>(a.get<int64_t>() - 1)] = 1;
+        return {{"alpha", shape, std::vector<float>(static_cast<size_t>(elementCount(shape)), *value)}};
+    }
+    return {};
+}
+
 std::string nowStamp()
 {
     const std::time_t t = std::time(nullptr);
@@ -169,10 +225,19 @@ void saveKerasFile(const ModelGraph& graph, const std::filesystem::path& output)
                 if (!in.empty())
                     input = in.front();
             }
-            const std::vector<NamedArray> arrays = l.layer->kerasWeights(input);
+            std::vector<NamedArray> arrays = l.layer->kerasWeights(input);
             if (input.empty() && l.layer->generatedWeightCount(input) != 0)
                 throw Error("cannot save as .keras: the input shape of layer '" + l.name + "' is unknown: "
                             + (nodes.empty() ? std::string("never called") : shapes.nodes[nodes.front()].error));
+            if (arrays.empty())
+                arrays = initialVariables(l, input);
+            // Keras refuses a file whose variable count differs from the layer's: check here.
+            const json object = {{"class_name", l.className}, {"config", l.layer->config()}};
+            const std::optional<std::vector<std::string>> expected = kerasVariableNames(object);
+            if (expected && expected->size() != arrays.size())
+                throw Error("cannot save as .keras: layer '" + l.name + "' (" + l.className + ") needs "
+                            + std::to_string(expected->size()) + " variable(s) in Keras, LayerScope has "
+                            + std::to_string(arrays.size()) + " for it");
             for (size_t i = 0; i < arrays.size(); ++i)
                 h5.dataset(path + "/vars/" + std::to_string(i), arrays[i].shape, arrays[i].values);
         }

@@ -378,6 +378,11 @@ std::vector<std::string> splitSlash(const std::string& s)
 
 } // namespace
 
+std::optional<std::vector<std::string>> kerasVariableNames(const json& layerObject)
+{
+    return variableNames(layerObject);
+}
+
 std::string kerasSnakeCase(const std::string& className)
 {
     // naming.to_snake_case: drop non-word characters, then the two regex substitutions, lower.

@@ -22,6 +22,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
+#include <string>
+#include <vector>
+
 namespace layerscope {
 
 enum class WeightsLayout { Keras3, Legacy };
@@ -34,6 +38,10 @@ WeightsLayout detectWeightsLayout(const Hdf5File& file, const std::string& group
 // HDF5 group holding the weights ("" for the root, "model_weights" in a legacy full model).
 void attachKeras3Weights(nlohmann::json& model, const Hdf5File& file, const std::string& group = "");
 void attachLegacyWeights(nlohmann::json& model, const Hdf5File& file, const std::string& group = "");
+
+// The variables a layer object creates in Keras, in Keras's order (Layer.weights: "kernel",
+// "bias", ...), from its class and config; nullopt for a class LayerScope does not know.
+std::optional<std::vector<std::string>> kerasVariableNames(const nlohmann::json& layerObject);
 
 // Keras's naming.to_snake_case: "Conv2DTranspose" → "conv2d_transpose".
 std::string kerasSnakeCase(const std::string& className);

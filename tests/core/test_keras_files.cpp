@@ -6,6 +6,7 @@
 #include "core/errors.h"
 #include "core/graph/graph_run.h"
 #include "core/graph/graph_shapes.h"
+#include "core/graph/keras_save.h"
 #include "core/graph/model_file.h"
 #include "core/io/hdf5_weights.h"
 #include "core/io/keras_archive.h"
@@ -244,6 +245,7 @@ private slots:
     void hostileHdf5IsRefused();
     void wrongWeightShapeNamesLayerVariableAndShapes();
     void memoryBudgetBoundsLoading();
+    void saveKerasRoundTrip();
 };
 
 void TestKerasFiles::everyRealModelOpensAndRuns_data()
@@ -580,6 +582,47 @@ void TestKerasFiles::memoryBudgetBoundsLoading()
     options.memoryBudgetBytes = 64 << 10; // 64 KiB: less than the file itself
     const QString error = loadError([&] { loadModelFile(kModels / "18_k3.5.0_denoising_autoencoder_legacy.h5", options); });
     QVERIFY2(!error.isEmpty(), "a file larger than the budget was read");
+}
+
+void TestKerasFiles::saveKerasRoundTrip()
+{
+    // save-keras → open gives the same layers and bit-identical outputs: for real models (their
+    // file weights) and for a JSON without weights (the seeded defaults, and Keras's initial
+    // BatchNormalization / PReLU values, written out). Keras loading them: test_keras_real_models.
+    QTemporaryDir dir;
+    const fs::path root = dir.path().toStdString();
+    const std::string defaults = R"({"class_name": "Sequential", "config": {"name": "defaults", "layers": [
+      {"class_name": "InputLayer", "config": {"batch_shape": [null, 16, 16, 3]}},
+      {"class_name": "Conv2D", "config": {"name": "c1", "filters": 4, "kernel_size": [3, 3], "padding": "same"}},
+      {"class_name": "BatchNormalization", "config": {"name": "bn"}},
+      {"class_name": "DepthwiseConv2D", "config": {"name": "dw", "kernel_size": [3, 3], "depth_multiplier": 2}},
+      {"class_name": "SeparableConv2D", "config": {"name": "sep", "filters": 5, "kernel_size": [3, 3]}},
+      {"class_name": "Conv2DTranspose", "config": {"name": "tr", "filters": 3, "kernel_size": [3, 3], "strides": [2, 2]}},
+      {"class_name": "PReLU", "config": {"name": "pr"}},
+      {"class_name": "GlobalAveragePooling2D", "config": {"name": "gap"}},
+      {"class_name": "Dense", "config": {"name": "d", "units": 7}}]}})";
+    writeBytes(root / "defaults.json", defaults);
+    for (const fs::path& source : {root / "defaults.json", kModels / "21_k3.8.0_autoencoder_bn_custom_names.keras",
+                                   kModels / "07_tfk2.8_st_mnist_depthwise.h5", kModels / "14_k3.3.3_nested_functional_autoencoder.keras"}) {
+        const ModelGraph original = loadModelFile(source);
+        const fs::path saved = root / (source.stem().string() + ".keras");
+        saveKerasFile(original, saved);
+        const ModelGraph reopened = loadModelFile(saved);
+        QCOMPARE(reopened.layers.size(), original.layers.size());
+        const TensorPtr input = seededInput(original);
+        ExecContext context;
+        GraphRunRequest a{&original, {input}, {}, {}}, b{&reopened, {input}, {}, {}};
+        const GraphRunResult ra = runGraph(a, context), rb = runGraph(b, context);
+        QVERIFY(ra.outputs.at(original.outputs.at(0)) && rb.outputs.at(reopened.outputs.at(0)));
+        QCOMPARE(QString::fromStdString(test::compareTensors(*rb.outputs.at(reopened.outputs.at(0)),
+                                                             *ra.outputs.at(original.outputs.at(0)), 0.0, 0.0)),
+                 QString());
+    }
+    // A model with an unsupported layer is refused: its weights or code would be lost.
+    const ModelGraph hostile = loadModelFile(kModels / "hostile_32_k3.8.0_vae_encoder_lambda_registered_fn.keras");
+    const QString error = loadError([&] { saveKerasFile(hostile, root / "h.keras"); });
+    QVERIFY2(error.contains("Lambda layer 'z'"), qPrintable(error));
+    QVERIFY(!fs::exists(root / "h.keras"));
 }
 
 QTEST_GUILESS_MAIN(TestKerasFiles)
