@@ -102,7 +102,7 @@ void TestKerasRealModels::sameAsKeras_data()
             QTest::newRow(m.at("file").get<std::string>().c_str()) << QString::fromStdString(m.at("directory"));
             ++judged;
         }
-    QVERIFY2(judged >= 20, "fewer real models judged by Keras than the 20 the fixture loads today");
+    QVERIFY2(judged >= 25, "fewer models judged by Keras than the 25 the fixture loads today (20 real, 5 saved by Keras)");
 }
 
 void TestKerasRealModels::sameAsKeras()

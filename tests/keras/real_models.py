@@ -27,6 +27,12 @@ in OUT_DIR/index.json with Keras's message (never silently dropped):
     legacy_h5_format.load_weights_from_hdf5_group;
   - tf.keras 2.13-2.15 .keras zips (module "keras.src.engine.functional"): module paths of
     tf.keras 2 replaced by Keras 3's, then the same build and model.load_weights on the member.
+Besides the real files, models saved by Keras itself here are judged the same way
+(OUT_DIR/saved_by_keras/): a Sequential and a Functional model with seeded weights (Conv2D,
+BatchNormalization with trained-looking statistics, DepthwiseConv2D, SeparableConv2D,
+Conv2DTranspose, PReLU, Dense; Add, Concatenate, Multiply merges, a nested Sequential), each saved
+with model.save as .keras and as legacy .h5, and the Sequential's weights with save_weights as
+.weights.h5 beside its to_json().
 The output is cached: a stamp of this script, index.json and the Keras version.
 """
 import hashlib
@@ -154,6 +160,97 @@ def load(keras, path, companion, scratch, names):
             raise RuntimeError(f"repaired: {str(second)[:1000]}; load_model: {str(first)[:1000]}") from None
 
 
+def keras_saved_models(keras, directory):
+    """[(file name, model path, weights path or None)] of the models Keras saves here."""
+    from keras import layers
+
+    keras.utils.set_random_seed(SEED)
+    sequential = keras.Sequential([
+        keras.Input((20, 20, 3)),
+        layers.Conv2D(8, 3, padding="same", activation="relu"),
+        layers.BatchNormalization(),
+        layers.DepthwiseConv2D(3, depth_multiplier=2, strides=2),
+        layers.SeparableConv2D(6, 3, padding="same"),
+        layers.Conv2DTranspose(4, 3, strides=2),
+        layers.PReLU(),
+        layers.MaxPooling2D(),
+        layers.Flatten(),
+        layers.Dense(5, activation="softmax"),
+    ], name="keras_sequential")
+    x = keras.Input((16, 16, 3))
+    a = layers.Conv2D(6, 3, padding="same", name="a")(x)
+    b = layers.BatchNormalization(name="b_bn")(layers.Conv2D(6, 1, name="b")(x))
+    added = layers.Add(name="add")([a, b])
+    gate = layers.Dense(6, activation="sigmoid", name="gate")(layers.GlobalAveragePooling2D(keepdims=True, name="gap")(added))
+    scaled = layers.Multiply(name="scale")([added, gate])
+    inner = keras.Sequential([layers.Conv2D(4, 3, padding="same"), layers.ReLU()], name="inner")
+    joined = layers.Concatenate(name="join")([scaled, inner(x)])
+    y = layers.Conv2DTranspose(3, 2, strides=2, name="up")(joined)
+    functional = keras.Model(x, y, name="keras_functional")
+    rng = np.random.default_rng(SEED)
+    for model in (sequential, functional):
+        for layer in model.layers:
+            for sub in (layer.layers if isinstance(layer, keras.Model) else [layer]):
+                values = []
+                for w in sub.weights:
+                    shape = tuple(w.shape)
+                    if "moving_variance" in w.path:
+                        values.append(rng.uniform(0.5, 2.0, shape).astype("float32"))
+                    else:
+                        values.append(rng.uniform(-0.5, 0.5, shape).astype("float32"))
+                if values:
+                    sub.set_weights(values)
+    directory.mkdir(parents=True, exist_ok=True)
+    saved = []
+    for model in (sequential, functional):
+        for suffix in (".keras", ".h5"):
+            path = directory / (model.name + suffix)
+            model.save(path)
+            saved.append((path.name, path, None))
+    architecture = directory / "keras_sequential_architecture.json"
+    architecture.write_text(sequential.to_json())
+    weights = directory / "keras_sequential.weights.h5"
+    sequential.save_weights(weights)
+    saved.append((weights.name, architecture, weights))
+    return saved
+
+
+def judge(keras, model, name, directory, how, names, record, model_path, weights_path):
+    keras.utils.set_random_seed(SEED)
+    shape = [1] + [int(d) for d in model.inputs[0].shape[1:]]
+    x = np.random.default_rng(SEED).uniform(0.0, 1.0, size=shape).astype("float32")
+    layers, tensors = [], []
+    for layer in model.layers:
+        # A nested model's .output is its own graph's, not the outer call's: it is judged through
+        # the model outputs.
+        if isinstance(layer, (keras.layers.InputLayer, keras.Model)):
+            continue
+        try:
+            tensors.append(layer.output)
+            layers.append(layer.name)
+        except Exception:  # noqa: BLE001 - a layer called several times has no single output
+            pass
+    probe = keras.Model(model.inputs, tensors + list(model.outputs))
+    values = probe(x, training=False)
+    if not isinstance(values, (list, tuple)):
+        values = [values]
+    (directory / "nodes").mkdir(parents=True)
+    np.save(directory / "input.npy", x)
+    manifest = {"file": name, "model": str(model_path), "weights": str(weights_path) if weights_path else None,
+                "how": how, "layers": [], "outputs": []}
+    for i, (layer_name, value) in enumerate(zip(layers, values)):
+        npy = f"{i:03d}.npy"
+        np.save(directory / "nodes" / npy, np.asarray(value, dtype="float32"))
+        manifest["layers"].append({"name": names.get(layer_name, layer_name), "npy": npy})
+    for i, value in enumerate(values[len(layers):]):
+        npy = f"output_{i}.npy"
+        np.save(directory / "nodes" / npy, np.asarray(value, dtype="float32"))
+        manifest["outputs"].append(npy)
+    (directory / "manifest.json").write_text(json.dumps(manifest, indent=1))
+    record.update({"directory": directory.name, "how": how, "layers": len(layers)})
+    print(f"[real_models] {name}: {len(layers)} layer outputs ({how})")
+
+
 def main():
     models_dir = Path(sys.argv[1]).resolve()
     out = Path(sys.argv[2]).resolve()
@@ -193,43 +290,26 @@ def main():
             try:
                 names = {}
                 model, how = load(keras, path, companion, scratch, names)
-                keras.utils.set_random_seed(SEED)
-                shape = [1] + [int(d) for d in model.inputs[0].shape[1:]]
-                x = np.random.default_rng(SEED).uniform(0.0, 1.0, size=shape).astype("float32")
-                layers, tensors = [], []
-                for layer in model.layers:
-                    # A nested model's .output is its own graph's, not the outer call's: it is
-                    # judged through the model outputs.
-                    if isinstance(layer, (keras.layers.InputLayer, keras.Model)):
-                        continue
-                    try:
-                        tensors.append(layer.output)
-                        layers.append(layer.name)
-                    except Exception:  # noqa: BLE001 - a layer called several times has no single output
-                        pass
-                probe = keras.Model(model.inputs, tensors + list(model.outputs))
-                values = probe(x, training=False)
-                if not isinstance(values, (list, tuple)):
-                    values = [values]
-                directory = out / name
-                (directory / "nodes").mkdir(parents=True)
-                np.save(directory / "input.npy", x)
-                manifest = {"file": name, "model": str(companion if companion else path),
-                            "weights": str(path) if companion else None, "how": how, "layers": [], "outputs": []}
-                for i, (layer_name, value) in enumerate(zip(layers, values)):
-                    npy = f"{i:03d}.npy"
-                    np.save(directory / "nodes" / npy, np.asarray(value, dtype="float32"))
-                    manifest["layers"].append({"name": names.get(layer_name, layer_name), "npy": npy})
-                for i, value in enumerate(values[len(layers):]):
-                    npy = f"output_{i}.npy"
-                    np.save(directory / "nodes" / npy, np.asarray(value, dtype="float32"))
-                    manifest["outputs"].append(npy)
-                (directory / "manifest.json").write_text(json.dumps(manifest, indent=1))
-                record.update({"directory": name, "how": how, "layers": len(layers)})
-                print(f"[real_models] {name}: {len(layers)} layer outputs ({how})")
+                judge(keras, model, name, out / name, how, names, record,
+                      companion if companion else path, path if companion else None)
             except Exception as e:  # noqa: BLE001 - recorded, the C++ test reports it
                 record["error"] = str(e).replace("\n", " ")[:2000]
                 print(f"[real_models] {name}: Keras cannot load it: {record['error'][:300]}")
+            summary["models"].append(record)
+        for name, model_path, weights_path in keras_saved_models(keras, out / "saved_by_keras"):
+            record = {"file": "saved_by_keras/" + name}
+            try:
+                if weights_path:
+                    model = keras.models.model_from_json(model_path.read_text())
+                    model.load_weights(weights_path)
+                    how = "saved here: to_json + save_weights; model_from_json + load_weights"
+                else:
+                    model = keras.models.load_model(model_path, compile=False, safe_mode=True)
+                    how = "saved here: model.save; keras.models.load_model"
+                judge(keras, model, record["file"], out / ("keras_saved__" + name), how, {}, record, model_path, weights_path)
+            except Exception as e:  # noqa: BLE001
+                record["error"] = str(e).replace("\n", " ")[:2000]
+                print(f"[real_models] {name}: {record['error'][:300]}")
             summary["models"].append(record)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
