@@ -4,7 +4,7 @@
 // PipelineFormatError, within a 64 MiB budget; a loaded graph must infer shapes.
 //
 // HDF5 is read the way the app and the CLI read it: in a child process (io/child_process.h), since
-// Debian's HDF5 1.10 crashes on some damaged files. Set LAYERSCOPE_FUZZ_HDF5_IN_PROCESS=1 to fuzz
+// Debian's HDF5 1.10 crashes on some damaged files; its time limit is set below libFuzzer's timeout. Set LAYERSCOPE_FUZZ_HDF5_IN_PROCESS=1 to fuzz
 // the HDF5 readers in-process instead (libFuzzer then sees their coverage, and HDF5's own crashes).
 // Seeds: fuzz/corpus/fuzz_keras_file plus the small files of ../shared/real_models (scripts/fuzz.sh).
 #include "core/errors.h"
@@ -27,6 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     ModelFileOptions options;
     options.memoryBudgetBytes = 64 << 20;
     options.isolateHdf5 = !inProcess;
+    options.hdf5TimeLimitSeconds = 4; // within libFuzzer's 10 s timeout
     ModelGraph graph;
     try {
         graph = loadModelBytes(bytes, "fuzz.keras", options);

@@ -6,6 +6,7 @@
 #include "core/graph/graph_shapes.h"
 #include "core/graph/keras_weights.h"
 #include "core/io/atomic_file.h"
+#include "core/io/hdf5_weights.h"
 
 #include <hdf5.h>
 #include <zip.h>
@@ -205,6 +206,7 @@ void saveKerasFile(const ModelGraph& graph, const std::filesystem::path& output)
                                         / ("layerscope-save-" + std::to_string(::getpid()) + "-"
                                            + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) + ".h5");
     std::string weights;
+    const std::lock_guard<std::recursive_mutex> guard(hdf5LibraryLock());
     try {
         H5Writer h5(scratch);
         h5.group("layers");

@@ -55,7 +55,15 @@ json readHdf5(const std::function<json()>& work, const std::string& name, const 
     // within the budget, plus the config.
     const int64_t budget = options.memoryBudgetBytes;
     const int64_t maxResult = budget > (int64_t{1} << 60) / 3 ? int64_t{1} << 60 : budget * 3 + (int64_t{64} << 20);
-    return runInChildProcess(work, name, maxResult);
+    // Fork while holding the HDF5 lock: no other thread is inside the library at that moment, so
+    // the child's copy of the library (and of the lock, which its one thread owns) is consistent.
+    const std::lock_guard<std::recursive_mutex> guard(hdf5LibraryLock());
+    return runInChildProcess(
+        [&] {
+            resetHdf5LibraryLockInChild();
+            return work();
+        },
+        name, maxResult, options.hdf5TimeLimitSeconds);
 }
 
 // Attaches a weights file (either layout) to a model JSON.

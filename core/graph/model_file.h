@@ -23,6 +23,8 @@ struct ModelFileOptions {
     // Read HDF5 in a child process (io/child_process.h): HDF5 1.10 can crash on damaged files.
     // The fuzz targets read in-process, to see inside the library.
     bool isolateHdf5 = true;
+    // Wall-clock limit of that child process (seconds).
+    unsigned hdf5TimeLimitSeconds = 120;
 };
 
 // Throws PipelineFormatError naming the file (and the member, layer and variable) for anything

@@ -30,7 +30,7 @@ bool writeAll(int fd, const char* data, size_t size)
 } // namespace
 
 nlohmann::json runInChildProcess(const std::function<nlohmann::json()>& work, const std::string& what,
-                                 int64_t maxResultBytes)
+                                 int64_t maxResultBytes, unsigned timeLimitSeconds)
 {
     int fds[2];
     if (::pipe(fds) != 0)
@@ -47,8 +47,10 @@ nlohmann::json runInChildProcess(const std::function<nlohmann::json()>& work, co
         ::close(fds[0]);
         // A crash must simply end the child: not run a handler inherited from the parent (a crash
         // reporter, QtTest's stack printer), which could misreport it as the parent's.
-        for (int sig : {SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL, SIGTRAP})
+        for (int sig : {SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL, SIGTRAP, SIGALRM})
             std::signal(sig, SIG_DFL);
+        // The time limit: SIGALRM's default action ends the child.
+        ::alarm(timeLimitSeconds);
         std::string message;
         try {
             const std::vector<std::uint8_t> cbor = nlohmann::json::to_cbor(work());
@@ -87,6 +89,9 @@ nlohmann::json runInChildProcess(const std::function<nlohmann::json()>& work, co
     }
     if (tooLarge)
         throw PipelineFormatError(what + ": its weights exceed the memory budget (raise it with --max-memory)");
+    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
+        throw PipelineFormatError(what + ": the HDF5 library did not finish reading it within " + std::to_string(timeLimitSeconds)
+                                  + " s: the file is damaged or crafted; nothing of it was used");
     if (WIFSIGNALED(status))
         throw PipelineFormatError(what + ": the HDF5 library crashed reading it (signal " + std::to_string(WTERMSIG(status))
                                   + "): the file is damaged or crafted; nothing of it was used");

@@ -13,9 +13,10 @@
 namespace layerscope {
 
 // Runs `work` in a child process and returns its result. An exception thrown by `work` comes
-// back as a PipelineFormatError with the same message; a child that crashes, is killed, or sends
+// back as a PipelineFormatError with the same message; a child that crashes, is killed, runs
+// longer than `timeLimitSeconds` (a library stuck on a damaged file: defensive) or sends
 // more than `maxResultBytes` gives a PipelineFormatError starting with `what`.
 nlohmann::json runInChildProcess(const std::function<nlohmann::json()>& work, const std::string& what,
-                                 int64_t maxResultBytes);
+                                 int64_t maxResultBytes, unsigned timeLimitSeconds);
 
 } // namespace layerscope

@@ -13,13 +13,6 @@ namespace layerscope {
 
 namespace {
 
-// Debian's libhdf5 is the serial (non thread-safe) build: every use is serialised.
-std::recursive_mutex& hdf5Lock()
-{
-    static std::recursive_mutex lock;
-    return lock;
-}
-
 // Closes an HDF5 identifier with the right function when it goes out of scope.
 class Handle {
 public:
@@ -115,8 +108,22 @@ bool isStandardFloat(hid_t type, size_t size)
 
 } // namespace
 
+namespace {
+std::recursive_mutex* g_hdf5Lock = new std::recursive_mutex; // never destroyed: used until exit
+}
+
+std::recursive_mutex& hdf5LibraryLock()
+{
+    return *g_hdf5Lock;
+}
+
+void resetHdf5LibraryLockInChild()
+{
+    g_hdf5Lock = new std::recursive_mutex; // the inherited one is left as it is (owned elsewhere)
+}
+
 struct Hdf5File::Impl {
-    std::unique_lock<std::recursive_mutex> lock{hdf5Lock()};
+    std::unique_lock<std::recursive_mutex> lock{hdf5LibraryLock()};
     Handle file;
 };
 
