@@ -6,6 +6,7 @@
 #include "core/graph/graph_run.h"
 #include "core/graph/graph_shapes.h"
 #include "core/graph/model_file.h"
+#include "core/graph/keras_save.h"
 #include "core/default_pipeline.h"
 #include "core/io/atomic_file.h"
 #include "core/io/image_io.h"
@@ -49,8 +50,12 @@ Usage:
   layerscope bench   --model M.json --input-shape 1,1024,1024,3 [--repeat N] [--threads T] [--json]
   layerscope demo    [--image IMG] [--output-dir DIR]
   layerscope export-keras --model M.json [--input IN | --input-shape 1,32,32,3] [--json] [--output SCRIPT.py]
-A model is Keras JSON (model.to_json(), a .keras file's config.json: Sequential or Functional, Keras 3
-or tf.keras 2) or a LayerScope pipeline file; --pipeline is another name for --model. A model with
+  layerscope save-keras --model IN --output OUT.keras
+A model is a .keras file (Keras 3, or tf.keras 2.13+), a legacy .h5/.hdf5 model (tf.keras 2, Keras 2,
+Keras 3's legacy writer), Keras JSON (model.to_json(), a .keras file's config.json: Sequential or
+Functional, Keras 3 or tf.keras 2; --weights FILE.weights.h5 or a save_weights .h5 adds its weights)
+or a LayerScope pipeline file; --pipeline is another name for --model. Layers LayerScope cannot run
+(Lambda, custom classes, ...) are listed, never run; running into one is an error naming it. A model with
 several inputs takes --input / --input-shape once per input, in the model's input order.
 Common options: --threads T, --max-memory SIZE (e.g. 4G, 512M; default half of RAM), --help.
 run and bench: --max-multiply-adds N (e.g. 1e10; refuse a layer needing more; default no limit).
@@ -63,7 +68,14 @@ Lists every layer of the model: name, class, the layers it is called on, its out
 --input-shape, else the shapes the model declares), its parameter count and whether LayerScope can
 run it (with the reason when not). Layers LayerScope cannot run are listed, not refused: exit 0.
 --json prints {"name", "inputs", "outputs", "layers": [{"name", "class_name", "inbound",
-"output_shape", "params", "supported", "reason", "calls"}], "nodes"}.
+"output_shape", "params", "supported", "reason", "config" (unsupported layers: as in the file),
+"calls"}], "nodes"}.
+)"},
+    {"save-keras", R"(Usage: layerscope save-keras --model IN [--weights W.weights.h5] --output OUT.keras
+Writes the model (any model file LayerScope opens) as a Keras 3 .keras file that
+keras.models.load_model reads: config.json, metadata.json and model.weights.h5 with every layer's
+weights (LayerScope's seeded defaults where the model stored none). A model with a layer LayerScope
+does not support is refused (its weights or code would be lost). Options: --max-memory SIZE.
 )"},
     {"run", R"(Usage: layerscope run --model M.json --input IN [--input IN2 ...] [--output OUT.npy] [--outputs-dir DIR]
 Runs the model on IN (.npy or an image: PNG, JPEG, BMP, TIFF, WebP; one --input per model input)
@@ -282,6 +294,28 @@ std::string modelPath(const Options& options)
     throw UsageError("missing required option --model");
 }
 
+// The model of --model (with --weights for a JSON model), read within --max-memory.
+ModelGraph loadModel(const Options& options, const std::string& path)
+{
+    ModelFileOptions file;
+    if (options.values.count("max-memory"))
+        file.memoryBudgetBytes = parseBytes(options.values.at("max-memory"));
+    if (options.values.count("weights"))
+        file.weightsPath = options.get("weights");
+    return loadModelFile(path, file);
+}
+
+// The unsupported layer a node waits for (itself or the first one upstream), if any.
+std::optional<size_t> unsupportedBlocker(const GraphShapes& shapes, size_t node)
+{
+    const NodeShape& s = shapes.nodes.at(node);
+    if (s.status == NodeStatus::Unsupported)
+        return node;
+    if (s.status == NodeStatus::Blocked && s.blockedBy && shapes.nodes.at(*s.blockedBy).status == NodeStatus::Unsupported)
+        return s.blockedBy;
+    return std::nullopt;
+}
+
 std::vector<Shape> inputShapesFrom(const Options& options)
 {
     std::vector<Shape> shapes;
@@ -389,7 +423,7 @@ int commandShapes(const Options& options)
     std::vector<Shape> inputs = inputShapesFrom(options);
     if (inputs.empty() && !options.values.count("input"))
         throw UsageError("give --input IN or --input-shape 1,32,32,3");
-    const ModelGraph graph = loadModelFile(path);
+    const ModelGraph graph = loadModel(options, path);
     if (inputs.empty())
         for (const TensorPtr& t : loadInputs(options, graph))
             inputs.push_back(t->shape());
@@ -474,7 +508,7 @@ int commandInspect(const Options& options)
     else
         throw UsageError("give the model file: layerscope inspect MODEL.json");
     const std::vector<Shape> given = inputShapesFrom(options);
-    const ModelGraph graph = loadModelFile(path);
+    const ModelGraph graph = loadModel(options, path);
     const GraphShapes shapes = inferGraphShapes(graph, given);
     json layers = json::array();
     for (size_t li = 0; li < graph.layers.size(); ++li) {
@@ -505,8 +539,12 @@ int commandInspect(const Options& options)
                       {"params", params ? json(*params) : json()},
                       {"supported", l.supported()},
                       {"calls", calls}};
-        if (!l.supported())
+        if (!l.supported()) {
             entry["reason"] = l.unsupported ? l.unsupported->reason : std::string("no engine layer");
+            // The layer's config as the file has it (shown, never decoded or run).
+            if (l.unsupported && l.unsupported->object.is_object() && l.unsupported->object.contains("config"))
+                entry["config"] = l.unsupported->object.at("config");
+        }
         layers.push_back(std::move(entry));
     }
     auto names = [&](const std::vector<size_t>& nodes) {
@@ -586,7 +624,7 @@ int commandRun(const Options& options)
     const std::string path = modelPath(options);
     options.get("input");
     const ExecContext context = contextFrom(options);
-    const ModelGraph graph = loadModelFile(path);
+    const ModelGraph graph = loadModel(options, path);
     const std::vector<TensorPtr> inputs = loadInputs(options, graph);
     if (!options.values.count("output") && !options.values.count("outputs-dir"))
         std::cerr << "note: no --output or --outputs-dir given; printing shapes only\n";
@@ -605,11 +643,17 @@ int commandRun(const Options& options)
         throw CancelledError();
     if (result.firstException)
         std::rethrow_exception(result.firstException);
+    // A model output behind an unsupported layer (Lambda, a custom class): what could run has run
+    // (written below with --outputs-dir), then the run fails naming that layer.
+    std::optional<size_t> blocker;
+    for (size_t out : graph.outputs)
+        if (!blocker)
+            blocker = unsupportedBlocker(shapes, out);
     TensorPtr final;
     if (options.values.count("output")) {
         const size_t out = graph.outputs.at(0);
         final = result.outputs[out];
-        if (!final)
+        if (!final && !blocker)
             throw Error("the model output " + graph.nodeName(out) + " was not computed: " + result.errors[out]);
     }
     for (size_t i = 0; i < graph.nodes.size(); ++i)
@@ -646,6 +690,8 @@ int commandRun(const Options& options)
         if (!graph.layerOf(i).isInput())
             std::cout << graph.nodeName(i) << "  "
                       << (result.outputs[i] ? shapeToString(result.outputs[i]->shape()) : "(not computed)") << "\n";
+    if (blocker)
+        throw Error(unsupportedLayerMessage(graph.layerOf(*blocker)));
     return 0;
 }
 
@@ -666,7 +712,7 @@ int commandBench(const Options& options)
         options.get("input-shape");
     const int repeat = parseCount(options, "repeat", 10, 1);
     ExecContext context = contextFrom(options);
-    const ModelGraph graph = loadModelFile(path);
+    const ModelGraph graph = loadModel(options, path);
     if (shapes.size() != graph.inputs.size())
         throw Error("the model has " + std::to_string(graph.inputs.size()) + " input(s); give --input-shape once for each");
     std::vector<TensorPtr> inputs;
@@ -727,7 +773,7 @@ int commandExportKeras(const Options& options)
 {
     const std::string path = modelPath(options);
     const std::vector<Shape> shapes = inputShapesFrom(options);
-    const ModelGraph graph = loadModelFile(path);
+    const ModelGraph graph = loadModel(options, path);
     std::string script;
     if (options.has("json")) {
         script = graphToKerasJsonText(graph);
@@ -760,6 +806,16 @@ int commandExportKeras(const Options& options)
     return 0;
 }
 
+int commandSaveKeras(const Options& options)
+{
+    const std::string path = modelPath(options);
+    const std::string output = options.get("output");
+    const ModelGraph graph = loadModel(options, path);
+    saveKerasFile(graph, output);
+    std::cout << "wrote " << output << "\n";
+    return 0;
+}
+
 int commandDemo(const Options& options)
 {
     const fs::path image = options.values.count("image") ? fs::path(options.get("image")) : bundledSampleImage();
@@ -784,15 +840,17 @@ int dispatch(int argc, char** argv)
             return 0;
         }
     if (command == "inspect")
-        return commandInspect(parseOptions(argc, argv, {"", "model", "pipeline", "input-shape"}, {"json"}));
+        return commandInspect(parseOptions(argc, argv, {"", "model", "pipeline", "weights", "input-shape", "max-memory"}, {"json"}));
     if (command == "run")
-        return commandRun(parseOptions(argc, argv, {"model", "pipeline", "input", "output", "outputs-dir", "threads", "max-memory", "max-multiply-adds"}, {}));
+        return commandRun(parseOptions(argc, argv, {"model", "pipeline", "weights", "input", "output", "outputs-dir", "threads", "max-memory", "max-multiply-adds"}, {}));
     if (command == "shapes")
-        return commandShapes(parseOptions(argc, argv, {"model", "pipeline", "input", "input-shape", "max-memory", "threads"}, {"json"}));
+        return commandShapes(parseOptions(argc, argv, {"model", "pipeline", "weights", "input", "input-shape", "max-memory", "threads"}, {"json"}));
     if (command == "bench")
-        return commandBench(parseOptions(argc, argv, {"model", "pipeline", "input-shape", "repeat", "threads", "max-memory", "max-multiply-adds"}, {"json"}));
+        return commandBench(parseOptions(argc, argv, {"model", "pipeline", "weights", "input-shape", "repeat", "threads", "max-memory", "max-multiply-adds"}, {"json"}));
     if (command == "export-keras")
-        return commandExportKeras(parseOptions(argc, argv, {"model", "pipeline", "input", "input-shape", "output"}, {"json"}));
+        return commandExportKeras(parseOptions(argc, argv, {"model", "pipeline", "weights", "input", "input-shape", "output", "max-memory"}, {"json"}));
+    if (command == "save-keras")
+        return commandSaveKeras(parseOptions(argc, argv, {"model", "pipeline", "weights", "output", "max-memory"}, {}));
     if (command == "demo")
         return commandDemo(parseOptions(argc, argv, {"image", "output-dir"}, {}));
     throw UsageError("unknown command '" + command + "'");

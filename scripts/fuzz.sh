@@ -20,7 +20,7 @@ root=$(pwd)
 seconds=${1:-15}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_pipeline_json fuzz_model_json fuzz_npy fuzz_image fuzz_execute)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_pipeline_json fuzz_model_json fuzz_npy fuzz_image fuzz_execute fuzz_keras_file)
 build=${LAYERSCOPE_FUZZ_BUILD_DIR:-$root/build-fuzz}
 jobs=${JOBS:-$(nproc)}
 
@@ -54,6 +54,12 @@ summary=()
 for target in "${targets[@]}"; do
   corpus="$scratch/$target"
   cp -r "fuzz/corpus/$target" "$corpus"
+  # The model-file target also starts from the small real files of ../shared/real_models (kept
+  # outside the repository; those under 160 KB: .keras zips and legacy .h5 of several writers).
+  if [ "$target" = fuzz_keras_file ] && [ -d "$root/../shared/real_models" ]; then
+    find "$root/../shared/real_models" -maxdepth 1 -type f \( -name '*.keras' -o -name '*.h5' -o -name '*.hdf5' \) \
+      -size -160k -exec cp {} "$corpus/" \;
+  fi
   log="$build/$target.log"
   dict=()
   [ -f "fuzz/dicts/$target.dict" ] && dict=(-dict="fuzz/dicts/$target.dict")

@@ -5,6 +5,8 @@ packages=(
   build-essential cmake ninja-build pkg-config
   qt6-base-dev qt6-base-dev-tools libgl1-mesa-dev
   libeigen3-dev libopencv-dev nlohmann-json3-dev
+  # Model files: HDF5 (.h5, model.weights.h5) and zip (.keras)
+  libhdf5-dev libzip-dev
   xvfb xauth python3
   # The Keras venv of the differential tests (scripts/keras-venv.sh)
   python3-venv

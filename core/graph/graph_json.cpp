@@ -128,6 +128,11 @@ Ref legacyRef(const json& entry)
     return {entry[0].get<std::string>(), refIndex(entry[1]), refIndex(entry[2]), true};
 }
 
+bool isConstantValue(const json& entry)
+{
+    return entry.is_array() && !entry.empty() && entry[0].is_string() && entry[0].get<std::string>() == "_CONSTANT_VALUE";
+}
+
 Call parseCall(const json& node)
 {
     Call call;
@@ -140,12 +145,17 @@ Call parseCall(const json& node)
                 if (it.key() != "mask")
                     call.kwargs[it.key()] = it.value();
     } else if (node.is_array() && !node.empty() && node[0].is_string()) {
-        // Flat form: the node is one reference.
+        // Flat form: the node is one reference. tf.keras 2's TF-op layers (TFOpLambda) write a
+        // constant first argument as ["_CONSTANT_VALUE", -1, value, kwargs]: no tensor.
+        if (isConstantValue(node))
+            return call;
         call.refs.push_back(legacyRef(node));
         if (node.size() > 3 && node[3].is_object())
             call.kwargs = node[3];
     } else if (node.is_array()) {
         for (const json& entry : node) {
+            if (isConstantValue(entry))
+                continue;
             call.refs.push_back(legacyRef(entry));
             if (entry.size() > 3 && entry[3].is_object() && !entry[3].empty() && call.kwargs.empty())
                 call.kwargs = entry[3];
@@ -259,9 +269,12 @@ public:
         if (!object.at("config").is_object()) {
             unsupported("its \"config\" is not an object");
         } else if (codeLayers.count(l.className)) {
-            unsupported("a code-carrying layer (" + l.className + "): LayerScope never runs code from a model file");
+            // Issue 11's wording: "not run: holds Python code / custom class".
+            unsupported(std::string("not run: ")
+                        + (l.className == "Lambda" ? "holds Python code" : "calls a TensorFlow function by name")
+                        + " (a code-carrying layer); LayerScope never runs code from a model file");
         } else if (registered.is_string() && registered.get<std::string>().rfind("Custom>", 0) == 0) {
-            unsupported("a custom class (" + registered.get<std::string>() + ") whose code the file does not contain");
+            unsupported("not run: custom class (" + registered.get<std::string>() + ") whose code the file does not contain");
         } else if (const LayerFactory* factory = findLayerFactory(l.className)) {
             object["config"]["name"] = name;
             try {
