@@ -56,8 +56,9 @@ for target in "${targets[@]}"; do
   cp -r "fuzz/corpus/$target" "$corpus"
   # The model-file target also starts from the small real files of ../shared/real_models (kept
   # outside the repository; those under 160 KB: .keras zips and legacy .h5 of several writers).
-  if [ "$target" = fuzz_keras_file ] && [ -d "$root/../shared/real_models" ]; then
-    find "$root/../shared/real_models" -maxdepth 1 -type f \( -name '*.keras' -o -name '*.h5' -o -name '*.hdf5' \) \
+  shared_models="${LAYERSCOPE_SHARED_DIR:-$root/../shared}/real_models"
+  if [ "$target" = fuzz_keras_file ] && [ -d "$shared_models" ]; then
+    find "$shared_models" -maxdepth 1 -type f \( -name '*.keras' -o -name '*.h5' -o -name '*.hdf5' \) \
       -size -160k -exec cp {} "$corpus/" \;
   fi
   log="$build/$target.log"
