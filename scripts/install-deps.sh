@@ -7,6 +7,8 @@ packages=(
   libeigen3-dev libopencv-dev nlohmann-json3-dev
   # Model files: HDF5 (.h5, model.weights.h5) and zip (.keras)
   libhdf5-dev libzip-dev
+  # Graph view layout (Graphviz dot through libgvc/cgraph)
+  libgraphviz-dev
   xvfb xauth python3
   # The Keras venv of the differential tests (scripts/keras-venv.sh)
   python3-venv

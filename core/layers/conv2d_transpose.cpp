@@ -23,7 +23,10 @@ using nlohmann::json;
 std::unique_ptr<Conv2DTranspose> Conv2DTranspose::fromJson(const json& object)
 {
     const json& config = object.at("config");
-    if (config.contains("groups"))
+    // tf.keras 2.13+ writes `groups: 1` into every Conv2DTranspose config (11_ of the real models).
+    // Keras 3 has no such argument; 1 means "no grouping", what Keras 3 computes, so it is read as
+    // that, and only another value is refused in Keras's words.
+    if (config.contains("groups") && !(config.at("groups").is_number_integer() && config.at("groups") == 1))
         throw std::invalid_argument("Unrecognized keyword arguments passed to Conv2DTranspose: {'groups': "
                                     + config.at("groups").dump() + "}");
     Conv2DTransposeParams p;

@@ -37,8 +37,8 @@
 //                  Keras's fans for this shape: fan_in kh·kw·F, fan_out kh·kw·C_in)
 //   bias           stored (F) or empty: zeros
 // File: "weights": {"kernel": {"shape": [kh, kw, F, C_in], ...}, "bias": {"shape": [F], ...}}.
-// Keras 3 has no `groups` argument: a config carrying one (tf.keras 2) is rejected with Keras's
-// "Unrecognized keyword arguments" message.
+// Keras 3 has no `groups` argument: tf.keras 2's `groups: 1` (no grouping) is accepted, any other
+// value is rejected with Keras's "Unrecognized keyword arguments" message.
 
 #include "../fuzz_bytes.h"
 #include "../layer.h"

@@ -314,10 +314,19 @@ private slots:
         p.outputPadding = std::array<int64_t, 2>{0, 0};
         const std::string tf = errorOf(Conv2DTranspose("t", p), {1, 8, 8, 1});
         QVERIFY2(contains(tf, "could not create a primitive descriptor") && contains(tf, "actual = 8, computed = 7"), tf.c_str());
-        // tf.keras 2 configs carry groups, which Keras 3 rejects.
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                                 Conv2DTranspose::fromJson({{"class_name", "Conv2DTranspose"},
-                                                            {"config", {{"filters", 2}, {"kernel_size", 2}, {"groups", 1}}}}));
+        // tf.keras 2 configs carry groups: 1 (no grouping, read as Keras 3's layer); any other value
+        // is refused in Keras's words.
+        const auto withGroups = [](json groups) {
+            return json{{"class_name", "Conv2DTranspose"},
+                        {"config", {{"filters", 2}, {"kernel_size", 2}, {"groups", groups}}}};
+        };
+        QCOMPARE(Conv2DTranspose::fromJson(withGroups(1))->params().filters, int64_t{2});
+        try {
+            Conv2DTranspose::fromJson(withGroups(2));
+            QFAIL("groups: 2 was accepted");
+        } catch (const std::invalid_argument& e) {
+            QCOMPARE(std::string(e.what()), std::string("Unrecognized keyword arguments passed to Conv2DTranspose: {'groups': 2}"));
+        }
     }
 
     void explanationsListTheStamps()
