@@ -4,11 +4,14 @@
 #include "document/autosave.h"
 #include "document/document.h"
 #include "document/pipeline_file.h"
+#include "engine/ui_handoff.h"
 #include "widgets/main_window.h"
 #include "widgets/recent_files.h"
 
 #include "cli/cli.h"
 #include "core/default_pipeline.h"
+#include "core/graph/graph.h"
+#include "core/graph/model_file.h"
 #include "core/io/image_io.h"
 
 #include <QDir>
@@ -19,6 +22,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMenu>
+#include <QApplication>
 #include <QMessageBox>
 
 namespace layerscope::gui {
@@ -52,7 +56,7 @@ int inputChannels(const Document& document)
 FileController::FileController(QWidget* window, Document* document, Autosave* autosave,
                                const RememberedFolders& folders, RestoreAnswer restoreAnswer)
     : QObject(window), m_window(window), m_document(document), m_autosave(autosave), m_folders(folders),
-      m_restoreAnswer(restoreAnswer)
+      m_restoreAnswer(restoreAnswer), m_handoff(new UiHandoff(this))
 {
 }
 
@@ -87,6 +91,21 @@ void FileController::openInitial(const QString& inputPath, const QString& pipeli
 {
     if (offerRestore && restoreAutosave())
         return;
+    // `layerscope MODEL [IMAGE]`: a Keras model first, then the image it is shown on.
+    if (isModelFileName(inputPath)) {
+        const QString model = inputPath;
+        const InputSpec spec = InputSpec::file(pipelinePath.isEmpty() ? sampleImagePath() : pipelinePath);
+        m_document->inputLoader()->load(spec, [this, spec, model](std::shared_ptr<const Tensor> tensor, const QString&) {
+            if (tensor)
+                m_document->setInput(spec, std::move(tensor));
+            else
+                m_document->setInput(spec);
+            m_document->resetPipeline(defaultPipeline(inputChannels(*m_document)));
+            emit selectLayerRequested(0);
+            openModelFile(model, /*discardConfirmed=*/true);
+        });
+        return;
+    }
     const InputSpec spec = InputSpec::file(inputPath.isEmpty() ? sampleImagePath() : inputPath);
     if (!pipelinePath.isEmpty()) {
         m_document->setInput(spec);
@@ -153,6 +172,16 @@ bool FileController::openPipelineFile(const QString& path)
         }
         return true;
     } catch (const std::exception& error) {
+        // A Keras model JSON with branches (or layers a pipeline cannot hold) opens as a graph.
+        try {
+            const ModelGraph graph = loadModelFile(path.toStdString());
+            if (!pipelineFromGraph(graph)) {
+                openModelFile(path);
+                return true;
+            }
+        } catch (const std::exception&) {
+            // Not a model either: the pipeline reader's message says what is wrong.
+        }
         warn(tr("Open pipeline"), tr("Could not open %1:\n%2").arg(path, QString::fromStdString(error.what())));
         return false;
     }
@@ -228,12 +257,72 @@ bool FileController::savePipelineTo(const QString& path)
     return true;
 }
 
+bool FileController::isModelFileName(const QString& path)
+{
+    return path.endsWith(".keras", Qt::CaseInsensitive) || path.endsWith(".h5", Qt::CaseInsensitive)
+           || path.endsWith(".hdf5", Qt::CaseInsensitive);
+}
+
 void FileController::openAny(const QString& path)
 {
+    if (isModelFileName(path)) {
+        openModelFile(path);
+        return;
+    }
     if (!path.endsWith(".json", Qt::CaseInsensitive))
         openInputFile(path);
     else if (maybeSave())
         openPipelineFile(path);
+}
+
+void FileController::openModelFile(const QString& path, bool discardConfirmed)
+{
+    const quint64 request = ++m_modelRequest;
+    m_loadingModel = true;
+    emit statusMessage(tr("Opening %1…").arg(QFileInfo(path).fileName()), 0);
+    QApplication::setOverrideCursor(Qt::BusyCursor);
+    // Reading a model (zip, HDF5 in a child process, weights) is file and tensor work: a worker's.
+    m_workers.start([this, handoff = m_handoff, path, request, discardConfirmed] {
+        std::shared_ptr<const ModelGraph> graph;
+        QString error;
+        try {
+            graph = std::make_shared<const ModelGraph>(loadModelFile(path.toStdString()));
+        } catch (const std::exception& e) {
+            error = QString::fromStdString(e.what());
+        }
+        handoff->post([this, path, graph, error, request, discardConfirmed] {
+            QApplication::restoreOverrideCursor();
+            if (request != m_modelRequest)
+                return;
+            m_loadingModel = false;
+            if (!graph) {
+                emit statusMessage(tr("Could not open %1").arg(QFileInfo(path).fileName()), 6000);
+                warn(tr("Open model"), tr("Could not open %1:\n%2").arg(path, error));
+                return;
+            }
+            if (m_recent)
+                m_recent->add(path);
+            m_folders.remember("pipeline", QFileInfo(path).absolutePath());
+            // A plain stack of layers that all run reads best as the familiar stack.
+            if (std::optional<Pipeline> pipeline = pipelineFromGraph(*graph)) {
+                if (!discardConfirmed && !maybeSave())
+                    return;
+                m_document->resetPipeline(std::move(*pipeline));
+                m_document->setFileName({});
+                emit selectLayerRequested(m_document->layerCount() > 0 ? 0 : -1);
+                const QString mismatch = m_document->declaredShapeMismatch();
+                emit statusMessage(tr("Opened %1 as a stack of %2 layers with its weights (Save writes a pipeline "
+                                      "file)%3")
+                                       .arg(QFileInfo(path).fileName())
+                                       .arg(m_document->layerCount())
+                                       .arg(mismatch.isEmpty() ? QString() : QStringLiteral(" — ") + mismatch),
+                                   mismatch.isEmpty() ? 6000 : 15000);
+                return;
+            }
+            emit statusMessage(tr("Opened %1: %2 nodes").arg(QFileInfo(path).fileName()).arg(graph->nodes.size()), 5000);
+            emit modelGraphOpened(graph, path);
+        });
+    });
 }
 
 bool FileController::maybeSave()
@@ -280,9 +369,15 @@ void FileController::openPipelineDialog()
 {
     if (!maybeSave())
         return;
-    const QString path = QFileDialog::getOpenFileName(m_window, tr("Open pipeline"), m_folders.folder("pipeline"),
-                                                      tr("Pipelines (*.json);;All files (*)"));
-    if (!path.isEmpty())
+    const QString path = QFileDialog::getOpenFileName(
+        m_window, tr("Open model or pipeline"), m_folders.folder("pipeline"),
+        tr("Models and pipelines (*.keras *.h5 *.hdf5 *.json);;Keras models (*.keras *.h5 *.hdf5);;Pipelines "
+           "(*.json);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    if (isModelFileName(path))
+        openModelFile(path, /*discardConfirmed=*/true);
+    else
         openPipelineFile(path);
 }
 

@@ -6,15 +6,24 @@
 
 #include "remembered_folders.h"
 
+#include "engine/worker_threads.h"
+
 #include <QObject>
 #include <QString>
+
+#include <memory>
 
 class QMenu;
 class QWidget;
 
+namespace layerscope {
+struct ModelGraph;
+}
+
 namespace layerscope::gui {
 
 class Autosave;
+class UiHandoff;
 class Document;
 class RecentFiles;
 enum class RestoreAnswer;
@@ -38,9 +47,17 @@ public:
     void openInputFile(const QString& path);
     bool loadExample(const QString& resourcePath);
     bool savePipelineTo(const QString& path);
-    // Opens what was dropped or chosen from Open Recent: a .json as a pipeline, anything else as
-    // the input.
+    // A Keras model file (.keras, .h5, .hdf5, or a model JSON that is not a pipeline), read on a
+    // worker: a linear model whose layers all run opens as the stack (with its trained weights);
+    // any other opens in a graph window (modelGraphOpened). A file that does not open changes
+    // nothing and says why.
+    // `discardConfirmed`: the user already agreed to replace unsaved changes (Open dialog).
+    void openModelFile(const QString& path, bool discardConfirmed = false);
+    bool isLoadingModel() const { return m_loadingModel; }
+    // Opens what was dropped or chosen from Open Recent: a .json as a pipeline (or a model),
+    // .keras/.h5/.hdf5 as a model, anything else as the input.
     void openAny(const QString& path);
+    static bool isModelFileName(const QString& path);
 
     bool maybeSave(); // true when the caller may discard the document
     bool save();
@@ -51,6 +68,7 @@ public:
 
 signals:
     void selectLayerRequested(int index);
+    void modelGraphOpened(std::shared_ptr<const layerscope::ModelGraph> graph, const QString& path);
     void statusMessage(const QString& message, int timeoutMs);
 
 private:
@@ -63,6 +81,10 @@ private:
     RememberedFolders m_folders;
     RestoreAnswer m_restoreAnswer;
     RecentFiles* m_recent = nullptr;
+    UiHandoff* m_handoff;
+    bool m_loadingModel = false;
+    quint64 m_modelRequest = 0;
+    WorkerThreads m_workers; // last: joined before the handoff goes
 };
 
 } // namespace layerscope::gui

@@ -13,6 +13,7 @@
 #include "models/tensor_table_model.h"
 #include "widgets/action_icons.h"
 #include "widgets/explain_controller.h"
+#include "widgets/graph_window.h"
 #include "widgets/export_controller.h"
 #include "widgets/feature_map_view.h"
 #include "widgets/file_controller.h"
@@ -121,6 +122,14 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     m_autosave = new Autosave(m_document, m_options.autosave, m_options.autosaveDelayMs, this);
     m_files = new FileController(this, m_document, m_autosave, m_folders, m_options.restoreAnswer);
     connect(m_files, &FileController::selectLayerRequested, this, &MainWindow::selectLayer);
+    connect(m_files, &FileController::modelGraphOpened, this,
+            [this](std::shared_ptr<const ModelGraph> graph, const QString& path) {
+                auto* window = new GraphWindow(std::move(graph), path, m_document, this);
+                window->setWindowFlag(Qt::Window, true);
+                window->show();
+                m_graphWindows.append(window);
+                emit graphWindowOpened(window);
+            });
     connect(m_files, &FileController::statusMessage, this, [this](const QString& message, int timeoutMs) {
         statusBar()->showMessage(message, timeoutMs);
     });
@@ -435,8 +444,8 @@ void MainWindow::createActions()
     QMenu* file = menuBar()->addMenu(tr("&File"));
     connect(make("openInput", tr("&Open Image or .npy…"), QKeySequence::Open, tr("Open an input image or .npy array")),
             &QAction::triggered, m_files, &FileController::openInputDialog);
-    connect(make("openPipeline", tr("Open &Pipeline…"), QKeySequence(tr("Ctrl+Shift+O")),
-                 tr("Open a pipeline (LayerScope or Keras model.to_json())")),
+    connect(make("openPipeline", tr("Open &Model or Pipeline…"), QKeySequence(tr("Ctrl+Shift+O")),
+                 tr("Open a Keras model (.keras, .h5) or a pipeline (LayerScope or Keras model.to_json())")),
             &QAction::triggered, m_files, &FileController::openPipelineDialog);
     connect(make("save", tr("&Save Pipeline"), QKeySequence::Save), &QAction::triggered, m_files, &FileController::save);
     connect(make("saveAs", tr("Save Pipeline &As…")), &QAction::triggered, m_files, &FileController::saveAs);
@@ -789,6 +798,20 @@ void MainWindow::openInitial(const QString& inputPath, const QString& pipelinePa
 bool MainWindow::openPipelineFile(const QString& path)
 {
     return m_files->openPipelineFile(path);
+}
+
+void MainWindow::openModelFile(const QString& path)
+{
+    m_files->openModelFile(path);
+}
+
+QList<GraphWindow*> MainWindow::graphWindows() const
+{
+    QList<GraphWindow*> windows;
+    for (const QPointer<GraphWindow>& window : m_graphWindows)
+        if (window)
+            windows.append(window);
+    return windows;
 }
 
 void MainWindow::openInputFile(const QString& path)

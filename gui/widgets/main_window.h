@@ -38,6 +38,7 @@ class LayerPropertiesPanel;
 class LayerStackModel;
 class OverviewStrip;
 class PipelineRunner;
+class GraphWindow;
 class RunBusyBar;
 class ShapeChainPanel;
 class StatisticsPanel;
@@ -92,6 +93,15 @@ public:
     QString autosavePath() const;
     void cancelComputation();
     void setMemoryBudgetBytes(int64_t bytes); // remembered in QSettings
+    // Opens a Keras model (.keras, .h5, .hdf5, model JSON) on a worker: as the stack when it is a
+    // plain stack of supported layers, else in a graph window.
+    void openModelFile(const QString& path);
+    FileController* files() const { return m_files; }
+    // The graph windows opened (closed ones drop out).
+    QList<GraphWindow*> graphWindows() const;
+
+signals:
+    void graphWindowOpened(layerscope::gui::GraphWindow* window);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -122,6 +132,7 @@ private:
     PipelineRunner* m_runner;
     LayerStackModel* m_model;
     QListView* m_layerView = nullptr;
+    QList<QPointer<GraphWindow>> m_graphWindows;
     LayerPropertiesPanel* m_properties = nullptr;
     InputPanel* m_inputPanel = nullptr;
     FeatureMapView* m_view = nullptr;

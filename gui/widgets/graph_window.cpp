@@ -1,0 +1,358 @@
+#include "graph_window.h"
+
+#include "document/document.h"
+#include "engine/graph_runner.h"
+#include "widgets/feature_map_view.h"
+#include "widgets/graph_view.h"
+#include "widgets/statistics_panel.h"
+
+#include "core/graph/model_file.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QComboBox>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+namespace layerscope::gui {
+
+namespace {
+
+QString html(const std::string& text)
+{
+    return QString::fromStdString(text).toHtmlEscaped();
+}
+
+QString shapeString(const Shape& shape)
+{
+    return QString::fromStdString(shapeToString(shape));
+}
+
+} // namespace
+
+GraphWindow::GraphWindow(std::shared_ptr<const ModelGraph> graph, const QString& path, Document* document,
+                         QWidget* parent)
+    : QMainWindow(parent), m_graph(std::move(graph)), m_path(path), m_document(document),
+      m_runner(new GraphRunner(m_graph, this))
+{
+    setAttribute(Qt::WA_DeleteOnClose);
+    setWindowTitle(tr("%1 — %2 nodes — LayerScope").arg(QFileInfo(path).fileName()).arg(m_graph->nodes.size()));
+    buildUi();
+    connect(m_runner, &GraphRunner::shapesReady, this, &GraphWindow::onShapes);
+    connect(m_runner, &GraphRunner::nodeDone, this, &GraphWindow::onNodeDone);
+    connect(m_runner, &GraphRunner::finished, this, &GraphWindow::onFinished);
+    connect(m_runner, &GraphRunner::progressChanged, this,
+            [this](double fraction) { m_progress->setValue(static_cast<int>(fraction * 1000)); });
+    connect(m_runner, &GraphRunner::busyChanged, this, [this](bool busy) { m_progress->setVisible(busy); });
+    connect(m_document, &Document::inputChanged, this, &GraphWindow::rerun);
+    connect(m_view, &GraphView::layoutReady, this, [this] {
+        m_view->fitAll();
+        if (!m_view->layoutError().isEmpty())
+            statusBar()->showMessage(tr("The graph could not be laid out: %1").arg(m_view->layoutError()));
+        // Start on the first model input, so the picture of what goes in is on screen at once.
+        if (!m_graph->inputs.empty() && m_view->selectedNode() < 0)
+            m_view->selectNode(static_cast<int>(m_graph->inputs.front()), /*ensureVisible=*/false);
+    });
+    m_view->setGraph(m_graph);
+    rerun();
+}
+
+GraphWindow::~GraphWindow() = default;
+
+void GraphWindow::buildUi()
+{
+    m_view = new GraphView(this);
+    m_maps = new FeatureMapView(this);
+    m_statistics = new StatisticsPanel(this);
+    m_title = new QLabel(this);
+    m_title->setTextFormat(Qt::RichText);
+    m_title->setWordWrap(true);
+    m_details = new QLabel(this);
+    m_details->setTextFormat(Qt::RichText);
+    m_details->setWordWrap(true);
+    m_details->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_details->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+
+    auto* side = new QWidget(this);
+    auto* sideLayout = new QVBoxLayout(side);
+    sideLayout->setContentsMargins(6, 6, 6, 6);
+    sideLayout->addWidget(m_title);
+    sideLayout->addWidget(m_details);
+    sideLayout->addWidget(m_maps, 1);
+    sideLayout->addWidget(m_statistics);
+
+    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->addWidget(m_view);
+    splitter->addWidget(side);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    setCentralWidget(splitter);
+
+    QToolBar* bar = addToolBar(tr("Graph"));
+    bar->setObjectName(QStringLiteral("graphToolBar"));
+    QAction* fit = bar->addAction(tr("Fit"), m_view, &GraphView::fitAll);
+    fit->setShortcut(QKeySequence(tr("Ctrl+0")));
+    fit->setToolTip(tr("Fit the graph in the view (F, Ctrl+0)"));
+    bar->addAction(tr("Zoom In"), m_view, &GraphView::zoomIn)->setShortcut(QKeySequence::ZoomIn);
+    bar->addAction(tr("Zoom Out"), m_view, &GraphView::zoomOut)->setShortcut(QKeySequence::ZoomOut);
+    bar->addSeparator();
+    m_find = new QLineEdit(this);
+    m_find->setPlaceholderText(tr("Find layer (Ctrl+F)"));
+    m_find->setClearButtonEnabled(true);
+    m_find->setMaximumWidth(220);
+    bar->addWidget(m_find);
+    connect(m_find, &QLineEdit::returnPressed, this, &GraphWindow::findNext);
+    auto* findAction = new QAction(this);
+    findAction->setShortcut(QKeySequence::Find);
+    connect(findAction, &QAction::triggered, this, [this] {
+        m_find->setFocus();
+        m_find->selectAll();
+    });
+    addAction(findAction);
+    bar->addSeparator();
+    bar->addWidget(new QLabel(tr(" Input: "), this));
+    m_fit = new QComboBox(this);
+    const DeclaredImageInput declared = declaredImageInput(*m_graph);
+    const QString target = declared.height && declared.width
+                               ? tr("%1×%2").arg(*declared.width).arg(*declared.height)
+                               : tr("the model's size");
+    m_fit->addItem(tr("Resize to %1").arg(target), static_cast<int>(InputFit::Resize));
+    m_fit->addItem(tr("Crop to aspect, resize to %1").arg(target), static_cast<int>(InputFit::CropAndResize));
+    m_fit->addItem(tr("Keep the image as it is"), static_cast<int>(InputFit::Keep));
+    m_fit->setToolTip(tr("How the loaded image is prepared for the model's declared input, as Keras "
+                         "preprocessing would (tf.image.resize bilinear)"));
+    m_fit->setCurrentIndex(QSettings().value(QStringLiteral("graph/inputFit"), 0).toInt());
+    bar->addWidget(m_fit);
+    connect(m_fit, &QComboBox::currentIndexChanged, this, [this](int index) {
+        QSettings().setValue(QStringLiteral("graph/inputFit"), index);
+        rerun();
+    });
+
+    m_runStatus = new QLabel(this);
+    statusBar()->addWidget(m_runStatus, 1);
+    m_progress = new QProgressBar(this);
+    m_progress->setRange(0, 1000);
+    m_progress->setMaximumWidth(160);
+    m_progress->setVisible(false);
+    statusBar()->addPermanentWidget(m_progress);
+
+    connect(m_view, &GraphView::nodeSelected, this, &GraphWindow::showDetails);
+    connect(m_maps, &FeatureMapView::summaryChanged, this,
+            [this] { m_statistics->setSummary(m_maps->summary(), 0, m_maps->soloChannel(), m_maps->tensor() != nullptr); });
+    connect(m_maps, &FeatureMapView::soloChannelChanged, this,
+            [this](int channel) { m_statistics->setSummary(m_maps->summary(), 0, channel, m_maps->tensor() != nullptr); });
+    connect(m_maps, &FeatureMapView::hovered, this, [this](const QString& text) { statusBar()->showMessage(text, 3000); });
+    resize(1280, 820);
+}
+
+void GraphWindow::rerun()
+{
+    m_finished = false;
+    const auto fit = static_cast<InputFit>(m_fit->currentData().toInt());
+    m_runner->run(m_document->input(), fit);
+    for (size_t n = 0; n < m_graph->nodes.size(); ++n)
+        m_view->setNodeState(static_cast<int>(n), GraphNodeState::Pending, tr("computing…"));
+    updateStatus();
+}
+
+void GraphWindow::findNext()
+{
+    const std::vector<int> found = m_view->findNodes(m_find->text());
+    if (found.empty()) {
+        statusBar()->showMessage(tr("No layer named like '%1'").arg(m_find->text()), 4000);
+        return;
+    }
+    // The next match after the selection, wrapping around.
+    int next = found.front();
+    for (int n : found)
+        if (n > m_view->selectedNode()) {
+            next = n;
+            break;
+        }
+    m_view->selectNode(next);
+    statusBar()->showMessage(tr("%1 of %2 matches").arg(std::find(found.begin(), found.end(), next) - found.begin() + 1).arg(found.size()), 4000);
+}
+
+void GraphWindow::selectNode(int node)
+{
+    m_view->selectNode(node);
+}
+
+QString GraphWindow::shapeText(size_t node) const
+{
+    const GraphShapes& shapes = m_runner->shapes();
+    if (node >= shapes.nodes.size() || !shapes.nodes[node].shape)
+        return {};
+    return shapeString(shapes.nodes[node].shape->output);
+}
+
+void GraphWindow::onShapes()
+{
+    const GraphShapes& shapes = m_runner->shapes();
+    for (size_t n = 0; n < m_graph->nodes.size() && n < shapes.nodes.size(); ++n) {
+        const NodeShape& s = shapes.nodes[n];
+        const int i = static_cast<int>(n);
+        const GraphLayer& layer = m_graph->layerOf(n);
+        if (!layer.supported()) {
+            m_view->setNodeState(i, GraphNodeState::Unsupported,
+                                 tr("not run: %1").arg(QString::fromStdString(unsupportedLayerMessage(layer))));
+        } else if (s.status == NodeStatus::Failed) {
+            m_view->setNodeState(i, GraphNodeState::Failed, QString::fromStdString(s.error));
+        } else if (s.status == NodeStatus::Blocked) {
+            const QString by = s.blockedBy ? QString::fromStdString(m_graph->nodeName(*s.blockedBy)) : tr("its input");
+            m_view->setNodeState(i, GraphNodeState::NotComputed, tr("not computed: %1 does not run").arg(by));
+        } else if (s.shape) {
+            const bool isInput = layer.isInput();
+            const auto out = isInput ? m_runner->fittedInput() : nullptr;
+            m_view->setNodeState(i, isInput && out ? GraphNodeState::Ok : GraphNodeState::Pending,
+                                 shapeString(s.shape->output), out);
+        }
+    }
+    updateStatus();
+    showDetails(m_view->selectedNode());
+}
+
+void GraphWindow::onNodeDone(int node)
+{
+    const size_t n = static_cast<size_t>(node);
+    const double ms = m_runner->milliseconds(n);
+    m_view->setNodeState(node, GraphNodeState::Ok,
+                         shapeText(n) + (ms >= 0 ? tr(" · %1 ms").arg(ms, 0, 'f', ms < 10 ? 2 : 0) : QString()),
+                         m_runner->output(n));
+    if (node == m_view->selectedNode())
+        showDetails(node);
+    updateStatus();
+}
+
+void GraphWindow::onFinished(double milliseconds)
+{
+    m_finished = true;
+    m_lastRunMs = milliseconds;
+    // Nodes the run could not compute: their own error, or what stopped them.
+    for (size_t n = 0; n < m_graph->nodes.size(); ++n) {
+        const QString error = m_runner->error(n);
+        const int i = static_cast<int>(n);
+        if (m_runner->output(n)) {
+            if (m_view->nodeState(i) != GraphNodeState::Ok)
+                m_view->setNodeState(i, GraphNodeState::Ok, shapeText(n), m_runner->output(n));
+            continue;
+        }
+        if (m_view->nodeState(i) == GraphNodeState::Unsupported)
+            continue;
+        if (error.startsWith(QStringLiteral("not computed")) || error.isEmpty())
+            m_view->setNodeState(i, GraphNodeState::NotComputed, error.isEmpty() ? tr("not computed") : error);
+        else
+            m_view->setNodeState(i, GraphNodeState::Failed, error);
+    }
+    updateStatus();
+    showDetails(m_view->selectedNode());
+}
+
+void GraphWindow::updateStatus()
+{
+    int unsupported = 0;
+    for (const GraphLayer& layer : m_graph->layers)
+        unsupported += !layer.supported();
+    QStringList parts;
+    const QString input = m_runner->inputDescription();
+    if (m_runner->isBusy())
+        parts << tr("Running: %1 of %2 nodes").arg(m_runner->computedCount()).arg(m_graph->nodes.size());
+    else if (m_finished)
+        parts << tr("%1 of %2 nodes computed in %3 ms")
+                     .arg(m_runner->computedCount())
+                     .arg(m_graph->nodes.size())
+                     .arg(m_lastRunMs, 0, 'f', 0);
+    if (unsupported)
+        parts << tr("%n layer(s) LayerScope does not run (drawn dashed)", nullptr, unsupported);
+    parts << (input.isEmpty() ? tr("input used as it is") : tr("input %1").arg(input));
+    m_runStatus->setText(parts.join(QStringLiteral(" · ")));
+}
+
+void GraphWindow::showDetails(int node)
+{
+    if (node < 0 || node >= static_cast<int>(m_graph->nodes.size())) {
+        m_title->setText(tr("<i>Select a node</i>"));
+        m_details->clear();
+        m_maps->setTensor(nullptr);
+        return;
+    }
+    const size_t n = static_cast<size_t>(node);
+    const GraphNode& graphNode = m_graph->nodes[n];
+    const GraphLayer& layer = m_graph->layerOf(n);
+    m_title->setText(QStringLiteral("<b>%1</b> '%2'").arg(html(layer.className), html(m_graph->nodeName(n))));
+    QStringList lines;
+    if (!graphNode.inputs.empty()) {
+        QStringList inputs;
+        for (size_t input : graphNode.inputs)
+            inputs << html(m_graph->nodeName(input));
+        lines << tr("Inputs: %1").arg(inputs.join(QStringLiteral(", ")));
+    }
+    const GraphShapes& shapes = m_runner->shapes();
+    if (n < shapes.nodes.size()) {
+        const NodeShape& s = shapes.nodes[n];
+        if (s.shape) {
+            lines << tr("Output: <b>%1</b>").arg(shapeString(s.shape->output));
+            for (const AxisExplanation& axis : s.shape->axes)
+                if (!axis.arithmetic.empty())
+                    lines << QStringLiteral("&nbsp;&nbsp;%1: %2").arg(html(axis.axis), html(axis.arithmetic));
+        }
+    }
+    if (layer.isInput()) {
+        const QString fitted = m_runner->inputDescription();
+        lines << (fitted.isEmpty() ? tr("The image as loaded") : tr("The image %1").arg(fitted.toHtmlEscaped()));
+    }
+    if (!layer.supported()) {
+        lines << QStringLiteral("<span style='color:#a01010'>%1</span>")
+                     .arg(tr("Not run: %1").arg(html(unsupportedLayerMessage(layer))));
+        if (layer.unsupported) {
+            std::string config = layer.unsupported->object.value("config", nlohmann::json::object()).dump(1);
+            if (config.size() > 1500)
+                config = config.substr(0, 1500) + " …";
+            lines << QStringLiteral("<pre style='font-size:small'>%1</pre>").arg(html(config));
+        }
+    }
+    const QString error = m_runner->error(n);
+    if (layer.supported() && !error.isEmpty())
+        lines << QStringLiteral("<span style='color:#a01010'>%1</span>").arg(error.toHtmlEscaped());
+    const double ms = m_runner->milliseconds(n);
+    if (ms >= 0)
+        lines << tr("Computed in %1 ms").arg(ms, 0, 'f', 2);
+    m_details->setText(lines.join(QStringLiteral("<br>")));
+    const std::shared_ptr<const Tensor> output = layer.isInput() ? m_runner->fittedInput() : m_runner->output(n);
+    if (output) {
+        if (m_maps->tensor() != output)
+            m_maps->setTensor(output, QString::fromStdString(m_graph->nodeName(n)));
+    } else {
+        m_maps->setTensor(nullptr);
+        m_maps->setMessage(layer.supported() ? (m_runner->isBusy() ? tr("Computing…") : tr("Not computed"))
+                                             : tr("Not run"));
+    }
+    m_statistics->setSummary(m_maps->summary(), 0, m_maps->soloChannel(), output != nullptr);
+}
+
+QString GraphWindow::detailText() const
+{
+    return m_title->text() + QStringLiteral("\n") + m_details->text();
+}
+
+bool GraphWindow::waitUntilRun(int timeoutMs)
+{
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < timeoutMs) {
+        QApplication::processEvents(QEventLoop::AllEvents, 20);
+        if (m_view->isLaidOut() && m_finished && !m_runner->isBusy())
+            return true;
+    }
+    return false;
+}
+
+} // namespace layerscope::gui

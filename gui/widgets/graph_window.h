@@ -1,0 +1,74 @@
+#pragma once
+// The window of an opened model with branches (or with layers LayerScope cannot run): the graph
+// (GraphView) beside what the selected node computed — its feature maps and numbers
+// (FeatureMapView), statistics, output shape with each axis's arithmetic, inputs, time, and for an
+// unsupported layer the reason and its config as the file has it. It runs on the main window's
+// input, fitted to the model's declared input as the toolbar says (resize, crop and resize, or
+// kept), and runs again when that input changes. All tensor work is the GraphRunner's worker;
+// this window only draws and dispatches.
+
+#include "core/graph/graph.h"
+
+#include <QMainWindow>
+
+#include <memory>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+
+namespace layerscope::gui {
+
+class Document;
+class FeatureMapView;
+class GraphRunner;
+class GraphView;
+class StatisticsPanel;
+
+class GraphWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    GraphWindow(std::shared_ptr<const ModelGraph> graph, const QString& path, Document* document,
+                QWidget* parent = nullptr);
+    ~GraphWindow() override;
+
+    GraphView* graphView() const { return m_view; }
+    GraphRunner* runner() const { return m_runner; }
+    FeatureMapView* featureMaps() const { return m_maps; }
+    QString detailText() const;
+    // Tests: waits until the layout is shown and the newest run has finished.
+    bool waitUntilRun(int timeoutMs);
+
+public slots:
+    void selectNode(int node);
+    void findNext();
+    void rerun();
+
+private:
+    void buildUi();
+    void onShapes();
+    void onNodeDone(int node);
+    void onFinished(double milliseconds);
+    void showDetails(int node);
+    void updateStatus();
+    QString shapeText(size_t node) const;
+
+    std::shared_ptr<const ModelGraph> m_graph;
+    QString m_path;
+    Document* m_document;
+    GraphRunner* m_runner;
+    GraphView* m_view = nullptr;
+    FeatureMapView* m_maps = nullptr;
+    StatisticsPanel* m_statistics = nullptr;
+    QLabel* m_title = nullptr;
+    QLabel* m_details = nullptr;
+    QLineEdit* m_find = nullptr;
+    QComboBox* m_fit = nullptr;
+    QLabel* m_runStatus = nullptr;
+    QProgressBar* m_progress = nullptr;
+    bool m_finished = false;
+    double m_lastRunMs = 0;
+};
+
+} // namespace layerscope::gui
