@@ -263,7 +263,8 @@ GraphLayout layoutGraph(const ModelGraph& graph, const std::vector<GraphLayoutBo
     // Nodes are named by index: no string from the model reaches Graphviz.
     std::vector<Agnode_t*> gvNodes(n);
     for (size_t i = 0; i < n; ++i) {
-        const std::string name = "n" + std::to_string(i);
+        std::string name = "n"; // not "n" + to_string(i): GCC 12 warns falsely (-Wrestrict)
+        name += std::to_string(i);
         gvNodes[i] = agnode(g, cs(name.c_str()), 1);
         if (!gvNodes[i])
             graphvizFailure("cannot create node " + name);
