@@ -179,6 +179,8 @@ def keras3_sequential_nodes(config, repairs):
                     shift(ref)
     for key in ("input_layers", "output_layers"):
         refs = config["config"].get(key, [])
+        if isinstance(refs, dict):  # Keras 3 outputs given as a dict
+            refs = list(refs.values())
         for ref in (refs if refs and isinstance(refs[0], list) else [refs]):
             shift(ref)
     if changed:
