@@ -26,7 +26,28 @@ in OUT_DIR/index.json with Keras's message (never silently dropped):
     keras.models.model_from_json and the weights are read with Keras's own
     legacy_h5_format.load_weights_from_hdf5_group;
   - tf.keras 2.13-2.15 .keras zips (module "keras.src.engine.functional"): module paths of
-    tf.keras 2 replaced by Keras 3's, then the same build and model.load_weights on the member.
+    tf.keras 2 replaced by Keras 3's, then the same build and model.load_weights on the member;
+  - Keras 2.0-2.2 Sequential configs (04_, and 25_'s companion JSON): the bare list of layers
+    becomes {"name", "layers"}, and the first layer's "batch_input_shape" an explicit
+    InputLayer(batch_shape) named "<first layer>_input", as Keras 2's Sequential.add made it (Keras
+    3's legacy reader passes the whole batch_input_shape as input_shape, adding a second batch
+    dimension: (None, None, 5184) for 04_, rank 5 for 25_); "batch_input_shape" on a later layer,
+    ignored by Keras 2's Sequential as by Keras 3's, is dropped (as_dict_sequential);
+  - a nested Sequential that starts with an InputLayer in a tf.keras 2 zip (12_): tf.keras 2
+    built it as a graph network with its own node 0, so the outer model calls it as node 1
+    (["sequential", 1, 0, {}]); Keras 3's Sequential has no built-in node and writes node 0 for
+    the same model, so references to it lose one (keras3_sequential_nodes);
+  - weights of a tf.keras 2.13 zip written on Windows (11_): the weight groups' link names hold a
+    literal backslash ("_layer_checkpoint_dependencies\\conv2d/vars/0") and tf.keras 2's
+    counters skip (conv2d, conv2d_2, conv2d_4 ...), so Keras's load_weights finds none. h5py walks
+    the root links, reads "<snake_case class>[_<n>]" after the backslash, and gives the groups of
+    each class, in the order of their numbers, to the model's layers of that class in model order
+    with layer.set_weights (shapes checked; every weighted layer and every group holding
+    variables must be matched) (load_weights_by_walk). In that order 11_'s autoencoder gives back a
+    smooth 32x32 test image with mean squared error 0.05; with its first two Conv2DTranspose
+    swapped (same shapes), 1.5.
+Files holding custom code (08_ TFOpLambda, 09_ larq classes) are not repaired: Keras 3 has no
+class of its own for them.
 Besides the real files, models saved by Keras itself here are judged the same way
 (OUT_DIR/saved_by_keras/): a Sequential and a Functional model with seeded weights (Conv2D,
 BatchNormalization with trained-looking statistics, DepthwiseConv2D, SeparableConv2D,
@@ -39,6 +60,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -109,11 +131,99 @@ def renamed(config, names):
     return json.loads(text)
 
 
-def as_dict_sequential(config):
-    """Keras 2.0-2.2 wrote a Sequential's config as a bare list of layers (04_, 25_)."""
+def as_dict_sequential(config, repairs=None):
+    """Keras 2.0-2.2 wrote a Sequential's config as a bare list of layers (04_, 25_), and its input
+    only as "batch_input_shape" on the first layer. Keras 3's legacy reader turns that into the
+    layer's input_shape *with* the batch dimension (rank 5 for 25_'s 8x8x1, (None, None, 5184)
+    for 04_), so the input becomes an explicit InputLayer(batch_shape) named "<first>_input", as
+    Keras 2's Sequential.add made it; "batch_input_shape" on later layers (04_'s conv2d_4), which
+    Keras 2's Sequential ignored as Keras 3's does, is dropped. `repairs` gets what was done."""
     if config.get("class_name") == "Sequential" and isinstance(config.get("config"), list):
         config["config"] = {"name": "sequential", "layers": config["config"]}
+        if repairs is not None:
+            repairs.append("Keras 2.0-2.2 Sequential layer list as {name, layers}")
+    layers = config.get("config", {}).get("layers") if config.get("class_name") == "Sequential" else None
+    if layers and layers[0].get("class_name") != "InputLayer" and "batch_input_shape" in layers[0]["config"]:
+        first = layers[0]["config"]
+        input_config = {"batch_input_shape": first["batch_input_shape"], "name": first["name"] + "_input"}
+        if "dtype" in first:
+            input_config["dtype"] = first["dtype"]
+        for layer in layers:
+            layer["config"].pop("batch_input_shape", None)
+        layers.insert(0, {"class_name": "InputLayer", "config": input_config})
+        if repairs is not None:
+            repairs.append("first layer's batch_input_shape as an InputLayer")
     return config
+
+
+def keras3_sequential_nodes(config, repairs):
+    """tf.keras 2 built a Sequential that starts with an InputLayer as a graph network at once: that
+    is its node 0, and the outer model's call of it is node 1 (12_: ["sequential", 1, 0, {}]).
+    Keras 3's Sequential has no such built-in node (only its Functional has one; Keras 3 writes
+    ["seq", 0, 0] for the same model), so references to such a nested Sequential lose that node."""
+    layers = config.get("config", {}).get("layers", []) if config.get("class_name") in ("Functional", "Model") else []
+    nested = {layer["name"] for layer in layers if layer.get("class_name") == "Sequential"
+              and layer["config"].get("layers") and layer["config"]["layers"][0].get("class_name") == "InputLayer"}
+    changed = False
+
+    def shift(ref):
+        nonlocal changed
+        if isinstance(ref, list) and len(ref) >= 3 and ref[0] in nested and isinstance(ref[1], int) and ref[1] >= 1:
+            ref[1] -= 1
+            changed = True
+
+    for layer in layers:
+        for node in layer.get("inbound_nodes", []):
+            if isinstance(node, list):
+                for ref in node:
+                    shift(ref)
+    for key in ("input_layers", "output_layers"):
+        refs = config["config"].get(key, [])
+        if isinstance(refs, dict):  # Keras 3 outputs given as a dict
+            refs = list(refs.values())
+        for ref in (refs if refs and isinstance(refs[0], list) else [refs]):
+            shift(ref)
+    if changed:
+        repairs.append("nested Sequential's tf.keras 2 node 1 as Keras 3's node 0")
+    return config
+
+
+def load_weights_by_walk(model, weights_path):
+    """tf.keras 2.13 on Windows joined weight group paths with os.path.join (11_): each link name is
+    one string with a literal backslash, "_layer_checkpoint_dependencies\\conv2d", and its layer
+    counters skip (conv2d, conv2d_2, conv2d_4, conv2d_6 for the four Conv2D), so Keras 3 finds
+    nothing to load. h5py walks the root links: each is split at the backslash, its last part read
+    as "<snake_case class>[_<n>]", and the groups of each class, in the order of their numbers, go
+    to the layers of that class in the model's order (the order tf.keras 2 numbered them): their
+    vars/0..k-1 through layer.set_weights (which checks every shape). Every layer with weights must
+    get a group, and every group holding variables a layer."""
+    import h5py
+    from keras.src.utils import naming
+
+    groups = {}
+    with h5py.File(weights_path, "r") as f:
+        for link in f.keys():
+            parts = link.split("\\")
+            if len(parts) != 2 or parts[0] != "_layer_checkpoint_dependencies":
+                continue
+            match = re.fullmatch(r"(.*?)(?:_(\d+))?", parts[1])
+            variables = f[link].get("vars")
+            values = [np.asarray(variables[str(i)]) for i in range(len(variables))] if variables is not None else []
+            groups.setdefault(match.group(1), []).append((int(match.group(2) or 0), link, values))
+    for entries in groups.values():
+        entries.sort(key=lambda entry: entry[0])
+    for layer in model.layers:
+        if not layer.weights:
+            continue
+        entries = groups.get(naming.to_snake_case(layer.__class__.__name__), [])
+        weighted = [entry for entry in entries if entry[2]]
+        if not weighted:
+            raise ValueError(f"no weight group left for layer {layer.name}")
+        entries.remove(weighted[0])
+        layer.set_weights(weighted[0][2])
+    left = [entry[1] for entries in groups.values() for entry in entries if entry[2]]
+    if left:
+        raise ValueError(f"weight groups matched to no layer: {left}")
 
 
 def load(keras, path, companion, scratch, names):
@@ -127,10 +237,12 @@ def load(keras, path, companion, scratch, names):
         model.load_weights(path)
         return model, "model_from_json(transcribed architecture) + load_weights"
     if companion is not None:
-        model = saving_utils.model_from_config(as_dict_sequential(json.loads(companion.read_text())))
+        repairs = []
+        model = saving_utils.model_from_config(as_dict_sequential(json.loads(companion.read_text()), repairs))
         with h5py.File(path, "r") as f:
             legacy_h5_format.load_weights_from_hdf5_group(f, model)
-        return model, "legacy model_from_config(companion JSON) + load_weights_from_hdf5_group"
+        return model, ("legacy model_from_config(companion JSON" + "".join(", " + r for r in repairs)
+                       + ") + load_weights_from_hdf5_group")
     is_h5 = data[:8] == b"\x89HDF\r\n\x1a\n"
     target = path
     how = "keras.models.load_model"
@@ -142,20 +254,30 @@ def load(keras, path, companion, scratch, names):
         return keras.models.load_model(target, compile=False, safe_mode=True), how
     except Exception as first:  # noqa: BLE001 - the repairs below, else Keras's first message
         try:
+            repairs = []
             if is_h5:
                 with h5py.File(target, "r") as f:
-                    config = as_dict_sequential(json.loads(f.attrs["model_config"]))
+                    config = as_dict_sequential(json.loads(f.attrs["model_config"]), repairs)
                     model = saving_utils.model_from_config(renamed(drop_keras2_arguments(config), names))
                     legacy_h5_format.load_weights_from_hdf5_group(f["model_weights"], model)
                 return model, ("legacy model_from_config(model_config without tf.keras 2 'groups'"
-                               + (", '/' in layer names as '_'" if names else "") + ") + load_weights_from_hdf5_group")
+                               + (", '/' in layer names as '_'" if names else "")
+                               + "".join(", " + r for r in repairs) + ") + load_weights_from_hdf5_group")
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 config = json.loads(z.read("config.json"))
                 weights = scratch / (path.stem + ".weights.h5")
                 weights.write_bytes(z.read("model.weights.h5"))
-            model = keras.models.model_from_json(json.dumps(keras3_modules(drop_keras2_arguments(config))))
+            config = keras3_sequential_nodes(keras3_modules(drop_keras2_arguments(config)), repairs)
+            model = keras.models.model_from_json(json.dumps(config))
+            how = "model_from_json(config.json with Keras 3 module paths" + "".join(", " + r for r in repairs) + ")"
+            with h5py.File(weights, "r") as f:
+                backslashes = any("\\" in link for link in f.keys())
+            if backslashes:
+                load_weights_by_walk(model, weights)
+                return model, how + (" + h5py walk of model.weights.h5's backslash link names, groups of each class"
+                                     " in number order to its layers in model order, set_weights")
             model.load_weights(weights)
-            return model, "model_from_json(config.json with Keras 3 module paths) + load_weights(model.weights.h5)"
+            return model, how + " + load_weights(model.weights.h5)"
         except Exception as second:  # noqa: BLE001
             raise RuntimeError(f"repaired: {str(second)[:1000]}; load_model: {str(first)[:1000]}") from None
 
