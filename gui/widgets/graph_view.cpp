@@ -335,6 +335,19 @@ void GraphView::fitAll()
     scheduleThumbnails();
 }
 
+void GraphView::showTop()
+{
+    if (scene()->items().isEmpty())
+        return;
+    const QRectF scene = this->scene()->sceneRect();
+    const QSize view = viewport()->size();
+    const double fit = std::min(view.width() / scene.width(), view.height() / scene.height());
+    const double zoom = std::clamp(fit, 0.6, 1.0);
+    setTransform(QTransform::fromScale(zoom, zoom));
+    centerOn(scene.center().x(), scene.top() + view.height() / (2 * zoom));
+    scheduleThumbnails();
+}
+
 void GraphView::zoomIn()
 {
     if (zoom() < 4.0)

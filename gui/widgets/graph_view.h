@@ -22,6 +22,10 @@
 
 class QGraphicsItem;
 
+namespace layerscope {
+struct GraphLayout;
+}
+
 namespace layerscope::gui {
 
 class ChannelImageRenderer;
@@ -52,6 +56,9 @@ public:
     std::vector<int> findNodes(const QString& text) const;
 
     void fitAll();
+    // The opening view: the top of the graph (its inputs) at a readable zoom (fitted when the whole
+    // graph is small enough to read, else 60–100 %).
+    void showTop();
     void zoomIn();
     void zoomOut();
     double zoom() const;
@@ -77,7 +84,7 @@ protected:
     void resizeEvent(QResizeEvent* event) override;
 
 private:
-    void buildScene(const struct GraphLayout& layout);
+    void buildScene(const layerscope::GraphLayout& layout);
     void scheduleThumbnails();
     void requestThumbnails();
     void onImage(quint64 tag, int key, const QImage& image);

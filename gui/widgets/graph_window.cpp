@@ -54,7 +54,7 @@ GraphWindow::GraphWindow(std::shared_ptr<const ModelGraph> graph, const QString&
     connect(m_runner, &GraphRunner::busyChanged, this, [this](bool busy) { m_progress->setVisible(busy); });
     connect(m_document, &Document::inputChanged, this, &GraphWindow::rerun);
     connect(m_view, &GraphView::layoutReady, this, [this] {
-        m_view->fitAll();
+        m_view->showTop();
         if (!m_view->layoutError().isEmpty())
             statusBar()->showMessage(tr("The graph could not be laid out: %1").arg(m_view->layoutError()));
         // Start on the first model input, so the picture of what goes in is on screen at once.
@@ -92,8 +92,9 @@ void GraphWindow::buildUi()
     auto* splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(m_view);
     splitter->addWidget(side);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 2);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({620, 660});
     setCentralWidget(splitter);
 
     QToolBar* bar = addToolBar(tr("Graph"));
