@@ -1,5 +1,6 @@
 // The one `layerscope` executable: command-line subcommands go to the CLI, no display means the
-// headless demo, anything else opens the app (optional arguments: IMAGE_OR_NPY [PIPELINE.json]).
+// headless demo, anything else opens the app (optional arguments: IMAGE_OR_NPY [PIPELINE.json], or
+// MODEL.keras/.h5/.hdf5 [IMAGE_OR_NPY]).
 
 #include "bench/ui_benchmark.h"
 #include "engine/pipeline_runner.h"

@@ -1,0 +1,248 @@
+// Opening Keras models in the app: a model with branches opens in a graph window whose every
+// node's tensor is exactly what core's runGraph computes for the same input; a Lambda layer is
+// drawn as not run with its reason and what lies behind it as not computed; the image is fitted
+// to the model's declared input as said on screen; a plain stack opens as the stack with its
+// weights; a real 157-layer MobileNetV2 file opens and lays out quickly with thumbnails only for
+// the nodes in view; broken files open nothing.
+
+#include "gui_test_support.h"
+
+#include "engine/graph_runner.h"
+#include "widgets/feature_map_view.h"
+#include "widgets/file_controller.h"
+#include "widgets/graph_view.h"
+#include "widgets/graph_window.h"
+
+#include "core/graph/graph_json.h"
+#include "core/graph/graph_run.h"
+#include "core/graph/model_file.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+
+using namespace layerscope;
+using namespace layerscope::gui;
+using namespace layerscope::gui::test;
+
+namespace {
+
+// Squeeze-and-excitation with a Lambda on a side branch feeding an Add: the Lambda is never run,
+// the Add behind it is not computed, the SE path is.
+const char* kSeWithLambda = R"({"class_name": "Functional", "config": {"name": "se", "layers": [
+ {"class_name": "InputLayer", "config": {"batch_input_shape": [null, 5, 4, 3], "dtype": "float32", "name": "image"},
+  "name": "image", "inbound_nodes": []},
+ {"class_name": "GlobalAveragePooling2D", "config": {"name": "squeeze", "data_format": "channels_last", "keepdims": true},
+  "name": "squeeze", "inbound_nodes": [[["image", 0, 0, {}]]]},
+ {"class_name": "Conv2D", "config": {"name": "excite", "filters": 3, "kernel_size": [1, 1], "strides": [1, 1],
+  "padding": "valid", "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1, "activation": "sigmoid",
+  "use_bias": true},
+  "weights": {"kernel": {"shape": [1, 1, 3, 3], "data": [0.5, -1.0, 0.25, 2.0, 0.0, -0.5, 1.0, 1.5, 0.75]},
+              "bias": {"shape": [3], "data": [0.1, -0.2, 0.3]}},
+  "name": "excite", "inbound_nodes": [[["squeeze", 0, 0, {}]]]},
+ {"class_name": "Multiply", "config": {"name": "scale"}, "name": "scale",
+  "inbound_nodes": [[["image", 0, 0, {}], ["excite", 0, 0, {}]]]},
+ {"class_name": "Lambda", "config": {"name": "lam", "function": {"class_name": "__lambda__", "config": {"code": "4wEAAAAA"}}},
+  "name": "lam", "inbound_nodes": [[["image", 0, 0, {}]]]},
+ {"class_name": "Add", "config": {"name": "sum"}, "name": "sum",
+  "inbound_nodes": [[["scale", 0, 0, {}], ["lam", 0, 0, {}]]]}],
+ "input_layers": [["image", 0, 0]], "output_layers": [["scale", 0, 0], ["sum", 0, 0]]},
+ "keras_version": "2.15.0", "backend": "tensorflow"})";
+
+const char* kLinear = R"({"class_name": "Sequential", "config": {"name": "stack", "layers": [
+ {"class_name": "InputLayer", "config": {"batch_shape": [null, 6, 6, 1], "name": "in"}},
+ {"class_name": "Conv2D", "config": {"name": "conv", "filters": 1, "kernel_size": [2, 2], "padding": "valid",
+  "activation": "relu", "use_bias": false},
+  "weights": {"kernel": {"shape": [2, 2, 1, 1], "data": [1.0, -2.0, 0.5, 3.0]}}},
+ {"class_name": "MaxPooling2D", "config": {"name": "pool", "pool_size": [2, 2]}}]}})";
+
+QString writeFile(const QTemporaryDir& dir, const QString& name, const QByteArray& bytes)
+{
+    const QString path = dir.filePath(name);
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        return {};
+    f.write(bytes);
+    return path;
+}
+
+GraphWindow* openGraph(MainWindow& window, const QString& path, int timeoutMs = 20000)
+{
+    QSignalSpy opened(&window, &MainWindow::graphWindowOpened);
+    window.openModelFile(path);
+    if (!opened.wait(timeoutMs) && opened.isEmpty())
+        return nullptr;
+    return opened.first().first().value<GraphWindow*>();
+}
+
+int nodeNamed(const ModelGraph& graph, const std::string& name)
+{
+    for (size_t n = 0; n < graph.nodes.size(); ++n)
+        if (graph.nodeName(n) == name)
+            return static_cast<int>(n);
+    return -1;
+}
+
+bool sameValues(const Tensor& a, const Tensor& b)
+{
+    return a.shape() == b.shape() && a.toVector() == b.toVector();
+}
+
+} // namespace
+
+class TestGraphWindow : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() { qRegisterMetaType<GraphWindow*>(); }
+
+    void branchesRunExactlyAsCoreRunsThem()
+    {
+        QTemporaryDir dir;
+        const QString path = writeFile(dir, "se.json", kSeWithLambda);
+        auto window = makeWindow(InputSpec::arange(1, 5, 4, 3), poolPipeline(2, 2, "valid"));
+        QVERIFY(waitIdle(*window));
+        GraphWindow* graphWindow = openGraph(*window, path);
+        QVERIFY(graphWindow);
+        QVERIFY(graphWindow->waitUntilRun(20000));
+        QCOMPARE(window->graphWindows().size(), qsizetype{1});
+        // The stack in the main window is untouched by a graph opening beside it.
+        QCOMPARE(window->document()->layerCount(), 1);
+
+        const ModelGraph& graph = graphWindow->runner()->graph();
+        const ModelGraph reference = loadModelFile(path.toStdString());
+        GraphRunRequest request;
+        request.graph = &reference;
+        request.inputs = {window->document()->input()};
+        const GraphRunResult expected = runGraph(request, ExecContext{});
+        QCOMPARE(graph.nodes.size(), reference.nodes.size());
+        for (size_t n = 0; n < graph.nodes.size(); ++n) {
+            const std::shared_ptr<const Tensor> shown = graph.layerOf(n).isInput()
+                                                            ? graphWindow->runner()->fittedInput()
+                                                            : graphWindow->runner()->output(n);
+            QCOMPARE(shown != nullptr, expected.outputs[n] != nullptr);
+            if (shown)
+                QVERIFY2(sameValues(*shown, *expected.outputs[n]), graph.nodeName(n).c_str());
+        }
+
+        GraphView* view = graphWindow->graphView();
+        QCOMPARE(view->nodeState(nodeNamed(graph, "excite")), GraphNodeState::Ok);
+        QCOMPARE(view->nodeState(nodeNamed(graph, "scale")), GraphNodeState::Ok);
+        QCOMPARE(view->nodeState(nodeNamed(graph, "lam")), GraphNodeState::Unsupported);
+        QCOMPARE(view->nodeState(nodeNamed(graph, "sum")), GraphNodeState::NotComputed);
+        // The declared 5×4×3 input is what the image is: used as it is.
+        QVERIFY(graphWindow->runner()->inputDescription().isEmpty());
+
+        // Selecting shows the node's tensor and its reasons.
+        view->selectNode(nodeNamed(graph, "lam"));
+        QVERIFY2(graphWindow->detailText().contains("holds Python code"), qPrintable(graphWindow->detailText()));
+        QVERIFY(!graphWindow->featureMaps()->tensor());
+        view->selectNode(nodeNamed(graph, "scale"));
+        QCOMPARE(graphWindow->featureMaps()->tensor(), graphWindow->runner()->output(static_cast<size_t>(nodeNamed(graph, "scale"))));
+        QVERIFY(graphWindow->detailText().contains("1×5×4×3"));
+        QVERIFY2(graphWindow->detailText().contains("image, excite"), qPrintable(graphWindow->detailText()));
+
+        // Find by name.
+        QCOMPARE(view->findNodes("EXCI"), (std::vector<int>{nodeNamed(graph, "excite")}));
+        QVERIFY(view->findNodes("nothing-like-this").empty());
+
+        // Branches are laid out as such: the SE path and the Lambda side by side below the input.
+        const QRectF image = view->nodeRect(nodeNamed(graph, "image"));
+        const QRectF squeeze = view->nodeRect(nodeNamed(graph, "squeeze"));
+        const QRectF lam = view->nodeRect(nodeNamed(graph, "lam"));
+        QVERIFY(squeeze.top() > image.bottom() && lam.top() > image.bottom());
+        QVERIFY(!squeeze.intersects(lam));
+    }
+
+    void theImageIsFittedToTheModelsInputAndFollowsIt()
+    {
+        QTemporaryDir dir;
+        const QString path = writeFile(dir, "se.json", kSeWithLambda);
+        auto window = makeWindow(InputSpec::arange(1, 10, 8, 3), poolPipeline(2, 2, "valid"));
+        QVERIFY(waitIdle(*window));
+        GraphWindow* graphWindow = openGraph(*window, path);
+        QVERIFY(graphWindow);
+        QVERIFY(graphWindow->waitUntilRun(20000));
+        // Resize (the default): 8 wide × 10 high → the declared 4 × 5.
+        QVERIFY2(graphWindow->runner()->inputDescription().contains("8×10 → 4×5"),
+                 qPrintable(graphWindow->runner()->inputDescription()));
+        QCOMPARE(graphWindow->runner()->fittedInput()->shape(), (Shape{1, 5, 4, 3}));
+        // A new input in the main window runs the graph again on it.
+        window->document()->setInput(InputSpec::arange(1, 5, 4, 3));
+        QVERIFY(QTest::qWaitFor([&] { return graphWindow->runner()->fittedInput()
+                                             && graphWindow->runner()->inputDescription().isEmpty(); }, 20000));
+        QVERIFY(graphWindow->waitUntilRun(20000));
+        QCOMPARE(graphWindow->runner()->fittedInput()->toVector(), window->document()->input()->toVector());
+    }
+
+    void aPlainStackOpensAsTheStackWithItsWeights()
+    {
+        QTemporaryDir dir;
+        const QString path = writeFile(dir, "stack.json", kLinear);
+        auto window = makeWindow(InputSpec::arange(1, 6, 6, 1), poolPipeline(2, 2, "valid"));
+        QVERIFY(waitIdle(*window));
+        window->openModelFile(path);
+        QVERIFY(QTest::qWaitFor([&] { return !window->files()->isLoadingModel(); }, 20000));
+        QVERIFY(window->graphWindows().isEmpty());
+        QCOMPARE(window->document()->layerCount(), 2);
+        QCOMPARE(QString::fromStdString(window->document()->layer(0).className()), QStringLiteral("Conv2D"));
+        const nlohmann::json conv = window->document()->layerJson(0);
+        QCOMPARE(conv.at("weights").at("kernel").at("data").get<std::vector<float>>(),
+                 (std::vector<float>{1.0f, -2.0f, 0.5f, 3.0f}));
+    }
+
+    void aRealMobileNetOpensQuicklyWithThumbnailsInViewOnly()
+    {
+        const QString path = QStringLiteral(LAYERSCOPE_REAL_MODELS_DIR "/05_tfk2.8_mobilenetv2_035_128.h5");
+        QVERIFY2(QFile::exists(path), qPrintable(path + " is missing (LAYERSCOPE_SHARED_DIR)"));
+        auto window = makeWindow(InputSpec::arange(1, 96, 80, 3), poolPipeline(2, 2, "valid"));
+        QVERIFY(waitIdle(*window));
+        QElapsedTimer timer;
+        timer.start();
+        GraphWindow* graphWindow = openGraph(*window, path);
+        QVERIFY(graphWindow);
+        graphWindow->resize(1280, 820);
+        graphWindow->show();
+        QVERIFY(QTest::qWaitFor([&] { return graphWindow->graphView()->isLaidOut(); }, 20000));
+        const qint64 shownMs = timer.elapsed();
+        QVERIFY(graphWindow->waitUntilRun(60000));
+        const qint64 ranMs = timer.elapsed();
+        const ModelGraph& graph = graphWindow->runner()->graph();
+        qInfo("%zu nodes: file read and graph laid out in %lld ms, every node computed by %lld ms",
+              graph.nodes.size(), shownMs, ranMs);
+        QVERIFY(graph.nodes.size() >= 150);
+        QVERIFY2(shownMs < 2000, qPrintable(QString::number(shownMs)));
+        QVERIFY(graphWindow->graphView()->layoutError().isEmpty());
+        QCOMPARE(graphWindow->runner()->computedCount(), static_cast<int>(graph.nodes.size()));
+        QCOMPARE(graphWindow->runner()->fittedInput()->shape(), (Shape{1, 128, 128, 3}));
+        GraphView* view = graphWindow->graphView();
+        QVERIFY(view->waitForThumbnails(20000));
+        const int thumbnails = view->thumbnailCount();
+        QVERIFY2(thumbnails > 0 && thumbnails < static_cast<int>(graph.nodes.size()) / 3,
+                 qPrintable(QString::number(thumbnails)));
+        // Scrolling to the last feature map (the head is rank 2: no picture) brings its thumbnail
+        // in, and the first ones (far out of view now) are dropped once many are held.
+        int last = static_cast<int>(graph.nodes.size()) - 1;
+        while (last > 0 && graphWindow->runner()->output(static_cast<size_t>(last))->rank() != 4)
+            --last;
+        QVERIFY(!view->hasThumbnail(last));
+        view->selectNode(last);
+        QVERIFY(view->waitForThumbnails(20000));
+        QVERIFY(view->hasThumbnail(last));
+    }
+
+    void aBrokenFileOpensNothing()
+    {
+        QTemporaryDir dir;
+        const QString path = writeFile(dir, "broken.keras", QByteArray("PK\x03\x04 this is not a zip", 24));
+        auto window = makeWindow(InputSpec::arange(1, 4, 4, 1), poolPipeline(2, 2, "valid"));
+        QVERIFY(waitIdle(*window));
+        window->openModelFile(path);
+        QVERIFY(QTest::qWaitFor([&] { return !window->files()->isLoadingModel(); }, 20000));
+        QVERIFY(window->graphWindows().isEmpty());
+        QCOMPARE(window->document()->layerCount(), 1);
+    }
+};
+
+QTEST_MAIN(TestGraphWindow)
+#include "test_graph_window.moc"
