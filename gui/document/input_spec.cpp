@@ -59,7 +59,10 @@ QJsonObject InputSpec::toJson() const
                        {"channels", channels},
                        {"seed", static_cast<double>(seed)},
                        {"colorMode", static_cast<int>(colorMode)},
-                       {"scale", static_cast<int>(scale)}};
+                       {"scale", static_cast<int>(scale)},
+                       {"fitHeight", fitHeight},
+                       {"fitWidth", fitWidth},
+                       {"fitCrop", fitCrop}};
 }
 
 InputSpec InputSpec::fromJson(const QJsonObject& o)
@@ -75,13 +78,25 @@ InputSpec InputSpec::fromJson(const QJsonObject& o)
     spec.seed = static_cast<quint32>(o.value("seed").toDouble(42));
     spec.colorMode = static_cast<ColorMode>(qBound(0, o.value("colorMode").toInt(), 3));
     spec.scale = static_cast<ValueScale>(qBound(0, o.value("scale").toInt(), 1));
+    // Bounded here; the memory budget guards the resize itself.
+    spec.fitHeight = qBound(0, o.value("fitHeight").toInt(0), 65536);
+    spec.fitWidth = qBound(0, o.value("fitWidth").toInt(0), 65536);
+    if (spec.fitHeight == 0 || spec.fitWidth == 0)
+        spec.fitHeight = spec.fitWidth = 0;
+    spec.fitCrop = o.value("fitCrop").toBool(false);
     return spec;
 }
 
 QString InputSpec::describe() const
 {
-    if (kind == InputSourceKind::File)
+    if (kind == InputSourceKind::File) {
+        if (fitHeight > 0 && fitWidth > 0)
+            return QStringLiteral("%1 (%2 %3×%4)")
+                .arg(QFileInfo(path).fileName(), fitCrop ? QStringLiteral("cropped and resized to") : QStringLiteral("resized to"))
+                .arg(fitWidth)
+                .arg(fitHeight);
         return QFileInfo(path).fileName();
+    }
     return QStringLiteral("%1 %2×%3×%4×%5")
         .arg(syntheticKindName(synthetic))
         .arg(batch).arg(height).arg(width).arg(channels);

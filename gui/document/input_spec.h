@@ -27,6 +27,12 @@ struct InputSpec {
     quint32 seed = 42;
     ColorMode colorMode = ColorMode::AsLoaded;
     ValueScale scale = ValueScale::Range255;
+    // A file's picture fitted to a model's input (core/graph/model_input_fit.h): 0 × 0 keeps its
+    // size; else resized bilinear to fitHeight × fitWidth, centre-cropped to that aspect first
+    // when fitCrop.
+    int fitHeight = 0;
+    int fitWidth = 0;
+    bool fitCrop = false;
 
     bool operator==(const InputSpec&) const = default;
 

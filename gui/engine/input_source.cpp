@@ -1,6 +1,7 @@
 #include "input_source.h"
 
 #include "core/errors.h"
+#include "core/graph/model_input_fit.h"
 #include "core/input/synthetic_input.h"
 #include "core/io/image_io.h"
 
@@ -33,6 +34,18 @@ Tensor buildInputTensor(const InputSpec& spec)
     // A .npy holds the numbers themselves: the scale is for 8-bit images only.
     if (!isNpyPath(spec.path.toStdString()))
         applyValueScale(t, spec.scale);
+    if (spec.fitHeight > 0 && spec.fitWidth > 0 && t.rank() == 4) {
+        DeclaredImageInput target;
+        target.height = spec.fitHeight;
+        target.width = spec.fitWidth;
+        try {
+            t = fitInputToModel(t, target, spec.fitCrop ? InputFit::CropAndResize : InputFit::Resize, ExecContext{}).tensor;
+        } catch (const Error&) {
+            throw;
+        } catch (const std::exception& e) {
+            throw InputError(std::string("could not resize the input: ") + e.what());
+        }
+    }
     return t;
 }
 

@@ -12,6 +12,7 @@
 #include "core/default_pipeline.h"
 #include "core/graph/graph.h"
 #include "core/graph/model_file.h"
+#include "core/graph/model_input_fit.h"
 #include "core/io/image_io.h"
 
 #include <QDir>
@@ -22,7 +23,9 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMenu>
+#include <QAbstractButton>
 #include <QApplication>
+#include <QPushButton>
 #include <QMessageBox>
 
 namespace layerscope::gui {
@@ -317,6 +320,7 @@ void FileController::openModelFile(const QString& path, bool discardConfirmed)
                                        .arg(m_document->layerCount())
                                        .arg(mismatch.isEmpty() ? QString() : QStringLiteral(" — ") + mismatch),
                                    mismatch.isEmpty() ? 6000 : 15000);
+                offerInputFit(declaredImageInput(*graph));
                 return;
             }
             emit statusMessage(tr("Opened %1: %2 nodes").arg(QFileInfo(path).fileName()).arg(graph->nodes.size()), 5000);
@@ -416,6 +420,45 @@ bool FileController::restoreAutosave()
 
 // Not modal-blocking: the message may come from a finished background load, and a nested event
 // loop there would let the next edit in under it.
+void FileController::offerInputFit(const DeclaredImageInput& declared)
+{
+    const std::shared_ptr<const Tensor> input = m_document->input();
+    const InputSpec current = m_document->inputSpec();
+    if (!input || current.kind != InputSourceKind::File || !declared.height || !declared.width
+        || input->rank() != 4 || (input->dim(1) == *declared.height && input->dim(2) == *declared.width))
+        return;
+    // The model was trained on images of its declared size: offer Keras's preprocessing (resize,
+    // or centre crop to the aspect and resize), or keep the picture as it is. Not modal: the
+    // stack is already open and running behind the question.
+    auto* box = new QMessageBox(QMessageBox::Question, tr("Fit the input to the model"),
+                                tr("The model takes %1×%2 images; %3 is %4×%5. Resize it as Keras preprocessing "
+                                   "would (tf.image.resize, bilinear)?")
+                                    .arg(*declared.width)
+                                    .arg(*declared.height)
+                                    .arg(current.describe())
+                                    .arg(input->dim(2))
+                                    .arg(input->dim(1)),
+                                QMessageBox::NoButton, m_window);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    QAbstractButton* resize = box->addButton(tr("Resize to %1×%2").arg(*declared.width).arg(*declared.height),
+                                             QMessageBox::AcceptRole);
+    QAbstractButton* crop = box->addButton(tr("Crop to Aspect and Resize"), QMessageBox::AcceptRole);
+    box->addButton(tr("Keep as It Is"), QMessageBox::RejectRole);
+    box->setDefaultButton(qobject_cast<QPushButton*>(resize));
+    const int height = static_cast<int>(*declared.height), width = static_cast<int>(*declared.width);
+    connect(box, &QMessageBox::buttonClicked, this, [this, resize, crop, current, height, width](QAbstractButton* button) {
+        if (button != resize && button != crop)
+            return;
+        InputSpec fitted = current;
+        fitted.fitHeight = height;
+        fitted.fitWidth = width;
+        fitted.fitCrop = button == crop;
+        m_document->undoStack()->push(new ChangeInputCommand(m_document, fitted));
+    });
+    m_inputFitQuestion = box;
+    box->open();
+}
+
 void FileController::warn(const QString& title, const QString& message)
 {
     auto* box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, m_window);

@@ -9,6 +9,7 @@
 #include "engine/worker_threads.h"
 
 #include <QObject>
+#include <QPointer>
 #include <QString>
 
 #include <memory>
@@ -18,6 +19,7 @@ class QWidget;
 
 namespace layerscope {
 struct ModelGraph;
+struct DeclaredImageInput;
 }
 
 namespace layerscope::gui {
@@ -58,6 +60,8 @@ public:
     // .keras/.h5/.hdf5 as a model, anything else as the input.
     void openAny(const QString& path);
     static bool isModelFileName(const QString& path);
+    // The question shown after a plain-stack model opened on an image of another size (tests).
+    QWidget* inputFitQuestion() const { return m_inputFitQuestion; }
 
     bool maybeSave(); // true when the caller may discard the document
     bool save();
@@ -73,6 +77,7 @@ signals:
 
 private:
     bool restoreAutosave();
+    void offerInputFit(const DeclaredImageInput& declared);
     void warn(const QString& title, const QString& message);
 
     QWidget* m_window;
@@ -83,6 +88,7 @@ private:
     RecentFiles* m_recent = nullptr;
     UiHandoff* m_handoff;
     bool m_loadingModel = false;
+    QPointer<QWidget> m_inputFitQuestion;
     quint64 m_modelRequest = 0;
     WorkerThreads m_workers; // last: joined before the handoff goes
 };

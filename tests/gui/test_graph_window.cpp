@@ -17,7 +17,11 @@
 #include "core/graph/graph_run.h"
 #include "core/graph/model_file.h"
 
+#include "cli/cli.h"
+
+#include <QAbstractButton>
 #include <QElapsedTimer>
+#include <QMessageBox>
 #include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -56,6 +60,10 @@ const char* kLinear = R"({"class_name": "Sequential", "config": {"name": "stack"
   "activation": "relu", "use_bias": false},
   "weights": {"kernel": {"shape": [2, 2, 1, 1], "data": [1.0, -2.0, 0.5, 3.0]}}},
  {"class_name": "MaxPooling2D", "config": {"name": "pool", "pool_size": [2, 2]}}]}})";
+
+const char* kLinearRgb = R"({"class_name": "Sequential", "config": {"name": "rgb", "layers": [
+ {"class_name": "InputLayer", "config": {"batch_shape": [null, 32, 24, 3], "name": "in"}},
+ {"class_name": "AveragePooling2D", "config": {"name": "pool", "pool_size": [2, 2]}}]}})";
 
 QString writeFile(const QTemporaryDir& dir, const QString& name, const QByteArray& bytes)
 {
@@ -189,6 +197,36 @@ private slots:
         const nlohmann::json conv = window->document()->layerJson(0);
         QCOMPARE(conv.at("weights").at("kernel").at("data").get<std::vector<float>>(),
                  (std::vector<float>{1.0f, -2.0f, 0.5f, 3.0f}));
+    }
+
+    void aStackModelOffersToFitTheImage()
+    {
+        QTemporaryDir dir;
+        const QString path = writeFile(dir, "rgb.json", kLinearRgb);
+        const QString image = QString::fromStdString(bundledSampleImage().string());
+        auto window = makeWindow(InputSpec::file(image), poolPipeline(2, 2, "valid"));
+        QVERIFY(QTest::qWaitFor([&] { return window->document()->input() != nullptr; }, 20000));
+        QVERIFY(waitIdle(*window));
+        const Shape original = window->document()->input()->shape();
+        window->openModelFile(path);
+        QVERIFY(QTest::qWaitFor([&] { return window->files()->inputFitQuestion() != nullptr; }, 20000));
+        auto* box = qobject_cast<QMessageBox*>(window->files()->inputFitQuestion());
+        QVERIFY(box);
+        QVERIFY2(box->text().contains("24×32"), qPrintable(box->text()));
+        QAbstractButton* resize = nullptr;
+        for (QAbstractButton* button : box->buttons())
+            if (button->text().startsWith("Resize"))
+                resize = button;
+        QVERIFY(resize);
+        resize->click();
+        QVERIFY(QTest::qWaitFor([&] { return window->document()->input()
+                                             && window->document()->input()->shape() == Shape{1, 32, 24, 3}; }, 20000));
+        QCOMPARE(window->document()->inputSpec().fitHeight, 32);
+        QVERIFY(window->document()->inputSpec().describe().contains("resized to 24×32"));
+        // One undo step brings the picture back as it was.
+        window->document()->undoStack()->undo();
+        QVERIFY(QTest::qWaitFor([&] { return window->document()->input()
+                                             && window->document()->input()->shape() == original; }, 20000));
     }
 
     void aRealMobileNetOpensQuicklyWithThumbnailsInViewOnly()
