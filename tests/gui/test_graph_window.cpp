@@ -22,6 +22,7 @@
 #include <QAbstractButton>
 #include <QElapsedTimer>
 #include <QMessageBox>
+#include <QDir>
 #include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -267,6 +268,55 @@ private slots:
         view->selectNode(last);
         QVERIFY(view->waitForThumbnails(20000));
         QVERIFY(view->hasThumbnail(last));
+    }
+
+    void everyRealModelFileOpens()
+    {
+        // Every non-hostile file of ../shared/real_models: a model opens as a graph window that runs
+        // every node it can (the rest unsupported or behind an unsupported one) or as the stack;
+        // a weights-only file is refused with a message and opens nothing.
+        const QDir dir(QStringLiteral(LAYERSCOPE_REAL_MODELS_DIR));
+        QVERIFY2(dir.exists(), qPrintable(dir.path() + " is missing (LAYERSCOPE_SHARED_DIR)"));
+        const QStringList files = dir.entryList({"*.keras", "*.h5", "*.hdf5", "*.json"}, QDir::Files, QDir::Name);
+        int graphs = 0, stacks = 0, refused = 0;
+        for (const QString& name : files) {
+            if (name.startsWith("hostile_") || name == "index.json")
+                continue;
+            auto window = makeWindow(InputSpec::arange(1, 40, 36, 3), poolPipeline(2, 2, "valid"));
+            QVERIFY(waitIdle(*window));
+            QSignalSpy opened(window.get(), &MainWindow::graphWindowOpened);
+            window->openModelFile(dir.filePath(name));
+            QVERIFY2(QTest::qWaitFor([&] { return !window->files()->isLoadingModel(); }, 30000), qPrintable(name));
+            QTest::qWait(0);
+            if (!opened.isEmpty()) {
+                GraphWindow* graphWindow = opened.first().first().value<GraphWindow*>();
+                QVERIFY2(graphWindow->waitUntilRun(60000), qPrintable(name));
+                const ModelGraph& graph = graphWindow->runner()->graph();
+                const std::vector<bool> behindUnsupported = [&] {
+                    std::vector<size_t> unsupported;
+                    for (size_t n = 0; n < graph.nodes.size(); ++n)
+                        if (!graph.layerOf(n).supported())
+                            unsupported.push_back(n);
+                    return graph.downstreamOf(unsupported);
+                }();
+                for (size_t n = 0; n < graph.nodes.size(); ++n) {
+                    const bool shown = graph.layerOf(n).isInput() ? graphWindow->runner()->fittedInput() != nullptr
+                                                                  : graphWindow->runner()->output(n) != nullptr;
+                    QVERIFY2(shown != behindUnsupported[n],
+                             qPrintable(name + ": " + QString::fromStdString(graph.nodeName(n)) + " "
+                                        + graphWindow->runner()->error(n)));
+                }
+                ++graphs;
+            } else if (window->document()->layerCount() > 1 || name.contains("architecture")) {
+                QVERIFY2(waitIdle(*window, 60000), qPrintable(name));
+                ++stacks;
+            } else {
+                QVERIFY2(name.contains("weights"), qPrintable(name + " opened nothing"));
+                ++refused;
+            }
+        }
+        qInfo("real models: %d as graph windows, %d as stacks, %d weights-only files refused", graphs, stacks, refused);
+        QVERIFY(graphs >= 8 && stacks >= 15 && refused == 2);
     }
 
     void aBrokenFileOpensNothing()
