@@ -113,11 +113,20 @@ void ChannelImageRenderer::work(ChannelImageRenderer* renderer, std::shared_ptr<
                     emit renderer->summaryReady(tag, tensor, summary);
                 }, Qt::QueuedConnection);
             }
+            int channel = job.channel;
+            if (channel == kMostVaried) {
+                const ImageGeometry& g = summary->geometry();
+                const int batch = static_cast<int>(std::clamp<int64_t>(request->options.batchIndex, 0, std::max<int64_t>(0, g.batch - 1)));
+                channel = 0;
+                for (int c = 1; c < static_cast<int>(g.channels); ++c)
+                    if (summary->channel(batch, c).stddev > summary->channel(batch, channel).stddev)
+                        channel = c;
+            }
             QImage image;
             try {
-                image = toQImage(job.channel == kComposite
+                image = toQImage(channel == kComposite
                                      ? renderCompositeImage(*job.tensor, *summary, request->options, job.step, request->stop)
-                                     : renderChannelImage(*job.tensor, *summary, job.channel, request->options, job.step,
+                                     : renderChannelImage(*job.tensor, *summary, channel, request->options, job.step,
                                                           request->stop));
             } catch (const CancelledError&) {
                 throw;

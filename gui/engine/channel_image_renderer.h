@@ -23,6 +23,9 @@ class ChannelImageRenderer : public QObject {
     Q_OBJECT
 public:
     static constexpr int kComposite = -2;
+    // The channel with the largest standard deviation (a thumbnail's most telling channel; a
+    // ReLU's channel 0 is often all zeros), picked on the worker from the summary.
+    static constexpr int kMostVaried = -3;
 
     struct Job {
         std::shared_ptr<const Tensor> tensor;

@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "core/default_pipeline.h"
 #include "core/graph/graph.h"
+#include "core/graph/graph_json.h"
 #include "core/graph/model_file.h"
 #include "core/graph/model_input_fit.h"
 #include "core/io/image_io.h"
@@ -219,6 +220,9 @@ bool FileController::loadExample(const QString& resourcePath)
     if (!f.open(QIODevice::ReadOnly))
         return false;
     const QByteArray bytes = f.readAll();
+    const QJsonObject graphExample = QJsonDocument::fromJson(bytes).object().value("layerscope_example").toObject();
+    if (graphExample.value("title").toString().startsWith(QStringLiteral("Graph:")))
+        return loadGraphExample(bytes, graphExample);
     try {
         Pipeline pipeline = parsePipelineJson(bytes.toStdString());
         const QJsonObject example = QJsonDocument::fromJson(bytes).object().value("layerscope_example").toObject();
@@ -235,6 +239,27 @@ bool FileController::loadExample(const QString& resourcePath)
         const int select = example.value("select").toInt(m_document->layerCount() - 1);
         emit selectLayerRequested(std::min(select, m_document->layerCount() - 1));
         emit statusMessage(example.value("description").toString(), 8000);
+        return true;
+    } catch (const std::exception& error) {
+        warn(tr("Example"), QString::fromStdString(error.what()));
+        return false;
+    }
+}
+
+bool FileController::loadGraphExample(const QByteArray& bytes, const QJsonObject& example)
+{
+    try {
+        auto graph = std::make_shared<const ModelGraph>(parseModelJson(bytes.toStdString()));
+        InputSpec spec = InputSpec::fromJson(example.value("input").toObject());
+        if (spec.kind == InputSourceKind::File && spec.path == "sample")
+            spec.path = sampleImagePath();
+        // The example's picture becomes the input (one undo step); the stack stays as it is.
+        if (!(spec == m_document->inputSpec()))
+            m_document->undoStack()->push(new ChangeInputCommand(m_document, spec));
+        const QString title = example.value("title").toString().mid(QStringLiteral("Graph:").size()).trimmed();
+        emit modelGraphOpened(graph, title);
+        emit exampleIntro(title, example.value("description").toString(), QString::fromStdString(
+                                                                               example.value("select").toString().toStdString()));
         return true;
     } catch (const std::exception& error) {
         warn(tr("Example"), QString::fromStdString(error.what()));

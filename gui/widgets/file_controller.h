@@ -8,6 +8,7 @@
 
 #include "engine/worker_threads.h"
 
+#include <QJsonObject>
 #include <QObject>
 #include <QPointer>
 #include <QString>
@@ -73,11 +74,14 @@ public:
 signals:
     void selectLayerRequested(int index);
     void modelGraphOpened(std::shared_ptr<const layerscope::ModelGraph> graph, const QString& path);
+    // After a graph example's modelGraphOpened: what to read and which node to start on.
+    void exampleIntro(const QString& title, const QString& description, const QString& selectNode);
     void statusMessage(const QString& message, int timeoutMs);
 
 private:
     bool restoreAutosave();
     void offerInputFit(const DeclaredImageInput& declared);
+    bool loadGraphExample(const QByteArray& bytes, const QJsonObject& example);
     void warn(const QString& title, const QString& message);
 
     QWidget* m_window;

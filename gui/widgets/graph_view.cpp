@@ -342,7 +342,7 @@ void GraphView::showTop()
     const QRectF scene = this->scene()->sceneRect();
     const QSize view = viewport()->size();
     const double fit = std::min(view.width() / scene.width(), view.height() / scene.height());
-    const double zoom = std::clamp(fit, 0.6, 1.0);
+    const double zoom = std::clamp(fit, 0.5, 1.0);
     setTransform(QTransform::fromScale(zoom, zoom));
     centerOn(scene.center().x(), scene.top() + view.height() / (2 * zoom));
     scheduleThumbnails();
@@ -505,7 +505,7 @@ void GraphView::requestThumbnails()
         const Tensor& t = *item->output();
         ChannelImageRenderer::Job job;
         job.tensor = item->output();
-        job.channel = t.dim(3) == 3 ? ChannelImageRenderer::kComposite : 0;
+        job.channel = t.dim(3) == 3 ? ChannelImageRenderer::kComposite : ChannelImageRenderer::kMostVaried;
         // Subsample to about the thumbnail's size: a power-of-two step, as the feature maps do.
         const int64_t longest = std::max(t.dim(1), t.dim(2));
         int step = 1;

@@ -57,6 +57,12 @@ GraphWindow::GraphWindow(std::shared_ptr<const ModelGraph> graph, const QString&
         m_view->showTop();
         if (!m_view->layoutError().isEmpty())
             statusBar()->showMessage(tr("The graph could not be laid out: %1").arg(m_view->layoutError()));
+        if (!m_pendingSelect.isEmpty()) {
+            const std::vector<int> named = m_view->findNodes(m_pendingSelect);
+            if (!named.empty())
+                m_view->selectNode(named.front());
+            m_pendingSelect.clear();
+        }
         // Start on the first model input, so the picture of what goes in is on screen at once.
         if (!m_graph->inputs.empty() && m_view->selectedNode() < 0)
             m_view->selectNode(static_cast<int>(m_graph->inputs.front()), /*ensureVisible=*/false);
@@ -89,12 +95,25 @@ void GraphWindow::buildUi()
     sideLayout->addWidget(m_maps, 1);
     sideLayout->addWidget(m_statistics);
 
+    m_intro = new QLabel(this);
+    m_intro->setTextFormat(Qt::RichText);
+    m_intro->setWordWrap(true);
+    m_intro->setMargin(6);
+    m_intro->setStyleSheet(QStringLiteral("QLabel { background: #fff8dc; border-bottom: 1px solid #d8cfa8; color: #202020; }"));
+    m_intro->setVisible(false);
+    auto* left = new QWidget(this);
+    auto* leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->setSpacing(0);
+    leftLayout->addWidget(m_intro);
+    leftLayout->addWidget(m_view, 1);
+
     auto* splitter = new QSplitter(Qt::Horizontal, this);
-    splitter->addWidget(m_view);
+    splitter->addWidget(left);
     splitter->addWidget(side);
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 1);
-    splitter->setSizes({620, 660});
+    splitter->setSizes({700, 580});
     setCentralWidget(splitter);
 
     QToolBar* bar = addToolBar(tr("Graph"));
@@ -337,6 +356,27 @@ void GraphWindow::showDetails(int node)
                                              : tr("Not run"));
     }
     m_statistics->setSummary(m_maps->summary(), 0, m_maps->soloChannel(), output != nullptr);
+}
+
+void GraphWindow::setIntro(const QString& title, const QString& description, const QString& selectNode)
+{
+    setWindowTitle(tr("%1 — LayerScope").arg(title));
+    m_intro->setText(QStringLiteral("<b>%1</b><br>%2").arg(title.toHtmlEscaped(), description.toHtmlEscaped()));
+    m_intro->setVisible(true);
+    if (selectNode.isEmpty())
+        return;
+    if (m_view->isLaidOut()) {
+        const std::vector<int> named = m_view->findNodes(selectNode);
+        if (!named.empty())
+            m_view->selectNode(named.front());
+    } else {
+        m_pendingSelect = selectNode;
+    }
+}
+
+QString GraphWindow::introText() const
+{
+    return m_intro->isVisible() ? m_intro->text() : QString();
 }
 
 QString GraphWindow::detailText() const

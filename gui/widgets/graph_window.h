@@ -37,6 +37,10 @@ public:
     GraphRunner* runner() const { return m_runner; }
     FeatureMapView* featureMaps() const { return m_maps; }
     QString detailText() const;
+    // An example's title and what to look at, shown above the graph; `selectNode` (a node name)
+    // is selected once the graph is laid out.
+    void setIntro(const QString& title, const QString& description, const QString& selectNode);
+    QString introText() const;
     // Tests: waits until the layout is shown and the newest run has finished.
     bool waitUntilRun(int timeoutMs);
 
@@ -62,6 +66,8 @@ private:
     FeatureMapView* m_maps = nullptr;
     StatisticsPanel* m_statistics = nullptr;
     QLabel* m_title = nullptr;
+    QLabel* m_intro = nullptr;
+    QString m_pendingSelect;
     QLabel* m_details = nullptr;
     QLineEdit* m_find = nullptr;
     QComboBox* m_fit = nullptr;

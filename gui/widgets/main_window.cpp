@@ -130,6 +130,12 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
                 m_graphWindows.append(window);
                 emit graphWindowOpened(window);
             });
+    connect(m_files, &FileController::exampleIntro, this,
+            [this](const QString& title, const QString& description, const QString& select) {
+                if (m_graphWindows.isEmpty() || !m_graphWindows.last())
+                    return;
+                m_graphWindows.last()->setIntro(title, description, select);
+            });
     connect(m_files, &FileController::statusMessage, this, [this](const QString& message, int timeoutMs) {
         statusBar()->showMessage(message, timeoutMs);
     });
