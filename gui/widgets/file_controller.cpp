@@ -217,8 +217,10 @@ void FileController::openInputFile(const QString& path)
 bool FileController::loadExample(const QString& resourcePath)
 {
     QFile f(resourcePath);
-    if (!f.open(QIODevice::ReadOnly))
+    if (!f.open(QIODevice::ReadOnly)) {
+        qWarning("example %s: %s", qPrintable(resourcePath), qPrintable(f.errorString()));
         return false;
+    }
     const QByteArray bytes = f.readAll();
     const QJsonObject graphExample = QJsonDocument::fromJson(bytes).object().value("layerscope_example").toObject();
     if (graphExample.value("title").toString().startsWith(QStringLiteral("Graph:")))

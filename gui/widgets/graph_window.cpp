@@ -4,6 +4,7 @@
 #include "engine/graph_runner.h"
 #include "widgets/feature_map_view.h"
 #include "widgets/graph_view.h"
+#include "widgets/inspector_panel.h"
 #include "widgets/statistics_panel.h"
 
 #include "core/graph/model_file.h"
@@ -15,6 +16,7 @@
 #include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QSettings>
 #include <QSplitter>
@@ -93,6 +95,11 @@ void GraphWindow::buildUi()
     sideLayout->addWidget(m_title);
     sideLayout->addWidget(m_details);
     sideLayout->addWidget(m_maps, 1);
+    m_why = new QPlainTextEdit(this);
+    m_why->setReadOnly(true);
+    m_why->setMaximumHeight(120);
+    m_why->setPlaceholderText(tr("Click a value in the feature maps to see how it was computed"));
+    sideLayout->addWidget(m_why);
     sideLayout->addWidget(m_statistics);
 
     m_intro = new QLabel(this);
@@ -169,6 +176,7 @@ void GraphWindow::buildUi()
             [this] { m_statistics->setSummary(m_maps->summary(), 0, m_maps->soloChannel(), m_maps->tensor() != nullptr); });
     connect(m_maps, &FeatureMapView::soloChannelChanged, this,
             [this](int channel) { m_statistics->setSummary(m_maps->summary(), 0, channel, m_maps->tensor() != nullptr); });
+    connect(m_maps, &FeatureMapView::cellSelected, this, &GraphWindow::explainCell);
     connect(m_maps, &FeatureMapView::hovered, this, [this](const QString& text) { statusBar()->showMessage(text, 3000); });
     resize(1280, 820);
 }
@@ -348,8 +356,11 @@ void GraphWindow::showDetails(int node)
     m_details->setText(lines.join(QStringLiteral("<br>")));
     const std::shared_ptr<const Tensor> output = layer.isInput() ? m_runner->fittedInput() : m_runner->output(n);
     if (output) {
-        if (m_maps->tensor() != output)
+        if (m_maps->tensor() != output) {
             m_maps->setTensor(output, QString::fromStdString(m_graph->nodeName(n)));
+            m_explanation.reset();
+            m_why->clear();
+        }
     } else {
         m_maps->setTensor(nullptr);
         m_maps->setMessage(layer.supported() ? (m_runner->isBusy() ? tr("Computing…") : tr("Not computed"))
@@ -377,6 +388,51 @@ void GraphWindow::setIntro(const QString& title, const QString& description, con
 QString GraphWindow::introText() const
 {
     return m_intro->isVisible() ? m_intro->text() : QString();
+}
+
+void GraphWindow::explainCell(int channel, int y, int x)
+{
+    m_explanation.reset();
+    m_why->clear();
+    const int node = m_view->selectedNode();
+    if (node < 0 || channel < 0)
+        return;
+    const size_t n = static_cast<size_t>(node);
+    const GraphLayer& layer = m_graph->layerOf(n);
+    const std::shared_ptr<const Tensor> output = m_runner->output(n);
+    if (!layer.layer || !output) {
+        if (layer.isInput() && m_runner->fittedInput())
+            m_why->setPlainText(tr("An input value: %1").arg(static_cast<double>(m_runner->fittedInput()->at(0, y, x, channel))));
+        return;
+    }
+    std::vector<std::shared_ptr<const Tensor>> held;
+    std::vector<const Tensor*> inputs;
+    for (size_t input : m_graph->nodes[n].inputs) {
+        std::shared_ptr<const Tensor> t = m_graph->layerOf(input).isInput() ? m_runner->fittedInput() : m_runner->output(input);
+        if (!t)
+            return;
+        inputs.push_back(t.get());
+        held.push_back(std::move(t));
+    }
+    // One cell: O(its window), as the stack's Inspector explains on the UI thread.
+    try {
+        const DataFormat format = layer.layer->dataFormat().value_or(DataFormat::ChannelsLast);
+        const CellIndex cell = viewToCell(output->shape(), format, 0, channel, y, x);
+        m_explanation = layer.layer->explainOutputCellInputs(inputs, output->shape(), cell);
+        m_why->setPlainText(explanationText());
+    } catch (const std::exception& e) {
+        m_why->setPlainText(tr("No explanation for this cell: %1").arg(QString::fromStdString(e.what())));
+    }
+}
+
+QString GraphWindow::explanationText() const
+{
+    if (!m_explanation)
+        return m_why->toPlainText();
+    QString text = QString::fromStdString(m_explanation->text());
+    if (m_explanation->exact)
+        text += tr("\n(evaluated in the kernel's order: equal to the computed value bit for bit)");
+    return text;
 }
 
 QString GraphWindow::detailText() const

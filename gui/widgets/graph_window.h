@@ -7,6 +7,7 @@
 // kept), and runs again when that input changes. All tensor work is the GraphRunner's worker;
 // this window only draws and dispatches.
 
+#include "core/explain/cell_explanation_types.h"
 #include "core/graph/graph.h"
 
 #include <QMainWindow>
@@ -16,6 +17,7 @@
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QPlainTextEdit;
 class QProgressBar;
 
 namespace layerscope::gui {
@@ -41,6 +43,12 @@ public:
     // is selected once the graph is laid out.
     void setIntro(const QString& title, const QString& description, const QString& selectNode);
     QString introText() const;
+    // Why the value of cell (channel, y, x) of the selected node's shown output is what it is
+    // (the layer's own explainOutputCellInputs over the node's input tensors); also what a click
+    // on a cell of the feature maps shows.
+    void explainCell(int channel, int y, int x);
+    const std::optional<CellExplanation>& explanation() const { return m_explanation; }
+    QString explanationText() const;
     // Tests: waits until the layout is shown and the newest run has finished.
     bool waitUntilRun(int timeoutMs);
 
@@ -67,6 +75,8 @@ private:
     StatisticsPanel* m_statistics = nullptr;
     QLabel* m_title = nullptr;
     QLabel* m_intro = nullptr;
+    QPlainTextEdit* m_why = nullptr;
+    std::optional<CellExplanation> m_explanation;
     QString m_pendingSelect;
     QLabel* m_details = nullptr;
     QLineEdit* m_find = nullptr;

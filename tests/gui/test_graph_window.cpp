@@ -103,7 +103,11 @@ bool sameValues(const Tensor& a, const Tensor& b)
 class TestGraphWindow : public QObject {
     Q_OBJECT
 private slots:
-    void initTestCase() { qRegisterMetaType<GraphWindow*>(); }
+    void initTestCase()
+    {
+        setUpApplication();
+        qRegisterMetaType<GraphWindow*>();
+    }
 
     void branchesRunExactlyAsCoreRunsThem()
     {
@@ -317,6 +321,44 @@ private slots:
         }
         qInfo("real models: %d as graph windows, %d as stacks, %d weights-only files refused", graphs, stacks, refused);
         QVERIFY(graphs >= 8 && stacks >= 15 && refused == 2);
+    }
+
+    void graphExamplesOpenExplainedAndExplainTheirMerges()
+    {
+        const struct {
+            const char* file;
+            const char* intro;
+            const char* merge;
+            int channel;
+        } examples[] = {{":/examples/10_graph_squeeze_excitation.json", "keepdims=True", "scale", 5},
+                        {":/examples/11_graph_pspnet_pyramid_pooling.json", "bins", "pyramid", 13},
+                        {":/examples/12_graph_deeplabv3_aspp.json", "dilated", "aspp_concat", 17},
+                        {":/examples/13_graph_unet_skip.json", "Conv2DTranspose", "skip", 12}};
+        for (const auto& example : examples) {
+            auto window = makeWindow(InputSpec::arange(1, 4, 4, 3), poolPipeline(2, 2, "valid"));
+            QVERIFY(waitIdle(*window));
+            QSignalSpy opened(window.get(), &MainWindow::graphWindowOpened);
+            QVERIFY(window->loadExample(example.file));
+            QVERIFY2(!opened.isEmpty(), example.file);
+            GraphWindow* graphWindow = opened.first().first().value<GraphWindow*>();
+            QVERIFY2(graphWindow->waitUntilRun(30000), example.file);
+            QVERIFY2(graphWindow->introText().contains(example.intro), qPrintable(graphWindow->introText()));
+            const ModelGraph& graph = graphWindow->runner()->graph();
+            QCOMPARE(graphWindow->runner()->computedCount(), static_cast<int>(graph.nodes.size()));
+            // The example's picture (the sample photo) is the input, resized to the model's input.
+            QVERIFY(window->document()->inputSpec().kind == InputSourceKind::File);
+            QVERIFY(graphWindow->runner()->inputDescription().contains("bilinear"));
+            // It opens on its merge; a value of it is explained term by term and equals the engine's.
+            const int merge = nodeNamed(graph, example.merge);
+            QCOMPARE(graphWindow->graphView()->selectedNode(), merge);
+            const std::shared_ptr<const Tensor> out = graphWindow->runner()->output(static_cast<size_t>(merge));
+            for (const auto& [y, x] : {std::pair{0, 0}, std::pair{7, 3}, std::pair{static_cast<int>(out->dim(1)) - 1, 1}}) {
+                graphWindow->explainCell(example.channel, y, x);
+                QVERIFY2(graphWindow->explanation().has_value(), qPrintable(graphWindow->explanationText()));
+                QCOMPARE(graphWindow->explanation()->value, out->at(0, y, x, example.channel));
+                QVERIFY(!graphWindow->explanationText().isEmpty());
+            }
+        }
     }
 
     void aBrokenFileOpensNothing()
