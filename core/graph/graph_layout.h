@@ -41,16 +41,25 @@ struct GraphLayout {
     std::vector<GraphLayoutEdge> edges;  // ordered by `to`, then by input slot
 };
 
-// The largest graph laid out: dot's crossing minimisation grows faster than linearly, and a
-// hostile file must not stall the caller for minutes.
-constexpr size_t kGraphLayoutMaxNodes = 20000;
-constexpr size_t kGraphLayoutMaxEdges = 100000;
+// The largest drawing problem laid out. Graphviz 2.43's dot spends most of its time placing boxes
+// horizontally, a network simplex over every node, every "virtual" node it adds where an edge
+// skips ranks and one more node per edge segment; its start (feasible_tree) grows about with the
+// cube of that size (measured: 3 505 → 0.3 s, 17 505 → 48 s), so a hostile file of a few hundred
+// nodes with long edges (a Concatenate of 100 earlier layers: 54 s) could stall the caller for
+// minutes. The size is bounded from above before calling Graphviz (graphLayoutSize) and a graph
+// above this limit is refused; the simplex's iterations are capped too (nslimit).
+constexpr size_t kGraphLayoutMaxSize = 8000;
+
+// An upper bound of that problem's size: nodes + virtual nodes + edge segments, with ranks from a
+// longest-path ranking (inputs pulled down next to their first consumer), which dot's ranking can
+// only shorten. A chain of n nodes: 2n − 1; the 157-layer MobileNetV2: about 500.
+size_t graphLayoutSize(const ModelGraph& graph);
 
 // Lays out every node of `graph` (boxes.size() == graph.nodes.size(), else std::invalid_argument;
 // also for a negative or non-finite size or option, or an input index that is not an earlier
 // node), ranks top to bottom in topological order. Thread-safe (Graphviz keeps global state:
 // calls are serialised by a mutex). Throws std::runtime_error with Graphviz's message on failure,
-// and for graphs above kGraphLayoutMaxNodes nodes or kGraphLayoutMaxEdges edges.
+// and for graphs whose graphLayoutSize is above kGraphLayoutMaxSize.
 GraphLayout layoutGraph(const ModelGraph& graph, const std::vector<GraphLayoutBox>& boxes,
                         const GraphLayoutOptions& options = {});
 

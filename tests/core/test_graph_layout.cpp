@@ -94,8 +94,10 @@ bool sameLayout(const GraphLayout& a, const GraphLayout& b)
 }
 
 // Everything the drawing relies on, for any graph: "" when it holds, else what does not.
+// Edges start at the bottom of their producer and end at the top of their consumer; with
+// `anySide`, anywhere on the boxes' outlines (dozens of edges into one box arrive at its sides).
 std::string checkLayout(const ModelGraph& g, const std::vector<GraphLayoutBox>& boxes, const GraphLayout& layout,
-                        const GraphLayoutOptions& options = {})
+                        const GraphLayoutOptions& options = {}, bool anySide = false)
 {
     constexpr double tol = 2.0; // Graphviz works in whole points in places
     const auto where = [](size_t i) { return " (node " + std::to_string(i) + ")"; };
@@ -141,6 +143,15 @@ std::string checkLayout(const ModelGraph& g, const std::vector<GraphLayoutBox>& 
             const GraphLayoutNode& b = layout.nodes[to];
             const auto& first = e.points.front();
             const auto& last = e.points.back();
+            const auto onOutline = [&](const std::array<double, 2>& p, const GraphLayoutNode& box) {
+                const double dx = std::abs(p[0] - box.x) - box.width / 2, dy = std::abs(p[1] - box.y) - box.height / 2;
+                return dx <= tol && dy <= tol && (std::abs(dx) <= tol || std::abs(dy) <= tol);
+            };
+            if (anySide) {
+                if (!onOutline(first, a) || !onOutline(last, b))
+                    return "edge " + std::to_string(k - 1) + " does not join its boxes' outlines";
+                continue;
+            }
             if (std::abs(first[1] - (a.y + a.height / 2)) > tol || std::abs(first[0] - a.x) > a.width / 2 + tol)
                 return "edge " + std::to_string(k - 1) + " does not start at the bottom of its producer";
             if (std::abs(last[1] - (b.y - b.height / 2)) > tol || std::abs(last[0] - b.x) > b.width / 2 + tol)
@@ -344,7 +355,7 @@ private slots:
     void refusesHugeGraphsQuickly()
     {
         std::vector<std::vector<size_t>> inputs{{}};
-        for (size_t i = 1; i <= kGraphLayoutMaxNodes; ++i)
+        for (size_t i = 1; i <= 20000; ++i)
             inputs.push_back({i - 1});
         const ModelGraph g = makeGraph(inputs);
         const auto start = std::chrono::steady_clock::now();
@@ -352,9 +363,69 @@ private slots:
             layoutGraph(g, uniformBoxes(g.nodes.size()));
             QFAIL("no error");
         } catch (const std::runtime_error& e) {
-            QVERIFY2(QString(e.what()).contains("20001 nodes"), e.what());
-            QVERIFY2(QString(e.what()).contains("at most 20000"), e.what());
+            QVERIFY2(QString(e.what()).contains("too large for the graph view (20001 nodes, 20000 connections"),
+                     e.what());
+            QVERIFY2(QString(e.what()).contains("at most 8000"), e.what());
         }
+        QVERIFY(elapsedMs(start) < 500);
+    }
+
+    void layoutSizeBoundsDotsWork()
+    {
+        // A chain: n nodes, n − 1 edges of one rank each.
+        QCOMPARE(graphLayoutSize(makeGraph({{}, {0}, {1}, {2}, {3}})), size_t(9));
+        // The diamond: 4 nodes, 4 one-rank edges.
+        QCOMPARE(graphLayoutSize(makeGraph({{}, {0}, {0}, {1, 2}})), size_t(8));
+        // A skip over three ranks: two virtual nodes, three segments.
+        QCOMPARE(graphLayoutSize(makeGraph({{}, {0}, {1}, {0, 2}})), size_t(4 + 3 + 5));
+        // A second input read late is drawn next to its consumer: no long edge.
+        QCOMPARE(graphLayoutSize(makeGraph({{}, {}, {1}, {2}, {3}, {0, 4}})), size_t(6 + 5));
+        // Fan-in of m earlier layers: quadratic.
+        std::vector<std::vector<size_t>> inputs{{}};
+        std::vector<size_t> all{0};
+        for (size_t i = 1; i < 100; ++i) {
+            inputs.push_back({i - 1});
+            all.push_back(i);
+        }
+        inputs.push_back(all);
+        QVERIFY(graphLayoutSize(makeGraph(inputs)) > kGraphLayoutMaxSize);
+    }
+
+    // The largest graphs accepted, of the two kinds dot finds hardest: long edges into one wide
+    // rank (a Concatenate of many earlier layers) and a long ResNet-like chain.
+    void largestAcceptedGraphsStayFast()
+    {
+        size_t m = 2;
+        const auto fanIn = [](size_t count) {
+            std::vector<std::vector<size_t>> inputs{{}};
+            std::vector<size_t> all{0};
+            for (size_t i = 1; i < count; ++i) {
+                inputs.push_back({i - 1});
+                all.push_back(i);
+            }
+            inputs.push_back(all);
+            return makeGraph(inputs);
+        };
+        while (graphLayoutSize(fanIn(m + 1)) <= kGraphLayoutMaxSize)
+            ++m;
+        int blocks = 1;
+        while (graphLayoutSize(resnetLike(blocks + 1)) <= kGraphLayoutMaxSize)
+            ++blocks;
+        for (const ModelGraph& g : {fanIn(m), resnetLike(blocks)}) {
+            const auto boxes = variedBoxes(g.nodes.size());
+            const auto start = std::chrono::steady_clock::now();
+            const GraphLayout layout = layoutGraph(g, boxes);
+            const double ms = elapsedMs(start);
+            qInfo("%zu nodes, layout size %zu (limit %zu): laid out in %.0f ms", g.nodes.size(),
+                  graphLayoutSize(g), kGraphLayoutMaxSize, ms);
+            const std::string problem = checkLayout(g, boxes, layout, {}, true);
+            QVERIFY2(problem.empty(), problem.c_str());
+            QVERIFY2(ms < 10000, qPrintable(QString("took %1 ms").arg(ms)));
+        }
+        // One layer more: refused at once (laid out, it would take about a minute).
+        const ModelGraph over = fanIn(m + 1);
+        const auto start = std::chrono::steady_clock::now();
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, layoutGraph(over, variedBoxes(over.nodes.size())));
         QVERIFY(elapsedMs(start) < 500);
     }
 
