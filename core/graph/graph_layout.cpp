@@ -292,6 +292,11 @@ GraphLayout layoutGraph(const ModelGraph& graph, const std::vector<GraphLayoutBo
     agattr(g, AGNODE, cs("shape"), cs("box"));
     agattr(g, AGNODE, cs("fixedsize"), cs("true"));
     agattr(g, AGNODE, cs("label"), cs("")); // no text: nothing to measure, no font needed
+    // Edges leave a box at the middle of its bottom and enter at the middle of its top (Netron's
+    // look): without ports, dot clips an edge between neighbouring ranks far apart sideways at a
+    // box's side.
+    agattr(g, AGEDGE, cs("tailport"), cs("s"));
+    agattr(g, AGEDGE, cs("headport"), cs("n"));
     Agsym_t* widthSym = agattr(g, AGNODE, cs("width"), cs("1"));
     Agsym_t* heightSym = agattr(g, AGNODE, cs("height"), cs("0.5"));
     if (!widthSym || !heightSym)
