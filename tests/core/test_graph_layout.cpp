@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <thread>
 
@@ -94,6 +95,7 @@ bool sameLayout(const GraphLayout& a, const GraphLayout& b)
 }
 
 // Everything the drawing relies on, for any graph: "" when it holds, else what does not.
+// Edges start at the bottom of their producer and end at the top of their consumer.
 std::string checkLayout(const ModelGraph& g, const std::vector<GraphLayoutBox>& boxes, const GraphLayout& layout,
                         const GraphLayoutOptions& options = {})
 {
@@ -304,6 +306,39 @@ private slots:
         QVERIFY2(ms < 2000, qPrintable(QString("took %1 ms").arg(ms)));
     }
 
+    // Every real model file that loads as a whole model (not the weights-only ones), laid out.
+    void everyRealModelLaysOut()
+    {
+        const std::filesystem::path dir(LAYERSCOPE_REAL_MODELS_DIR);
+        std::ifstream in(dir / "index.json");
+        QVERIFY2(in, "index.json is missing");
+        const nlohmann::json index = nlohmann::json::parse(in);
+        int laidOut = 0;
+        for (const auto& entry : index) {
+            const std::string file = entry.at("file").get<std::string>();
+            ModelFileOptions options;
+            options.isolateHdf5 = false; // trusted fixtures; no fork() (ThreadSanitizer)
+            ModelGraph g;
+            try {
+                g = loadModelFile(dir / file, options);
+            } catch (const std::exception& e) {
+                qInfo("%s: not a whole model here (%s)", file.c_str(), e.what());
+                continue;
+            }
+            std::vector<GraphLayoutBox> boxes;
+            for (size_t i = 0; i < g.nodes.size(); ++i)
+                boxes.push_back({std::max(80.0, 7.0 * static_cast<double>(g.nodeName(i).size()) + 24), 40});
+            const auto start = std::chrono::steady_clock::now();
+            const GraphLayout layout = layoutGraph(g, boxes);
+            const double ms = elapsedMs(start);
+            qInfo("%s: %zu nodes, layout size %zu, %.1f ms", file.c_str(), g.nodes.size(), graphLayoutSize(g), ms);
+            const std::string problem = checkLayout(g, boxes, layout);
+            QVERIFY2(problem.empty(), (file + ": " + problem).c_str());
+            ++laidOut;
+        }
+        QVERIFY(laidOut >= 20);
+    }
+
     void hostileNamesDoNotMatter()
     {
         const std::vector<std::vector<size_t>> inputs{{}, {0}, {0}, {1, 2}, {3}};
@@ -344,7 +379,7 @@ private slots:
     void refusesHugeGraphsQuickly()
     {
         std::vector<std::vector<size_t>> inputs{{}};
-        for (size_t i = 1; i <= kGraphLayoutMaxNodes; ++i)
+        for (size_t i = 1; i <= 20000; ++i)
             inputs.push_back({i - 1});
         const ModelGraph g = makeGraph(inputs);
         const auto start = std::chrono::steady_clock::now();
@@ -352,9 +387,69 @@ private slots:
             layoutGraph(g, uniformBoxes(g.nodes.size()));
             QFAIL("no error");
         } catch (const std::runtime_error& e) {
-            QVERIFY2(QString(e.what()).contains("20001 nodes"), e.what());
-            QVERIFY2(QString(e.what()).contains("at most 20000"), e.what());
+            QVERIFY2(QString(e.what()).contains("too large for the graph view (20001 nodes, 20000 connections"),
+                     e.what());
+            QVERIFY2(QString(e.what()).contains("at most 8000"), e.what());
         }
+        QVERIFY(elapsedMs(start) < 500);
+    }
+
+    void layoutSizeBoundsDotsWork()
+    {
+        // A chain: n nodes, n − 1 edges of one rank each.
+        QCOMPARE(graphLayoutSize(makeGraph({{}, {0}, {1}, {2}, {3}})), size_t(9));
+        // The diamond: 4 nodes, 4 one-rank edges.
+        QCOMPARE(graphLayoutSize(makeGraph({{}, {0}, {0}, {1, 2}})), size_t(8));
+        // A skip over three ranks: two virtual nodes, three segments.
+        QCOMPARE(graphLayoutSize(makeGraph({{}, {0}, {1}, {0, 2}})), size_t(4 + 3 + 5));
+        // A second input read late is drawn next to its consumer: no long edge.
+        QCOMPARE(graphLayoutSize(makeGraph({{}, {}, {1}, {2}, {3}, {0, 4}})), size_t(6 + 5));
+        // Fan-in of m earlier layers: quadratic.
+        std::vector<std::vector<size_t>> inputs{{}};
+        std::vector<size_t> all{0};
+        for (size_t i = 1; i < 100; ++i) {
+            inputs.push_back({i - 1});
+            all.push_back(i);
+        }
+        inputs.push_back(all);
+        QVERIFY(graphLayoutSize(makeGraph(inputs)) > kGraphLayoutMaxSize);
+    }
+
+    // The largest graphs accepted, of the two kinds dot finds hardest: long edges into one wide
+    // rank (a Concatenate of many earlier layers) and a long ResNet-like chain.
+    void largestAcceptedGraphsStayFast()
+    {
+        size_t m = 2;
+        const auto fanIn = [](size_t count) {
+            std::vector<std::vector<size_t>> inputs{{}};
+            std::vector<size_t> all{0};
+            for (size_t i = 1; i < count; ++i) {
+                inputs.push_back({i - 1});
+                all.push_back(i);
+            }
+            inputs.push_back(all);
+            return makeGraph(inputs);
+        };
+        while (graphLayoutSize(fanIn(m + 1)) <= kGraphLayoutMaxSize)
+            ++m;
+        int blocks = 1;
+        while (graphLayoutSize(resnetLike(blocks + 1)) <= kGraphLayoutMaxSize)
+            ++blocks;
+        for (const ModelGraph& g : {fanIn(m), resnetLike(blocks)}) {
+            const auto boxes = variedBoxes(g.nodes.size());
+            const auto start = std::chrono::steady_clock::now();
+            const GraphLayout layout = layoutGraph(g, boxes);
+            const double ms = elapsedMs(start);
+            qInfo("%zu nodes, layout size %zu (limit %zu): laid out in %.0f ms", g.nodes.size(),
+                  graphLayoutSize(g), kGraphLayoutMaxSize, ms);
+            const std::string problem = checkLayout(g, boxes, layout);
+            QVERIFY2(problem.empty(), problem.c_str());
+            QVERIFY2(ms < 10000, qPrintable(QString("took %1 ms").arg(ms)));
+        }
+        // One layer more: refused at once (laid out, it would take about a minute).
+        const ModelGraph over = fanIn(m + 1);
+        const auto start = std::chrono::steady_clock::now();
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, layoutGraph(over, variedBoxes(over.nodes.size())));
         QVERIFY(elapsedMs(start) < 500);
     }
 
