@@ -120,6 +120,21 @@ public:
             painter->setPen(QPen(QColor(0xa0, 0xa0, 0xa0), 0));
             painter->setBrush(Qt::NoBrush);
             painter->drawRect(target);
+            if (m_field && m_output && m_output->rank() == 4) {
+                // The region in cell coordinates, scaled onto the thumbnail (at least a pixel).
+                const double sx = target.width() / static_cast<double>(m_output->dim(2));
+                const double sy = target.height() / static_cast<double>(m_output->dim(1));
+                QRectF cells(target.left() + m_field->x() * sx, target.top() + m_field->y() * sy,
+                             std::max(1.0, m_field->width() * sx), std::max(1.0, m_field->height() * sy));
+                painter->setPen(QPen(QColor(0xff, 0x8c, 0x00), 1.5));
+                painter->setBrush(QColor(0xff, 0x8c, 0x00, 60));
+                painter->drawRect(cells);
+            }
+        }
+        if (m_field) {
+            painter->setPen(QPen(QColor(0xff, 0x8c, 0x00), 2.5));
+            painter->setBrush(Qt::NoBrush);
+            painter->drawRoundedRect(r.adjusted(-2, -2, 2, 2), 6, 6);
         }
     }
 
@@ -159,6 +174,12 @@ public:
         m_selected = selected;
         update();
     }
+    void setReceptiveField(std::optional<QRect> cells)
+    {
+        m_field = cells;
+        update();
+    }
+    bool inReceptiveField() const { return m_field.has_value(); }
 
 private:
     int m_node;
@@ -170,6 +191,7 @@ private:
     const Tensor* m_thumbnailFor = nullptr;
     bool m_showsThumbSlot = false;
     bool m_selected = false;
+    std::optional<QRect> m_field; // receptive-field cells over the output's rows and columns
 };
 
 GraphView::GraphView(QWidget* parent)
@@ -291,6 +313,19 @@ void GraphView::setRenderOptions(const RenderOptions& options)
         if (item)
             item->dropThumbnail();
     scheduleThumbnails();
+}
+
+void GraphView::setReceptiveField(const std::vector<std::optional<QRect>>& regions)
+{
+    for (size_t n = 0; n < m_items.size(); ++n)
+        if (m_items[n])
+            m_items[n]->setReceptiveField(n < regions.size() ? regions[n] : std::nullopt);
+}
+
+bool GraphView::inReceptiveField(int node) const
+{
+    return node >= 0 && node < static_cast<int>(m_items.size()) && m_items[static_cast<size_t>(node)]
+           && m_items[static_cast<size_t>(node)]->inReceptiveField();
 }
 
 void GraphView::selectNode(int node, bool ensureVisible)

@@ -17,6 +17,7 @@
 #include <QTimer>
 
 #include <memory>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -49,6 +50,11 @@ public:
                       std::shared_ptr<const Tensor> output = nullptr);
     GraphNodeState nodeState(int node) const;
     void setRenderOptions(const RenderOptions& options);
+    // A receptive field: per node, the cells (x, y, width, height over its output's rows and
+    // columns) the selected value depends on, drawn on the thumbnail, and the box outlined; a
+    // node without a region (nullopt) is not part of it. An empty vector clears it.
+    void setReceptiveField(const std::vector<std::optional<QRect>>& regions);
+    bool inReceptiveField(int node) const;
 
     void selectNode(int node, bool ensureVisible = true);
     int selectedNode() const { return m_selected; }

@@ -7,6 +7,7 @@
 #include "widgets/inspector_panel.h"
 #include "widgets/statistics_panel.h"
 
+#include "core/graph/graph_receptive_field.h"
 #include "core/graph/model_file.h"
 
 #include <QAction>
@@ -420,9 +421,48 @@ void GraphWindow::explainCell(int channel, int y, int x)
         const CellIndex cell = viewToCell(output->shape(), format, 0, channel, y, x);
         m_explanation = layer.layer->explainOutputCellInputs(inputs, output->shape(), cell);
         m_why->setPlainText(explanationText());
+        showReceptiveField(n, channel, y, x);
     } catch (const std::exception& e) {
         m_why->setPlainText(tr("No explanation for this cell: %1").arg(QString::fromStdString(e.what())));
     }
+}
+
+void GraphWindow::showReceptiveField(size_t node, int channel, int y, int x)
+{
+    m_fieldText.clear();
+    const std::shared_ptr<const Tensor> output = m_runner->output(node);
+    if (!output || output->rank() != 4) {
+        m_view->setReceptiveField({});
+        return;
+    }
+    // The selected cell as a box over the output's storage axes (what the view shows as b, y, x, c).
+    std::vector<Interval> cell{{0, 0}, {y, y}, {x, x}, {channel, channel}};
+    try {
+        const GraphReceptiveField field = graphReceptiveField(*m_graph, m_runner->shapes(), node, cell, cell);
+        std::vector<std::optional<QRect>> regions(m_graph->nodes.size());
+        for (size_t n = 0; n < field.nodes.size() && n < regions.size(); ++n) {
+            const std::optional<TensorRegion>& region = field.nodes[n];
+            if (!region || !region->spatial() || region->format != DataFormat::ChannelsLast)
+                continue;
+            const Interval rows = region->rows(), cols = region->cols();
+            regions[n] = QRect(static_cast<int>(cols.first), static_cast<int>(rows.first), static_cast<int>(cols.size()),
+                               static_cast<int>(rows.size()));
+        }
+        m_view->setReceptiveField(regions);
+        if (!field.inputs.empty() && field.inputs.front() && field.inputs.front()->spatial()) {
+            const TensorRegion& in = *field.inputs.front();
+            m_fieldText = tr("Receptive field in the input: rows %1–%2, columns %3–%4 (%5×%6 pixels, every path)")
+                              .arg(in.rows().first)
+                              .arg(in.rows().last)
+                              .arg(in.cols().first)
+                              .arg(in.cols().last)
+                              .arg(in.rows().size())
+                              .arg(in.cols().size());
+        }
+    } catch (const std::exception&) {
+        m_view->setReceptiveField({});
+    }
+    m_why->setPlainText(explanationText());
 }
 
 QString GraphWindow::explanationText() const
@@ -432,6 +472,8 @@ QString GraphWindow::explanationText() const
     QString text = QString::fromStdString(m_explanation->text());
     if (m_explanation->exact)
         text += tr("\n(evaluated in the kernel's order: equal to the computed value bit for bit)");
+    if (!m_fieldText.isEmpty())
+        text += QStringLiteral("\n") + m_fieldText;
     return text;
 }
 

@@ -63,6 +63,7 @@ private:
     void onNodeDone(int node);
     void onFinished(double milliseconds);
     void showDetails(int node);
+    void showReceptiveField(size_t node, int channel, int y, int x);
     void updateStatus();
     QString shapeText(size_t node) const;
 
@@ -77,6 +78,7 @@ private:
     QLabel* m_intro = nullptr;
     QPlainTextEdit* m_why = nullptr;
     std::optional<CellExplanation> m_explanation;
+    QString m_fieldText;
     QString m_pendingSelect;
     QLabel* m_details = nullptr;
     QLineEdit* m_find = nullptr;

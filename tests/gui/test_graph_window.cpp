@@ -361,6 +361,41 @@ private slots:
         }
     }
 
+    void receptiveFieldsTraceEveryBranch()
+    {
+        // U-Net example, decoder (3×3 same) cell (10, 10). Worked by hand, per axis:
+        //   skip rows 9–11; encoder path: encoder 3×3 → input rows 8–12;
+        //   up path: up rows 9–11 ← Conv2DTranspose 2×2/2 ← bottleneck rows 4–5 ← 3×3 same ←
+        //   down rows 3–6 ← MaxPooling 2 ← encoder rows 6–13 ← 3×3 → input rows 5–14.
+        //   Union at the input: rows (and columns) 5–14.
+        auto window = makeWindow(InputSpec::arange(1, 4, 4, 3), poolPipeline(2, 2, "valid"));
+        QVERIFY(waitIdle(*window));
+        QSignalSpy opened(window.get(), &MainWindow::graphWindowOpened);
+        QVERIFY(window->loadExample(":/examples/13_graph_unet_skip.json"));
+        QVERIFY(!opened.isEmpty());
+        GraphWindow* graphWindow = opened.first().first().value<GraphWindow*>();
+        QVERIFY(graphWindow->waitUntilRun(30000));
+        const ModelGraph& graph = graphWindow->runner()->graph();
+        graphWindow->graphView()->selectNode(nodeNamed(graph, "decoder"));
+        graphWindow->explainCell(3, 10, 10);
+        QVERIFY2(graphWindow->explanationText().contains("rows 5–14, columns 5–14 (10×10 pixels"),
+                 qPrintable(graphWindow->explanationText()));
+        for (const char* name : {"image", "encoder", "down", "bottleneck", "up", "skip", "decoder"})
+            QVERIFY2(graphWindow->graphView()->inReceptiveField(nodeNamed(graph, name)), name);
+        // The SE example's output cell depends on the whole input through the global average.
+        GraphWindow* se = nullptr;
+        {
+            QSignalSpy second(window.get(), &MainWindow::graphWindowOpened);
+            QVERIFY(window->loadExample(":/examples/10_graph_squeeze_excitation.json"));
+            QVERIFY(!second.isEmpty());
+            se = second.first().first().value<GraphWindow*>();
+        }
+        QVERIFY(se->waitUntilRun(30000));
+        se->graphView()->selectNode(nodeNamed(se->runner()->graph(), "scale"));
+        se->explainCell(0, 0, 0);
+        QVERIFY2(se->explanationText().contains("rows 0–95, columns 0–95"), qPrintable(se->explanationText()));
+    }
+
     void aBrokenFileOpensNothing()
     {
         QTemporaryDir dir;
