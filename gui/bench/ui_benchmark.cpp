@@ -1,5 +1,8 @@
 #include "ui_benchmark.h"
 
+#include "bench/bench_support.h"
+#include "bench/graph_benchmark.h"
+
 #include "engine/pipeline_runner.h"
 #include "widgets/app_setup.h"
 #include "widgets/feature_map_view.h"
@@ -33,22 +36,32 @@ namespace layerscope::gui {
 
 namespace {
 
+using bench::peakResidentMegabytes;
+using bench::percentile;
+using bench::processUntil;
+using bench::StallWatchdog;
+
 constexpr const char* kUsage =
     "usage: layerscope bench-ui --image IMG --pipeline P.json [--edits N]\n"
     "                           [--normalise channel|layer|fixed] [--json] [--trace-slow MS] [--verbose]\n"
+    "       layerscope bench-ui --image IMG --model MODEL.keras|.h5|.json [--scrolls N] [--json]\n"
     "Opens the real main window (offscreen without a display), applies N edits to the first\n"
     "layer's first integer parameter as the properties editor does, and reports edit-to-pixels\n"
     "latency, the longest UI event-loop stall and the peak resident memory. --trace-slow MS\n"
     "prints every event the UI thread took MS or more to handle, with its receiver, and\n"
-    "--verbose each edit's latency (both to stderr).\n";
+    "--verbose each edit's latency (both to stderr).\n"
+    "With --model it opens the model's graph window instead and reports the time to the drawn\n"
+    "graph, to every node computed and to the visible thumbnails, N page scrolls down the graph\n"
+    "(each until its thumbnails are drawn), the longest UI stall and the peak resident memory.\n";
 
 struct Options {
-    QString image, pipeline;
+    QString image, pipeline, model;
     int edits = 20;
     Normalization normalization = Normalization::PerChannel;
     bool json = false;
     int traceSlowMs = 0; // 0: off
     bool verbose = false;
+    int scrolls = 20;
 };
 
 struct UsageError {
@@ -69,6 +82,8 @@ Options parseOptions(int argc, char** argv)
             options.image = QString::fromStdString(value(i));
         } else if (arg == "--pipeline") {
             options.pipeline = QString::fromStdString(value(i));
+        } else if (arg == "--model") {
+            options.model = QString::fromStdString(value(i));
         } else if (arg == "--edits") {
             const std::string text = value(i);
             char* end = nullptr;
@@ -93,6 +108,13 @@ Options parseOptions(int argc, char** argv)
             if (*end != '\0' || ms < 1 || ms > 60000)
                 throw UsageError{"--trace-slow must be a number of milliseconds from 1 to 60000, not '" + text + "'"};
             options.traceSlowMs = static_cast<int>(ms);
+        } else if (arg == "--scrolls") {
+            const std::string text = value(i);
+            char* end = nullptr;
+            const long n = std::strtol(text.c_str(), &end, 10);
+            if (*end != '\0' || n < 0 || n > 10000)
+                throw UsageError{"--scrolls must be an integer from 0 to 10000, not '" + text + "'"};
+            options.scrolls = static_cast<int>(n);
         } else if (arg == "--verbose") {
             options.verbose = true;
         } else if (arg == "--json") {
@@ -103,60 +125,13 @@ Options parseOptions(int argc, char** argv)
             throw UsageError{"unknown argument '" + arg + "'"};
         }
     }
-    if (options.image.isEmpty() || options.pipeline.isEmpty())
-        throw UsageError{"--image and --pipeline are required"};
-    for (const QString& path : {options.image, options.pipeline})
+    if (options.image.isEmpty() || (options.pipeline.isEmpty() == options.model.isEmpty()))
+        throw UsageError{"--image and one of --pipeline or --model are required"};
+    for (const QString& path : {options.image, options.pipeline.isEmpty() ? options.model : options.pipeline})
         if (!QFile::exists(path))
             throw UsageError{"no such file: " + path.toStdString()};
     return options;
 }
-
-double peakResidentMegabytes()
-{
-    QFile status("/proc/self/status");
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray& line : status.readAll().split('\n'))
-        if (line.startsWith("VmHWM:"))
-            return line.mid(6).trimmed().split(' ').value(0).toDouble() / 1024.0;
-    return -1;
-}
-
-double percentile(std::vector<double> values, double p)
-{
-    std::sort(values.begin(), values.end());
-    const size_t rank = static_cast<size_t>(std::ceil(p * static_cast<double>(values.size())));
-    return values[std::clamp<size_t>(rank, 1, values.size()) - 1];
-}
-
-// The longest gap between two ticks of a 1 ms timer: how long the event loop was kept from
-// running (a paint, a slot, a computation on the UI thread).
-class StallWatchdog : public QObject {
-public:
-    explicit StallWatchdog(QObject* parent) : QObject(parent)
-    {
-        m_timer.setTimerType(Qt::PreciseTimer);
-        m_timer.setInterval(1);
-        connect(&m_timer, &QTimer::timeout, this, [this] {
-            const qint64 now = m_clock.nsecsElapsed();
-            m_longest = std::max(m_longest, now - m_last);
-            m_last = now;
-        });
-    }
-    void start()
-    {
-        m_clock.start();
-        m_last = 0;
-        m_longest = 0;
-        m_timer.start();
-    }
-    double longestMs() const { return static_cast<double>(m_longest) / 1e6; }
-
-private:
-    QTimer m_timer;
-    QElapsedTimer m_clock;
-    qint64 m_last = 0, m_longest = 0;
-};
 
 // The application, timing every event it delivers when asked to: an event that keeps the UI
 // thread for `slowMs` or more is printed with its type and receiver (and the receiver's parents),
@@ -220,20 +195,6 @@ std::optional<FieldSpec> firstIntegerField(const std::string& className)
             if (field.kind == FieldKind::Int || field.kind == FieldKind::IntPair)
                 return field;
     return std::nullopt;
-}
-
-// Processes events until `done` or the deadline; false on timeout.
-template <typename Done>
-bool processUntil(Done done, qint64 timeoutMs)
-{
-    QElapsedTimer clock;
-    clock.start();
-    while (!done()) {
-        if (clock.elapsed() > timeoutMs)
-            return false;
-        QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents);
-    }
-    return true;
 }
 
 int run(const Options& options, int argc, char** argv)
@@ -363,6 +324,8 @@ int runUiBenchmark(int argc, char** argv)
         std::fprintf(stderr, "error: %s\n%s", e.message.c_str(), kUsage);
         return 2;
     }
+    if (!options.model.isEmpty())
+        return runGraphBenchmark({options.image, options.model, options.scrolls, options.json}, argc, argv);
     return run(options, argc, argv);
 }
 
