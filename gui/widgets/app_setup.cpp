@@ -1,5 +1,7 @@
 #include "app_setup.h"
 
+#include "cli/cli.h"
+
 #include <QApplication>
 #include <QIcon>
 
@@ -15,7 +17,7 @@ void setUpApplication()
     initLayerScopeResources();
     QCoreApplication::setOrganizationName("LayerScope");
     QCoreApplication::setApplicationName("LayerScope");
-    QCoreApplication::setApplicationVersion("0.1.0");
+    QCoreApplication::setApplicationVersion(QString::fromLatin1(versionNumber()));
     QApplication::setWindowIcon(QIcon(":/icons/layerscope.svg"));
 }
 
