@@ -19,6 +19,9 @@ void setUpApplication()
     QCoreApplication::setApplicationName("LayerScope");
     QCoreApplication::setApplicationVersion(QString::fromLatin1(versionNumber()));
     QApplication::setWindowIcon(QIcon(":/icons/layerscope.svg"));
+    // Ties the windows to the installed menu entry (Wayland app_id, the taskbar icon), see
+    // resources/packaging/io.github.layerscope.LayerScope.desktop.
+    QGuiApplication::setDesktopFileName("io.github.layerscope.LayerScope");
 }
 
 } // namespace layerscope::gui

@@ -7,6 +7,8 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QFile>
+#include <QGuiApplication>
 #include <QMessageBox>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -40,6 +42,14 @@ private slots:
         about->trigger();
         QVERIFY2(shown.contains("LayerScope 0.1.0<br>checked against Keras 3.15.1 / TensorFlow 2.21.0"), qPrintable(shown));
         QVERIFY(QString::fromStdString(versionText()).startsWith("LayerScope 0.1.0\nchecked against Keras 3.15.1"));
+    }
+
+    // The windows name the menu entry that is installed (Wayland app_id, taskbar icon).
+    void desktopFileNameIsTheInstalledEntry()
+    {
+        const QString name = QGuiApplication::desktopFileName();
+        QCOMPARE(name, QString("io.github.layerscope.LayerScope"));
+        QVERIFY(QFile::exists(LAYERSCOPE_SOURCE_DIR "/resources/packaging/" + name + ".desktop"));
     }
 
     void openWithPipelineJson()
