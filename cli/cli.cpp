@@ -739,6 +739,8 @@ int commandRun(const Options& options)
     const ModelGraph graph = loadModel(options, path);
     if (options.repeated.at("input").size() == 1 && isBatchInput(options.get("input")))
         return commandRunBatch(options, graph, context);
+    if (options.has("skip-existing"))
+        throw UsageError("--skip-existing needs a folder or a pattern as --input");
     const std::vector<TensorPtr> inputs = loadInputs(options, graph);
     if (!options.values.count("output") && !options.values.count("outputs-dir"))
         std::cerr << "note: no --output or --outputs-dir given; printing shapes only\n";

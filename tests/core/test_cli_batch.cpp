@@ -128,6 +128,9 @@ private slots:
         QVERIFY2(none.err.contains("no files match"), qPrintable(none.err));
         const CliResult noDir = runCli({"run", "--model", q(d / "model.json"), "--input", q(d / "images")});
         QCOMPARE(noDir.exitCode, 2);
+        const CliResult oneFile = runCli({"run", "--model", q(d / "model.json"), "--input", q(d / "images" / "a.png"),
+                                          "--outputs-dir", q(d / "one"), "--skip-existing"});
+        QCOMPARE(oneFile.exitCode, 2);
     }
 };
 
