@@ -1,5 +1,7 @@
 #include "cli.h"
 
+#include "batch_run.h"
+
 #include "core/codegen/graph_code.h"
 #include "core/codegen/keras_code.h"
 #include "core/graph/graph_json.h"
@@ -15,6 +17,7 @@
 #include "core/pipeline.h"
 #include "core/pipeline_run.h"
 #include "core/render/render.h"
+#include "layerscope_version.h"
 
 #include <algorithm>
 #include <cmath>
@@ -46,6 +49,7 @@ Usage:
   layerscope IMAGE_OR_NPY [PIPELINE.json]   open the app on these files
   layerscope inspect MODEL.json [--input-shape 1,32,32,3 ...] [--json]
   layerscope run     --model M.json --input IN [--input IN2 ...] [--output OUT.npy] [--outputs-dir DIR]
+  layerscope run     --model M.json --input DIR_OR_'GLOB' --outputs-dir DIR [--skip-existing]
   layerscope shapes  --model M.json (--input IN | --input-shape 1,32,32,3) [--json]
   layerscope bench   --model M.json --input-shape 1,1024,1024,3 [--repeat N] [--threads T] [--json]
   layerscope demo    [--image IMG] [--output-dir DIR]
@@ -60,6 +64,7 @@ several inputs takes --input / --input-shape once per input, in the model's inpu
 Common options: --threads T, --max-memory SIZE (e.g. 4G, 512M; default half of RAM), --help.
 run and bench: --max-multiply-adds N (e.g. 1e10; refuse a layer needing more; default no limit).
 Exit status: 0 success, 1 invalid pipeline/input/layer error, 2 usage error.
+layerscope --version prints the version and the Keras / TensorFlow versions it is checked against.
 )";
 
 const std::map<std::string, const char*> kHelp = {
@@ -83,6 +88,11 @@ and writes the first model output as float32 .npy. --outputs-dir writes every no
 NN_name.npy plus a labelled contact-sheet PNG NN_name.png (NN = the node's topological index, the
 inputs included). Files are written only when no layer failed; nodes that cannot run (unsupported
 layers and what depends on them) are left out with a note.
+Many inputs: --input DIR (its images and .npy files, sorted) or --input 'PATTERN' (quoted, e.g.
+'photos/*.jpg', expanded by LayerScope) with --outputs-dir OUT writes OUT/<file stem>/ for each
+(a progress line on a terminal), goes on past a file that fails, lists the failures at the end and
+exits 1 if any failed. Each folder is written as OUT/<stem>.partial and renamed when complete;
+--skip-existing skips inputs whose OUT/<stem>/ exists, so an interrupted run resumes.
 Options: --threads T, --max-memory SIZE, --max-multiply-adds N (a Conv2D needing more multiply-adds
 than N, e.g. 1e10, stops with an error instead of running for hours; default no limit).
 )"},
@@ -619,15 +629,18 @@ std::vector<std::pair<std::string, std::string>> renderText(const RenderOptions&
             {"layerscope:normalization", normalizationName(options.normalization)}};
 }
 
-int commandRun(const Options& options)
+// Where runModel writes: --outputs-dir and --output of `run`; quiet drops the per-node lines on
+// stdout and the notes (a batch prints one progress line per file instead).
+struct RunTargets {
+    std::optional<fs::path> outputsDir;
+    std::optional<fs::path> output;
+    bool quiet = false;
+};
+
+// One run of the model on its inputs, as `run` does for one input (and a batch for each file).
+void runModel(const ModelGraph& graph, const std::vector<TensorPtr>& inputs, const ExecContext& context,
+              const RunTargets& targets)
 {
-    const std::string path = modelPath(options);
-    options.get("input");
-    const ExecContext context = contextFrom(options);
-    const ModelGraph graph = loadModel(options, path);
-    const std::vector<TensorPtr> inputs = loadInputs(options, graph);
-    if (!options.values.count("output") && !options.values.count("outputs-dir"))
-        std::cerr << "note: no --output or --outputs-dir given; printing shapes only\n";
     // Every shape first: a layer error stops before anything is computed.
     std::vector<Shape> inputShapes;
     for (const TensorPtr& t : inputs)
@@ -650,18 +663,18 @@ int commandRun(const Options& options)
         if (!blocker)
             blocker = unsupportedBlocker(shapes, out);
     TensorPtr final;
-    if (options.values.count("output")) {
+    if (targets.output) {
         const size_t out = graph.outputs.at(0);
         final = result.outputs[out];
         if (!final && !blocker)
             throw Error("the model output " + graph.nodeName(out) + " was not computed: " + result.errors[out]);
     }
-    for (size_t i = 0; i < graph.nodes.size(); ++i)
+    for (size_t i = 0; i < graph.nodes.size() && !targets.quiet; ++i)
         if (!result.outputs[i] && (graph.layerOf(i).supported() || result.errors[i].rfind("not computed", 0) != 0))
             std::cerr << "note: " << graph.nodeName(i) << ": " << result.errors[i] << "\n";
     // Everything computed: only now touch the file system.
-    if (options.values.count("outputs-dir")) {
-        const fs::path dir = options.get("outputs-dir");
+    if (targets.outputsDir) {
+        const fs::path dir = *targets.outputsDir;
         fs::create_directories(dir);
         RenderOptions render;
         size_t written = 0;
@@ -680,18 +693,63 @@ int commandRun(const Options& options)
                      renderText(options, graph.nodeName(i)));
             ++written;
         }
-        std::cout << "wrote " << written << " tensors and contact sheets to " << dir.string() << "\n";
+        if (!targets.quiet)
+            std::cout << "wrote " << written << " tensors and contact sheets to " << dir.string() << "\n";
     }
     if (final) {
-        writeNpy(options.get("output"), *final);
-        std::cout << "wrote " << options.get("output") << " (" << shapeToString(final->shape()) << ", float32)\n";
+        writeNpy(*targets.output, *final);
+        std::cout << "wrote " << targets.output->string() << " (" << shapeToString(final->shape()) << ", float32)\n";
     }
-    for (size_t i = 0; i < graph.nodes.size(); ++i)
+    for (size_t i = 0; i < graph.nodes.size() && !targets.quiet; ++i)
         if (!graph.layerOf(i).isInput())
             std::cout << graph.nodeName(i) << "  "
                       << (result.outputs[i] ? shapeToString(result.outputs[i]->shape()) : "(not computed)") << "\n";
     if (blocker)
         throw Error(unsupportedLayerMessage(graph.layerOf(*blocker)));
+}
+
+// run --input DIR_OR_GLOB: every file through runModel into OUT/<stem>/ (batch_run.h).
+int commandRunBatch(const Options& options, const ModelGraph& graph, const ExecContext& context)
+{
+    if (!options.values.count("outputs-dir"))
+        throw UsageError("--input " + options.get("input") + " names several files: give --outputs-dir DIR");
+    if (options.values.count("output"))
+        throw UsageError("--output takes one input; with a folder or pattern use --outputs-dir");
+    if (graph.inputs.size() != 1)
+        throw UsageError("a folder or pattern as --input needs a model with one input (this one has "
+                         + std::to_string(graph.inputs.size()) + ")");
+    const std::vector<fs::path> files = expandBatchInput(options.get("input"));
+    BatchOptions batch;
+    batch.outputsDir = options.get("outputs-dir");
+    batch.skipExisting = options.has("skip-existing");
+    batch.terminal = isatty(STDERR_FILENO);
+    return runBatch(files, batch, [&](const fs::path& input, const fs::path& dir) {
+        RunTargets targets;
+        targets.outputsDir = dir;
+        targets.quiet = true;
+        runModel(graph, {std::make_shared<const Tensor>(loadInputFile(input))}, context, targets);
+    }, std::cout, std::cerr);
+}
+
+int commandRun(const Options& options)
+{
+    const std::string path = modelPath(options);
+    options.get("input");
+    const ExecContext context = contextFrom(options);
+    const ModelGraph graph = loadModel(options, path);
+    if (options.repeated.at("input").size() == 1 && isBatchInput(options.get("input")))
+        return commandRunBatch(options, graph, context);
+    if (options.has("skip-existing"))
+        throw UsageError("--skip-existing needs a folder or a pattern as --input");
+    const std::vector<TensorPtr> inputs = loadInputs(options, graph);
+    if (!options.values.count("output") && !options.values.count("outputs-dir"))
+        std::cerr << "note: no --output or --outputs-dir given; printing shapes only\n";
+    RunTargets targets;
+    if (options.values.count("outputs-dir"))
+        targets.outputsDir = options.get("outputs-dir");
+    if (options.values.count("output"))
+        targets.output = options.get("output");
+    runModel(graph, inputs, context, targets);
     return 0;
 }
 
@@ -831,7 +889,7 @@ int dispatch(int argc, char** argv)
         return 0;
     }
     if (command == "--version") {
-        std::cout << "layerscope 0.1.0\n";
+        std::cout << versionText();
         return 0;
     }
     for (int i = 2; i < argc; ++i)
@@ -842,7 +900,7 @@ int dispatch(int argc, char** argv)
     if (command == "inspect")
         return commandInspect(parseOptions(argc, argv, {"", "model", "pipeline", "weights", "input-shape", "max-memory"}, {"json"}));
     if (command == "run")
-        return commandRun(parseOptions(argc, argv, {"model", "pipeline", "weights", "input", "output", "outputs-dir", "threads", "max-memory", "max-multiply-adds"}, {}));
+        return commandRun(parseOptions(argc, argv, {"model", "pipeline", "weights", "input", "output", "outputs-dir", "threads", "max-memory", "max-multiply-adds"}, {"skip-existing"}));
     if (command == "shapes")
         return commandShapes(parseOptions(argc, argv, {"model", "pipeline", "weights", "input", "input-shape", "max-memory", "threads"}, {"json"}));
     if (command == "bench")
@@ -879,6 +937,17 @@ int runCli(int argc, char** argv)
         std::cerr << "error: " << message << "\n";
         return 1;
     }
+}
+
+const char* versionNumber()
+{
+    return LAYERSCOPE_VERSION;
+}
+
+std::string versionText()
+{
+    return std::string("LayerScope ") + LAYERSCOPE_VERSION + "\nchecked against Keras " + LAYERSCOPE_KERAS_VERSION
+           + " / TensorFlow " + LAYERSCOPE_TENSORFLOW_VERSION + "\n";
 }
 
 fs::path bundledSampleImage()

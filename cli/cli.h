@@ -18,6 +18,12 @@ int runCli(int argc, char** argv);
 // the app when no display is available. Returns an exit status.
 int runHeadlessDemo(const std::filesystem::path& imagePath, const std::filesystem::path& outputDir);
 
+// "LayerScope 0.1.0" and "checked against Keras 3.15.1 / TensorFlow 2.21.0" (two lines, each ending
+// in a newline): printed by `layerscope --version` and shown by the app's Help ▸ About.
+std::string versionText();
+// "0.1.0": the project VERSION of CMakeLists.txt.
+const char* versionNumber();
+
 // The bundled sample image (images/chelsea.png), found next to the executable, in the install
 // prefix's share/layerscope, or in the source tree.
 std::filesystem::path bundledSampleImage();

@@ -1,5 +1,7 @@
 #include "app_setup.h"
 
+#include "cli/cli.h"
+
 #include <QApplication>
 #include <QIcon>
 
@@ -15,8 +17,11 @@ void setUpApplication()
     initLayerScopeResources();
     QCoreApplication::setOrganizationName("LayerScope");
     QCoreApplication::setApplicationName("LayerScope");
-    QCoreApplication::setApplicationVersion("0.1.0");
+    QCoreApplication::setApplicationVersion(QString::fromLatin1(versionNumber()));
     QApplication::setWindowIcon(QIcon(":/icons/layerscope.svg"));
+    // Ties the windows to the installed menu entry (Wayland app_id, the taskbar icon), see
+    // resources/packaging/io.github.layerscope.LayerScope.desktop.
+    QGuiApplication::setDesktopFileName("io.github.layerscope.LayerScope");
 }
 
 } // namespace layerscope::gui

@@ -95,6 +95,12 @@ void FileController::openInitial(const QString& inputPath, const QString& pipeli
 {
     if (offerRestore && restoreAutosave())
         return;
+    // `layerscope PIPELINE.json` alone (how the file manager's "Open with" calls the .desktop
+    // entry's Exec=layerscope %f): a pipeline or Keras JSON model, shown on the bundled sample.
+    if (pipelinePath.isEmpty() && inputPath.endsWith(".json", Qt::CaseInsensitive)) {
+        openInitial(QString(), inputPath, /*offerRestore=*/false);
+        return;
+    }
     // `layerscope MODEL [IMAGE]`: a Keras model first, then the image it is shown on.
     if (isModelFileName(inputPath)) {
         const QString model = inputPath;

@@ -591,12 +591,16 @@ void MainWindow::createActions()
     help->addAction(action("gettingStarted"));
     help->addAction(action("shortcuts"));
     help->addSeparator();
-    help->addAction(tr("&About LayerScope"), this, [this] {
+    // The version and the Keras / TensorFlow versions come from the same text as `layerscope --version`.
+    connect(make("about", tr("&About LayerScope")), &QAction::triggered, this, [this] {
+        const QString version = QString::fromStdString(versionText()).trimmed().toHtmlEscaped().replace('\n', "<br>");
         QMessageBox::about(this, tr("About LayerScope"),
                            tr("<b>LayerScope</b><br>Stack Keras image layers on a picture and watch every "
                               "channel, shape and number update live.<br><br>Wheel: zoom · drag: pan · click a "
-                              "tile: open it large · Esc: back to all channels."));
+                              "tile: open it large · Esc: back to all channels.")
+                               + "<br><br>" + version);
     });
+    help->addAction(action("about"));
 
     auto* tools = addToolBar(tr("Main"));
     tools->setObjectName("MainToolBar");
