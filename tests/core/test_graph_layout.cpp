@@ -444,7 +444,9 @@ private slots:
                   graphLayoutSize(g), kGraphLayoutMaxSize, ms);
             const std::string problem = checkLayout(g, boxes, layout);
             QVERIFY2(problem.empty(), problem.c_str());
-            QVERIFY2(ms < 10000, qPrintable(QString("took %1 ms").arg(ms)));
+            // A guard against minutes-long stalls, not a speed target: 1.1–2.4 s alone, 11.5 s
+            // measured with both cores busy (ctest -j2 beside other builds).
+            QVERIFY2(ms < 30000, qPrintable(QString("took %1 ms").arg(ms)));
         }
         // One layer more: refused at once (laid out, it would take about a minute).
         const ModelGraph over = fanIn(m + 1);

@@ -254,7 +254,10 @@ private slots:
         qInfo("%zu nodes: file read and graph laid out in %lld ms, every node computed by %lld ms",
               graph.nodes.size(), shownMs, ranMs);
         QVERIFY(graph.nodes.size() >= 150);
-        QVERIFY2(shownMs < 2000, qPrintable(QString::number(shownMs)));
+        // The bound is 2 s; the sanitizer builds (scripts/sanitize.sh sets ASAN_OPTIONS /
+        // TSAN_OPTIONS) run the instrumented engine several times slower.
+        const bool sanitized = qEnvironmentVariableIsSet("ASAN_OPTIONS") || qEnvironmentVariableIsSet("TSAN_OPTIONS");
+        QVERIFY2(shownMs < (sanitized ? 8000 : 2000), qPrintable(QString::number(shownMs)));
         QVERIFY(graphWindow->graphView()->layoutError().isEmpty());
         QCOMPARE(graphWindow->runner()->computedCount(), static_cast<int>(graph.nodes.size()));
         QCOMPARE(graphWindow->runner()->fittedInput()->shape(), (Shape{1, 128, 128, 3}));
