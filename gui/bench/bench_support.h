@@ -2,7 +2,9 @@
 // What the UI benchmarks share: the peak resident memory, percentiles, a watchdog for the longest
 // event-loop stall, and processing events until a condition holds.
 
+#include <QApplication>
 #include <QCoreApplication>
+#include <QEvent>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QObject>
@@ -75,5 +77,35 @@ inline bool processUntil(Done done, qint64 timeoutMs)
     }
     return true;
 }
+
+// The application, timing every event it delivers when asked to: an event that keeps the UI
+// thread for `slowMs` or more is printed with its type and receiver (and the receiver's parents),
+// which names the widget or timer behind a stall.
+class TracingApplication : public QApplication {
+public:
+    TracingApplication(int& argc, char** argv, int slowMs) : QApplication(argc, argv), m_slowMs(slowMs) {}
+    bool notify(QObject* receiver, QEvent* event) override
+    {
+        if (m_slowMs <= 0)
+            return QApplication::notify(receiver, event);
+        const int type = static_cast<int>(event->type()); // the event may not outlive delivery
+        QElapsedTimer clock;
+        clock.start();
+        const bool handled = QApplication::notify(receiver, event);
+        if (clock.elapsed() >= m_slowMs) {
+            QString chain = QString::fromLatin1(receiver->metaObject()->className());
+            for (QObject* parent = receiver->parent(); parent; parent = parent->parent())
+                chain += QStringLiteral(" < %1").arg(parent->objectName().isEmpty()
+                                                         ? QString::fromLatin1(parent->metaObject()->className())
+                                                         : parent->objectName());
+            std::fprintf(stderr, "slow event: %lld ms, type %d, %s\n", static_cast<long long>(clock.elapsed()), type,
+                         qPrintable(chain));
+        }
+        return handled;
+    }
+
+private:
+    int m_slowMs;
+};
 
 } // namespace layerscope::gui::bench

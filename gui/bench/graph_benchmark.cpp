@@ -28,7 +28,7 @@ int runGraphBenchmark(const GraphBenchmarkOptions& options, int argc, char** arg
 {
     if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY") && !std::getenv("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
-    QApplication app(argc, argv);
+    TracingApplication app(argc, argv, options.traceSlowMs);
     setUpApplication();
     MainWindowOptions windowOptions;
     windowOptions.useSettings = false;

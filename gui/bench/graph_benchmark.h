@@ -17,6 +17,7 @@ struct GraphBenchmarkOptions {
     QString image, model;
     int scrolls = 20;
     bool json = false;
+    int traceSlowMs = 0; // print UI events that take this long (0: off)
 };
 
 int runGraphBenchmark(const GraphBenchmarkOptions& options, int argc, char** argv);

@@ -40,6 +40,7 @@ using bench::peakResidentMegabytes;
 using bench::percentile;
 using bench::processUntil;
 using bench::StallWatchdog;
+using bench::TracingApplication;
 
 constexpr const char* kUsage =
     "usage: layerscope bench-ui --image IMG --pipeline P.json [--edits N]\n"
@@ -132,36 +133,6 @@ Options parseOptions(int argc, char** argv)
             throw UsageError{"no such file: " + path.toStdString()};
     return options;
 }
-
-// The application, timing every event it delivers when asked to: an event that keeps the UI
-// thread for `slowMs` or more is printed with its type and receiver (and the receiver's parents),
-// which names the widget or timer behind a stall.
-class TracingApplication : public QApplication {
-public:
-    TracingApplication(int& argc, char** argv, int slowMs) : QApplication(argc, argv), m_slowMs(slowMs) {}
-    bool notify(QObject* receiver, QEvent* event) override
-    {
-        if (m_slowMs <= 0)
-            return QApplication::notify(receiver, event);
-        const int type = static_cast<int>(event->type()); // the event may not outlive delivery
-        QElapsedTimer clock;
-        clock.start();
-        const bool handled = QApplication::notify(receiver, event);
-        if (clock.elapsed() >= m_slowMs) {
-            QString chain = QString::fromLatin1(receiver->metaObject()->className());
-            for (QObject* parent = receiver->parent(); parent; parent = parent->parent())
-                chain += QStringLiteral(" < %1").arg(parent->objectName().isEmpty()
-                                                         ? QString::fromLatin1(parent->metaObject()->className())
-                                                         : parent->objectName());
-            std::fprintf(stderr, "slow event: %lld ms, type %d, %s\n", static_cast<long long>(clock.elapsed()), type,
-                         qPrintable(chain));
-        }
-        return handled;
-    }
-
-private:
-    int m_slowMs;
-};
 
 // Remembers which tensor the feature-map view held at each paint of its viewport in which every
 // visible tile had its final picture (pictures are rendered on the worker and arrive after the
@@ -325,7 +296,7 @@ int runUiBenchmark(int argc, char** argv)
         return 2;
     }
     if (!options.model.isEmpty())
-        return runGraphBenchmark({options.image, options.model, options.scrolls, options.json}, argc, argv);
+        return runGraphBenchmark({options.image, options.model, options.scrolls, options.json, options.traceSlowMs}, argc, argv);
     return run(options, argc, argv);
 }
 
