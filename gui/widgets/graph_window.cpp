@@ -25,6 +25,8 @@
 #include <QToolBar>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace layerscope::gui {
 
 namespace {
@@ -42,9 +44,9 @@ QString shapeString(const Shape& shape)
 } // namespace
 
 GraphWindow::GraphWindow(std::shared_ptr<const ModelGraph> graph, const QString& path, Document* document,
-                         QWidget* parent)
+                         QWidget* parent, bool useSettings)
     : QMainWindow(parent), m_graph(std::move(graph)), m_path(path), m_document(document),
-      m_runner(new GraphRunner(m_graph, this))
+      m_runner(new GraphRunner(m_graph, this)), m_useSettings(useSettings)
 {
     setAttribute(Qt::WA_DeleteOnClose);
     setWindowTitle(tr("%1 — %2 nodes — LayerScope").arg(QFileInfo(path).fileName()).arg(m_graph->nodes.size()));
@@ -157,10 +159,12 @@ void GraphWindow::buildUi()
     m_fit->addItem(tr("Keep the image as it is"), static_cast<int>(InputFit::Keep));
     m_fit->setToolTip(tr("How the loaded image is prepared for the model's declared input, as Keras "
                          "preprocessing would (tf.image.resize bilinear)"));
-    m_fit->setCurrentIndex(QSettings().value(QStringLiteral("graph/inputFit"), 0).toInt());
+    if (m_useSettings)
+        m_fit->setCurrentIndex(std::clamp(QSettings().value(QStringLiteral("graph/inputFit"), 0).toInt(), 0, 2));
     bar->addWidget(m_fit);
     connect(m_fit, &QComboBox::currentIndexChanged, this, [this](int index) {
-        QSettings().setValue(QStringLiteral("graph/inputFit"), index);
+        if (m_useSettings)
+            QSettings().setValue(QStringLiteral("graph/inputFit"), index);
         rerun();
     });
 

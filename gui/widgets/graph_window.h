@@ -31,8 +31,9 @@ class StatisticsPanel;
 class GraphWindow : public QMainWindow {
     Q_OBJECT
 public:
+    // `useSettings`: remember the input-fit choice in QSettings (off for tests and benchmarks).
     GraphWindow(std::shared_ptr<const ModelGraph> graph, const QString& path, Document* document,
-                QWidget* parent = nullptr);
+                QWidget* parent = nullptr, bool useSettings = true);
     ~GraphWindow() override;
 
     GraphView* graphView() const { return m_view; }
@@ -86,6 +87,7 @@ private:
     QLabel* m_runStatus = nullptr;
     QProgressBar* m_progress = nullptr;
     bool m_finished = false;
+    bool m_useSettings = true;
     double m_lastRunMs = 0;
 };
 

@@ -124,7 +124,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     connect(m_files, &FileController::selectLayerRequested, this, &MainWindow::selectLayer);
     connect(m_files, &FileController::modelGraphOpened, this,
             [this](std::shared_ptr<const ModelGraph> graph, const QString& path) {
-                auto* window = new GraphWindow(std::move(graph), path, m_document, this);
+                auto* window = new GraphWindow(std::move(graph), path, m_document, this, m_options.useSettings);
                 window->setWindowFlag(Qt::Window, true);
                 window->show();
                 m_graphWindows.append(window);
