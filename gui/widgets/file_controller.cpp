@@ -182,11 +182,16 @@ bool FileController::openPipelineFile(const QString& path)
         }
         return true;
     } catch (const std::exception& error) {
-        // A Keras model JSON with branches (or layers a pipeline cannot hold) opens as a graph.
+        // A Keras model JSON with branches (or layers a pipeline cannot hold) opens as a graph,
+        // parsed from the bytes already read (JSON: no weights file, no HDF5).
         try {
-            const ModelGraph graph = loadModelFile(path.toStdString());
-            if (!pipelineFromGraph(graph)) {
-                openModelFile(path);
+            auto graph = std::make_shared<const ModelGraph>(loadModelBytes(bytes.toStdString(), path.toStdString()));
+            if (!pipelineFromGraph(*graph)) {
+                if (m_recent)
+                    m_recent->add(path);
+                m_folders.remember("pipeline", QFileInfo(path).absolutePath());
+                emit statusMessage(tr("Opened %1: %2 nodes").arg(QFileInfo(path).fileName()).arg(graph->nodes.size()), 5000);
+                emit modelGraphOpened(graph, path);
                 return true;
             }
         } catch (const std::exception&) {
