@@ -6,6 +6,8 @@
 
 #include <QProcess>
 #include <QTemporaryDir>
+#include "cli_process.h"
+
 #include <QtTest>
 
 #include <opencv2/imgcodecs.hpp>
@@ -19,20 +21,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct CliResult {
-    int exitCode;
-    QString out;
-    QString err;
-};
-
-CliResult runCli(const QStringList& arguments)
-{
-    QProcess process;
-    process.start(LAYERSCOPE_CLI_PATH, arguments);
-    process.waitForFinished(120000);
-    return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
-            QString::fromUtf8(process.readAllStandardError())};
-}
+using test::CliResult;
+using test::runCli;
 
 QString q(const fs::path& p) { return QString::fromStdString(p.string()); }
 

@@ -18,6 +18,8 @@
 
 #include <QProcess>
 #include <QTemporaryDir>
+#include "cli_process.h"
+
 #include <QtTest>
 
 #include <filesystem>
@@ -92,19 +94,8 @@ TensorPtr seededInput(const ModelGraph& graph)
     return std::make_shared<const Tensor>(test::randomTensor(shape, 20261129u, 0.0f, 1.0f));
 }
 
-struct CliResult {
-    int exitCode;
-    QString out, err;
-};
-
-CliResult runCli(const QStringList& arguments)
-{
-    QProcess process;
-    process.start(LAYERSCOPE_CLI_PATH, arguments);
-    process.waitForFinished(300000);
-    return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
-            QString::fromUtf8(process.readAllStandardError())};
-}
+using test::CliResult;
+using test::runCli;
 
 QString loadError(const std::function<void()>& load)
 {

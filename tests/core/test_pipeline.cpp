@@ -10,6 +10,8 @@
 
 #include <QProcess>
 #include <QTemporaryDir>
+#include "cli_process.h"
+
 #include <QtTest>
 
 #include <filesystem>
@@ -33,20 +35,8 @@ const char* kBareList = R"([
   {"class_name": "Tile", "config": {"multiples": [1, 3, 3, 1]}}
 ])";
 
-struct CliResult {
-    int exitCode;
-    QString out;
-    QString err;
-};
-
-CliResult runCli(const QStringList& arguments)
-{
-    QProcess process;
-    process.start(LAYERSCOPE_CLI_PATH, arguments);
-    process.waitForFinished(120000);
-    return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
-            QString::fromUtf8(process.readAllStandardError())};
-}
+using test::CliResult;
+using test::runCli;
 
 } // namespace
 
