@@ -2,6 +2,8 @@
 // What the UI benchmarks share: the peak resident memory, percentiles, a watchdog for the longest
 // event-loop stall, and processing events until a condition holds.
 
+#include "widgets/main_window.h"
+
 #include <QApplication>
 #include <QCoreApplication>
 #include <QEvent>
@@ -13,6 +15,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <vector>
 
 namespace layerscope::gui::bench {
@@ -107,5 +110,22 @@ public:
 private:
     int m_slowMs;
 };
+
+// The offscreen platform when there is no display (set before the QApplication exists).
+inline void useOffscreenWithoutDisplay()
+{
+    if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY") && !std::getenv("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+}
+
+// A main window that leaves the user's settings, session and autosave alone.
+inline MainWindowOptions benchmarkWindowOptions()
+{
+    MainWindowOptions options;
+    options.useSettings = false;
+    options.offerRestore = false;
+    options.autosave = false;
+    return options;
+}
 
 } // namespace layerscope::gui::bench

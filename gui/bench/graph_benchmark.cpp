@@ -26,15 +26,10 @@ using namespace bench;
 
 int runGraphBenchmark(const GraphBenchmarkOptions& options, int argc, char** argv)
 {
-    if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY") && !std::getenv("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
+    useOffscreenWithoutDisplay();
     TracingApplication app(argc, argv, options.traceSlowMs);
     setUpApplication();
-    MainWindowOptions windowOptions;
-    windowOptions.useSettings = false;
-    windowOptions.offerRestore = false;
-    windowOptions.autosave = false;
-    MainWindow window(windowOptions);
+    MainWindow window(benchmarkWindowOptions());
     window.show();
     constexpr qint64 kTimeoutMs = 10 * 60 * 1000;
     window.openInitial(options.image, {});

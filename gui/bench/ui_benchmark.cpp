@@ -41,6 +41,8 @@ using bench::percentile;
 using bench::processUntil;
 using bench::StallWatchdog;
 using bench::TracingApplication;
+using bench::benchmarkWindowOptions;
+using bench::useOffscreenWithoutDisplay;
 
 constexpr const char* kUsage =
     "usage: layerscope bench-ui --image IMG --pipeline P.json [--edits N]\n"
@@ -170,15 +172,10 @@ std::optional<FieldSpec> firstIntegerField(const std::string& className)
 
 int run(const Options& options, int argc, char** argv)
 {
-    if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY") && !std::getenv("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
+    useOffscreenWithoutDisplay();
     TracingApplication app(argc, argv, options.traceSlowMs);
     setUpApplication();
-    MainWindowOptions windowOptions;
-    windowOptions.useSettings = false;
-    windowOptions.offerRestore = false;
-    windowOptions.autosave = false;
-    MainWindow window(windowOptions);
+    MainWindow window(benchmarkWindowOptions());
     window.show();
     RenderOptions render = window.renderOptions();
     render.normalization = options.normalization;
