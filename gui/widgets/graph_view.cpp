@@ -221,6 +221,7 @@ void GraphView::setGraph(std::shared_ptr<const ModelGraph> graph)
     m_graph = std::move(graph);
     scene()->clear();
     m_items.clear();
+    m_status.assign(m_graph->nodes.size(), NodeStatus{});
     m_laidOut = false;
     m_layoutError.clear();
     m_selected = -1;
@@ -242,6 +243,7 @@ void GraphView::setGraph(std::shared_ptr<const ModelGraph> graph)
             if (layout)
                 buildScene(*layout);
             m_laidOut = true;
+            scheduleThumbnails();
             emit layoutReady();
         });
     });
@@ -283,6 +285,8 @@ void GraphView::buildScene(const GraphLayout& layout)
                                        QString::fromStdString(m_graph->nodeName(n)), categoryColour(layer.className));
         if (n < layout.nodes.size())
             item->setPos(layout.nodes[n].x, layout.nodes[n].y);
+        if (n < m_status.size() && (m_status[n].state != GraphNodeState::Pending || !m_status[n].detail.isEmpty()))
+            item->setState(m_status[n].state, m_status[n].detail, m_status[n].output);
         scene()->addItem(item);
         m_items[n] = item;
     }
@@ -291,17 +295,21 @@ void GraphView::buildScene(const GraphLayout& layout)
 
 void GraphView::setNodeState(int node, GraphNodeState state, const QString& detail, std::shared_ptr<const Tensor> output)
 {
-    if (node < 0 || node >= static_cast<int>(m_items.size()) || !m_items[static_cast<size_t>(node)])
+    if (node < 0 || node >= static_cast<int>(m_status.size()))
         return;
-    m_items[static_cast<size_t>(node)]->setState(state, detail, std::move(output));
-    scheduleThumbnails();
+    const auto n = static_cast<size_t>(node);
+    m_status[n] = NodeStatus{state, detail, output};
+    if (n < m_items.size() && m_items[n]) {
+        m_items[n]->setState(state, detail, std::move(output));
+        scheduleThumbnails();
+    }
 }
 
 GraphNodeState GraphView::nodeState(int node) const
 {
-    if (node < 0 || node >= static_cast<int>(m_items.size()) || !m_items[static_cast<size_t>(node)])
+    if (node < 0 || node >= static_cast<int>(m_status.size()))
         return GraphNodeState::Pending;
-    return m_items[static_cast<size_t>(node)]->state();
+    return m_status[static_cast<size_t>(node)].state;
 }
 
 void GraphView::setRenderOptions(const RenderOptions& options)

@@ -99,6 +99,14 @@ private:
 
     std::shared_ptr<const ModelGraph> m_graph;
     std::vector<GraphNodeItem*> m_items;
+    // Each node's state, kept apart from its box: a run can report before the layout (a worker's)
+    // has built the boxes, and the boxes then start from what the run already said.
+    struct NodeStatus {
+        GraphNodeState state = GraphNodeState::Pending;
+        QString detail;
+        std::shared_ptr<const Tensor> output;
+    };
+    std::vector<NodeStatus> m_status;
     bool m_laidOut = false;
     QString m_layoutError;
     quint64 m_layoutGeneration = 0;

@@ -399,6 +399,29 @@ private slots:
         QVERIFY2(se->explanationText().contains("rows 0–95, columns 0–95"), qPrintable(se->explanationText()));
     }
 
+    void aRunThatEndsBeforeTheLayoutStillShows()
+    {
+        // The run and the layout are both workers': a small graph's run can report every node
+        // before Graphviz has built the boxes. The boxes must start from what the run said.
+        auto graph = std::make_shared<const ModelGraph>(parseModelJson(kSeWithLambda));
+        GraphView view;
+        view.resize(900, 700);
+        view.show();
+        QSignalSpy laidOut(&view, &GraphView::layoutReady);
+        view.setGraph(graph);
+        QVERIFY(!view.isLaidOut());
+        const int excite = nodeNamed(*graph, "excite");
+        auto output = std::make_shared<const Tensor>(Shape{1, 2, 2, 3}, std::vector<float>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11});
+        view.setNodeState(excite, GraphNodeState::Ok, "1×2×2×3", output);
+        view.setNodeState(nodeNamed(*graph, "sum"), GraphNodeState::NotComputed, "not computed: lam does not run");
+        QVERIFY(laidOut.wait(20000) || !laidOut.isEmpty());
+        QCOMPARE(view.nodeState(excite), GraphNodeState::Ok);
+        QCOMPARE(view.nodeState(nodeNamed(*graph, "sum")), GraphNodeState::NotComputed);
+        view.fitAll();
+        QVERIFY(view.waitForThumbnails(20000));
+        QVERIFY(view.hasThumbnail(excite));
+    }
+
     void aBrokenFileOpensNothing()
     {
         QTemporaryDir dir;
