@@ -21,6 +21,15 @@ else()
   set_property(TARGET layerscope PROPERTY INSTALL_RPATH "${_gv_plugin_dir}")
 endif()
 install(TARGETS layerscope RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# The HDF5 reader process (core/io/reader_process.h), looked for in ../libexec/layerscope from the
+# executable; it links the same engine, so it gets the same kind of search path to Graphviz.
+if(_at EQUAL 0)
+  file(RELATIVE_PATH _gv_relative "${_prefix}/${CMAKE_INSTALL_LIBEXECDIR}/layerscope" "${_gv_plugin_dir}")
+  set_property(TARGET layerscope-hdf5-reader PROPERTY INSTALL_RPATH "$ORIGIN/${_gv_relative}")
+else()
+  set_property(TARGET layerscope-hdf5-reader PROPERTY INSTALL_RPATH "${_gv_plugin_dir}")
+endif()
+install(TARGETS layerscope-hdf5-reader RUNTIME DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/layerscope)
 install(FILES "${PROJECT_SOURCE_DIR}/images/chelsea.png" DESTINATION ${CMAKE_INSTALL_DATADIR}/layerscope/images)
 
 # Debian policy wants man pages and changelogs gzipped (-n: no time stamp, so the package is

@@ -3,7 +3,7 @@
 // layouts) and the graph built from the result. Any input must either load or throw
 // PipelineFormatError, within a 64 MiB budget; a loaded graph must infer shapes.
 //
-// HDF5 is read the way the app and the CLI read it: in a child process (io/child_process.h), since
+// HDF5 is read the way the app and the CLI read it: in the reader process (io/reader_process.h), since
 // Debian's HDF5 1.10 crashes on some damaged files; its time limit is set below libFuzzer's timeout. Set LAYERSCOPE_FUZZ_HDF5_IN_PROCESS=1 to fuzz
 // the HDF5 readers in-process instead (libFuzzer then sees their coverage, and HDF5's own crashes).
 // Seeds: fuzz/corpus/fuzz_keras_file plus the small files of ../shared/real_models (scripts/fuzz.sh).

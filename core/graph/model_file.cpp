@@ -2,14 +2,13 @@
 
 #include "core/errors.h"
 #include "core/graph/graph_json.h"
-#include "core/graph/keras_weights.h"
 #include "core/io/atomic_file.h"
-#include "core/io/child_process.h"
+#include "core/graph/hdf5_model_reading.h"
+#include "core/io/reader_process.h"
 #include "core/io/hdf5_weights.h"
 #include "core/io/keras_archive.h"
 
 #include <algorithm>
-#include <functional>
 
 namespace layerscope {
 
@@ -46,24 +45,18 @@ ModelGraph buildGraph(const json& document, const std::string& name)
     }
 }
 
-// Runs an HDF5 reading step, in a child process unless the options say otherwise.
-json readHdf5(const std::function<json()>& work, const std::string& name, const ModelFileOptions& options)
+// Reads HDF5 in the reader process unless the options say otherwise (hdf5_model_reading.h).
+json readHdf5(Hdf5ReadRequest request, const ModelFileOptions& options)
 {
+    request.memoryBudgetBytes = options.memoryBudgetBytes;
     if (!options.isolateHdf5)
-        return work();
+        return readHdf5Request(std::move(request));
     // The result is the model JSON with its weights: at most ~9 CBOR bytes per float32 read
     // within the budget, plus the config.
     const int64_t budget = options.memoryBudgetBytes;
     const int64_t maxResult = budget > (int64_t{1} << 60) / 3 ? int64_t{1} << 60 : budget * 3 + (int64_t{64} << 20);
-    // Fork while holding the HDF5 lock: no other thread is inside the library at that moment, so
-    // the child's copy of the library (and of the lock, which its one thread owns) is consistent.
-    const std::lock_guard<std::recursive_mutex> guard(hdf5LibraryLock());
-    return runInChildProcess(
-        [&] {
-            resetHdf5LibraryLockInChild();
-            return work();
-        },
-        name, maxResult, options.hdf5TimeLimitSeconds);
+    const std::string name = request.name;
+    return runReaderProcess(encodeHdf5ReadRequest(request), name, maxResult, options.hdf5TimeLimitSeconds);
 }
 
 // Attaches a weights file (either layout) to a model JSON.
@@ -71,18 +64,7 @@ json withWeightsFile(json model, const std::string& bytes, const std::string& na
 {
     if (!looksLikeHdf5(bytes))
         throw PipelineFormatError(name + ": a weights file must be HDF5 (.weights.h5 or a legacy .h5)");
-    return readHdf5(
-        [&] {
-            const Hdf5File file(bytes, name, options.memoryBudgetBytes);
-            if (file.hasAttribute("", "model_config"))
-                throw PipelineFormatError(name + ": a whole legacy model, not a weights file; give it as --model");
-            if (detectWeightsLayout(file) == WeightsLayout::Legacy)
-                attachLegacyWeights(model, file);
-            else
-                attachKeras3Weights(model, file);
-            return model;
-        },
-        name, options);
+    return readHdf5({Hdf5ReadKind::WeightsFile, bytes, name, std::move(model)}, options);
 }
 
 ModelGraph loadKerasZip(const std::string& bytes, const std::string& name, const ModelFileOptions& options)
@@ -91,35 +73,14 @@ ModelGraph loadKerasZip(const std::string& bytes, const std::string& name, const
     limits.memoryBudgetBytes = options.memoryBudgetBytes;
     KerasArchive archive = readKerasArchive(bytes, name, limits);
     json model = parseJsonText(archive.config, name + ": config.json");
-    const std::string weightsName = name + ": model.weights.h5";
-    model = readHdf5(
-        [&] {
-            const Hdf5File file(std::move(archive.weights), weightsName, options.memoryBudgetBytes);
-            attachKeras3Weights(model, file);
-            return model;
-        },
-        weightsName, options);
+    model = readHdf5({Hdf5ReadKind::Keras3Weights, std::move(archive.weights), name + ": model.weights.h5", std::move(model)},
+                     options);
     return buildGraph(model, name);
 }
 
 ModelGraph loadHdf5(const std::string& bytes, const std::string& name, const ModelFileOptions& options)
 {
-    const json model = readHdf5([&] {
-        const Hdf5File file(bytes, name, options.memoryBudgetBytes);
-        if (!file.hasAttribute("", "model_config")) {
-            const bool weights = file.hasAttribute("", "layer_names") || file.isGroup("layers");
-            throw PipelineFormatError(name + (weights ? ": a weights-only file (model.save_weights); give the model's JSON "
-                                                        "with --model and this file with --weights"
-                                                      : ": an HDF5 file without a Keras model_config attribute"));
-        }
-        json config = parseJsonText(file.readStringAttribute("", "model_config"), name + ": model_config");
-        if (config.is_object() && config.contains("model_config"))
-            config = json(config.at("model_config"));
-        if (file.isGroup("model_weights"))
-            attachLegacyWeights(config, file, "model_weights");
-        return config;
-    }, name, options);
-    return buildGraph(model, name);
+    return buildGraph(readHdf5({Hdf5ReadKind::LegacyModel, bytes, name, json()}, options), name);
 }
 
 } // namespace

@@ -20,10 +20,10 @@ struct ModelFileOptions {
     std::filesystem::path weightsPath;
     // Bounds the file read and every weight allocated while loading.
     int64_t memoryBudgetBytes = defaultMemoryBudget();
-    // Read HDF5 in a child process (io/child_process.h): HDF5 1.10 can crash on damaged files.
-    // The fuzz targets read in-process, to see inside the library.
+    // Read HDF5 in the reader process (io/reader_process.h): HDF5 1.10 can crash on damaged
+    // files. The fuzz targets can read in-process, to see inside the library.
     bool isolateHdf5 = true;
-    // Wall-clock limit of that child process (seconds).
+    // Wall-clock limit of that reader process (seconds).
     unsigned hdf5TimeLimitSeconds = 120;
 };
 

@@ -117,11 +117,6 @@ std::recursive_mutex& hdf5LibraryLock()
     return *g_hdf5Lock;
 }
 
-void resetHdf5LibraryLockInChild()
-{
-    g_hdf5Lock = new std::recursive_mutex; // the inherited one is left as it is (owned elsewhere)
-}
-
 struct Hdf5File::Impl {
     std::unique_lock<std::recursive_mutex> lock{hdf5LibraryLock()};
     Handle file;

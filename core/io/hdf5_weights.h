@@ -69,10 +69,6 @@ private:
 // The process-wide lock every use of the HDF5 library holds (Debian's build is not thread-safe).
 // Recursive: a thread may open a file while holding it.
 std::recursive_mutex& hdf5LibraryLock();
-// In a child forked while the parent held the lock (model_file.cpp forks holding it, so no other
-// thread is inside HDF5 then): a fresh, unlocked lock for the child's one thread (the inherited
-// one is owned by the parent's thread id and could never be taken).
-void resetHdf5LibraryLockInChild();
 
 // True for the 8 bytes every HDF5 file starts with (at offset 0; Keras never writes a user block).
 bool looksLikeHdf5(const std::string& bytes);

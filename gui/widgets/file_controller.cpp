@@ -322,7 +322,7 @@ void FileController::openModelFile(const QString& path, bool discardConfirmed)
     m_loadingModel = true;
     emit statusMessage(tr("Opening %1…").arg(QFileInfo(path).fileName()), 0);
     QApplication::setOverrideCursor(Qt::BusyCursor);
-    // Reading a model (zip, HDF5 in a child process, weights) is file and tensor work: a worker's.
+    // Reading a model (zip, HDF5 in the reader process, weights) is file and tensor work: a worker's.
     m_workers.start([this, handoff = m_handoff, path, request, discardConfirmed] {
         std::shared_ptr<const ModelGraph> graph;
         QString error;

@@ -8,6 +8,7 @@
 #include "core/graph/graph_shapes.h"
 #include "core/graph/keras_save.h"
 #include "core/graph/model_file.h"
+#include "core/io/reader_process.h"
 #include "core/io/hdf5_weights.h"
 #include "core/io/keras_archive.h"
 #include "core/io/npy.h"
@@ -17,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include <QProcess>
+#include <QElapsedTimer>
 #include <QTemporaryDir>
 #include "cli_process.h"
 
@@ -234,6 +236,7 @@ private slots:
     void hostileArchivesAreRefused();
     void damagedFilesGiveClearErrors();
     void hostileHdf5IsRefused();
+    void theReaderProcessIsIsolatedAndTimed();
     void wrongWeightShapeNamesLayerVariableAndShapes();
     void memoryBudgetBoundsLoading();
     void saveKerasRoundTrip();
@@ -458,6 +461,51 @@ void TestKerasFiles::damagedFilesGiveClearErrors()
         qInfo("%s with 16 flipped bytes, 20 copies: %d loaded, %d refused, %d crashed the HDF5 reader process", file,
               loaded, refused, readerCrashed);
     }
+}
+
+void TestKerasFiles::theReaderProcessIsIsolatedAndTimed()
+{
+    // HDF5 is read by a separate program; what happens to it never happens to this process.
+    // Stand-ins for a reader that crashes, one that hangs and one that is missing, through
+    // $LAYERSCOPE_HDF5_READER.
+    QTemporaryDir dir;
+    auto script = [&](const char* name, const char* body) {
+        const QString path = dir.filePath(name);
+        QFile f(path);
+        if (!f.open(QIODevice::WriteOnly))
+            return QString();
+        f.write(QByteArray("#!/bin/sh\n") + body + "\n");
+        f.close();
+        f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        return path;
+    };
+    const std::string bytes = readBytes(kModels / "07_tfk2.8_st_mnist_depthwise.h5");
+    const QByteArray saved = qgetenv("LAYERSCOPE_HDF5_READER");
+
+    qputenv("LAYERSCOPE_HDF5_READER", script("crashing", "kill -SEGV $$").toUtf8());
+    const QString crashed = loadError([&] { loadModelBytes(bytes, "m.h5"); });
+    QVERIFY2(crashed.startsWith("m.h5: the HDF5 library crashed reading it (signal 11)"), qPrintable(crashed));
+
+    qputenv("LAYERSCOPE_HDF5_READER", script("hanging", "exec sleep 60").toUtf8());
+    ModelFileOptions quick;
+    quick.hdf5TimeLimitSeconds = 1;
+    QElapsedTimer timer;
+    timer.start();
+    const QString hung = loadError([&] { loadModelBytes(bytes, "m.h5", quick); });
+    QVERIFY2(hung.startsWith("m.h5: the HDF5 library did not finish reading it within 1 s"), qPrintable(hung));
+    QVERIFY2(timer.elapsed() < 10000, qPrintable(QString::number(timer.elapsed())));
+
+    qputenv("LAYERSCOPE_HDF5_READER", dir.filePath("not-there").toUtf8());
+    const QString missing = loadError([&] { loadModelBytes(bytes, "m.h5"); });
+    QVERIFY2(missing.startsWith("m.h5: cannot start the HDF5 reader") && missing.contains("No such file"), qPrintable(missing));
+
+    if (saved.isNull())
+        qunsetenv("LAYERSCOPE_HDF5_READER");
+    else
+        qputenv("LAYERSCOPE_HDF5_READER", saved);
+    // The real reader, found beside this test program, reads the same bytes.
+    QVERIFY(!readerProgram().empty());
+    QCOMPARE(loadModelBytes(bytes, "m.h5").nodes.size(), loadModelFile(kModels / "07_tfk2.8_st_mnist_depthwise.h5").nodes.size());
 }
 
 void TestKerasFiles::hostileHdf5IsRefused()
