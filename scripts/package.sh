@@ -9,7 +9,8 @@
 # 2. `cpack -G DEB` → BUILD_DIR/layerscope_<version>_<arch>.deb, dependencies from dpkg-shlibdeps;
 # 3. lintian: any error fails, warnings are printed;
 # 4. unpacks it into a temporary root (dpkg -x), validates the .desktop entry and the AppStream
-#    metainfo there, and runs `layerscope --version` and the headless demo from that root.
+#    metainfo there, and runs `layerscope --version`, the headless demo and `inspect` on a legacy
+#    .h5 model (read by the packaged HDF5 reader process) from that root.
 # Needs: desktop-file-utils appstream lintian (apt-get install -y ...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,4 +56,12 @@ ln -s "$gvdir" "$root$gvdir"
 # No display: the app renders the default pipeline on the bundled sample (README "The two commands").
 (cd "$demo" && env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM "$root/usr/bin/layerscope")
 test -s "$demo/layerscope-demo/shapes.txt"
+# A legacy .h5 model is read by the reader process in <prefix>/libexec/layerscope.
+test -x "$root/usr/libexec/layerscope/layerscope-hdf5-reader"
+h5="${LAYERSCOPE_SHARED_DIR:-../shared}/real_models/07_tfk2.8_st_mnist_depthwise.h5"
+if [ -f "$h5" ]; then
+  "$root/usr/bin/layerscope" inspect --model "$h5" | head -n 3
+else
+  echo "[package] note: $h5 not found; the .h5 check was not run"
+fi
 echo "[package] ok: $deb"
