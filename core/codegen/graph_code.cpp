@@ -1,6 +1,7 @@
 #include "graph_code.h"
 
 #include "core/codegen/keras_code.h"
+#include "core/graph/graph_edit.h"
 #include "core/graph/graph_shapes.h"
 
 #include <algorithm>
@@ -21,8 +22,9 @@ static std::string identifier(const std::string& name)
     return id;
 }
 
-std::string generateGraphKerasCode(const ModelGraph& graph, const GraphKerasCodeOptions& options)
+std::string generateGraphKerasCode(const ModelGraph& edited, const GraphKerasCodeOptions& options)
 {
+    const ModelGraph graph = effectiveGraph(edited); // without the app's bypassed nodes
     std::vector<Shape> inputShapes = options.inputShapes;
     if (inputShapes.size() != graph.inputs.size()) {
         inputShapes.clear();
@@ -58,7 +60,9 @@ std::string generateGraphKerasCode(const ModelGraph& graph, const GraphKerasCode
     std::vector<bool> writable(graph.nodes.size(), false);
     std::vector<std::string> var(graph.nodes.size());
     for (size_t i = 0; i < graph.nodes.size(); ++i) {
-        var[i] = "t" + std::to_string(i) + "_" + identifier(graph.nodeName(i));
+        var[i] = 't' + std::to_string(i);
+        var[i] += '_';
+        var[i] += identifier(graph.nodeName(i));
         const GraphLayer& l = graph.layerOf(i);
         bool ok = l.supported();
         for (size_t in : graph.nodes[i].inputs)

@@ -47,6 +47,9 @@ struct GraphNode {
     int call = 0;                     // which call of the layer this is (Keras node index)
     std::vector<size_t> inputs;       // producing nodes, in call order
     nlohmann::json kwargs = nlohmann::json::object(); // non-tensor call arguments, verbatim
+    // Passes its (one) input through unchanged instead of calling the layer: the graph window's
+    // bypass (graph_edit.h). Never set by a file.
+    bool bypassed = false;
     bool operator==(const GraphNode&) const = default;
 };
 

@@ -1,5 +1,6 @@
 #include "graph_json.h"
 
+#include "core/graph/graph_edit.h"
 #include "core/graph/graph_shapes.h"
 #include "core/layer_registry.h"
 
@@ -629,8 +630,10 @@ ModelGraph parseModelJson(const std::string& text)
     return parseModelJsonDocument(document);
 }
 
-json graphToKerasJson(const ModelGraph& graph)
+json graphToKerasJson(const ModelGraph& edited)
 {
+    // Bypassed nodes are the app's, not Keras's: the model is written without them.
+    const ModelGraph graph = effectiveGraph(edited);
     // Edge shapes from the declared input shapes (None batch as 1), written with a None batch.
     std::vector<Shape> inputShapes;
     bool known = true;

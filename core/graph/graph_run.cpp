@@ -129,6 +129,15 @@ GraphRunResult runGraph(const GraphRunRequest& request, const ExecContext& outer
             result.errors[i] = missing;
             continue;
         }
+        if (node.bypassed && inputs.size() == 1) {
+            // Bypassed in the graph window: the input passes through (the very same tensor).
+            result.outputs[i] = result.outputs[node.inputs[0]];
+            result.computed[i] = true;
+            ++where.done;
+            if (callbacks.nodeDone)
+                callbacks.nodeDone(i, result.outputs[i], 0.0);
+            continue;
+        }
         if (!layer.layer) {
             result.errors[i] = layer.className + " '" + layer.name + "' is not supported: "
                              + (layer.unsupported ? layer.unsupported->reason : std::string("no engine layer"));

@@ -132,6 +132,11 @@ GraphShapes inferGraphShapes(const ModelGraph& graph, const std::vector<Shape>& 
         }
         if (out.status == NodeStatus::Blocked && out.blockedBy)
             continue;
+        if (node.bypassed && shapes.size() == 1) {
+            out.status = NodeStatus::Ok;
+            out.shape = LayerShape{shapes[0], {}};
+            continue;
+        }
         if (!layer.layer) {
             out.status = NodeStatus::Unsupported;
             out.error = layer.className + " '" + layer.name + "' is not supported: "

@@ -2,6 +2,7 @@
 
 #include "core/codegen/keras_form.h"
 #include "core/errors.h"
+#include "core/graph/graph_edit.h"
 #include "core/graph/graph_json.h"
 #include "core/graph/graph_shapes.h"
 #include "core/graph/keras_weights.h"
@@ -176,8 +177,9 @@ std::string nowStamp()
 
 } // namespace
 
-void saveKerasFile(const ModelGraph& graph, const std::filesystem::path& output)
+void saveKerasFile(const ModelGraph& edited, const std::filesystem::path& output)
 {
+    const ModelGraph graph = effectiveGraph(edited); // without the app's bypassed nodes
     for (const GraphLayer& l : graph.layers)
         if (!l.supported())
             throw Error("cannot save as .keras: " + l.className + " layer '" + l.name
