@@ -4,6 +4,7 @@
 
 #include "core/background_priority.h"
 #include "core/errors.h"
+#include "core/graph/graph_edit.h"
 
 #include <chrono>
 
@@ -16,6 +17,9 @@ struct GraphRunner::Request {
     InputFit fit = InputFit::Resize;
     int64_t memoryBudget = 0;
     std::stop_token stop;
+    // After an edit: the outputs kept and the nodes to compute (runGraph's previous / changed).
+    std::vector<std::shared_ptr<const Tensor>> previous;
+    std::vector<size_t> changed;
 };
 
 GraphRunner::GraphRunner(std::shared_ptr<const ModelGraph> graph, QObject* parent)
@@ -78,6 +82,26 @@ void GraphRunner::setBusy(bool busy)
 
 void GraphRunner::run(std::shared_ptr<const Tensor> image, InputFit fit)
 {
+    start(std::move(image), fit, {}, {});
+}
+
+void GraphRunner::setGraph(std::shared_ptr<const ModelGraph> graph, std::shared_ptr<const Tensor> image, InputFit fit)
+{
+    cancel();
+    // What the newest run had (a run still going has some of them): kept where the edit left them.
+    CarriedOutputs carried = carryOutputs(*m_graph, m_outputs, *graph);
+    const bool fitted = m_fittedInput != nullptr;
+    m_graph = std::move(graph);
+    if (!fitted) {
+        start(std::move(image), fit, {}, {});
+        return;
+    }
+    start(std::move(image), fit, std::move(carried.previous), std::move(carried.changed));
+}
+
+void GraphRunner::start(std::shared_ptr<const Tensor> image, InputFit fit, std::vector<std::shared_ptr<const Tensor>> previous,
+                        std::vector<size_t> changed)
+{
     cancel();
     auto request = std::make_shared<Request>();
     request->generation = ++m_generation;
@@ -88,12 +112,16 @@ void GraphRunner::run(std::shared_ptr<const Tensor> image, InputFit fit)
     m_stop = std::make_shared<std::stop_source>();
     request->stop = m_stop->get_token();
     const size_t n = m_graph->nodes.size();
-    m_outputs.assign(n, nullptr);
+    m_outputs = previous.empty() ? std::vector<std::shared_ptr<const Tensor>>(n) : previous;
     m_errors.assign(n, QString());
     m_ms.assign(n, -1.0);
     m_shapes = {};
-    m_inputDescription.clear();
-    m_fittedInput.reset();
+    if (previous.empty()) {
+        m_inputDescription.clear();
+        m_fittedInput.reset();
+    }
+    request->previous = std::move(previous);
+    request->changed = std::move(changed);
     setBusy(true);
     m_workers.start([this, handoff = m_handoff, request] { work(this, handoff, request); });
 }
@@ -151,6 +179,8 @@ void GraphRunner::work(GraphRunner* runner, UiHandoff* handoff, std::shared_ptr<
     run.graph = &graph;
     // Every model input gets the image (models with several image inputs see the same one).
     run.inputs.assign(graph.inputs.size(), input);
+    run.previous = request->previous;
+    run.changed = request->changed;
     GraphRunCallbacks callbacks;
     callbacks.nodeDone = [&](size_t node, const TensorPtr& output, double ms) {
         handoff->post([runner, gen, node, output, ms] {

@@ -35,6 +35,9 @@ public:
 
     // Starts a run on `image` fitted as `fit` says (cancelling any older run).
     void run(std::shared_ptr<const Tensor> image, InputFit fit);
+    // An edited graph (graph_edit.h): every output the edit did not change is kept (carryOutputs,
+    // shown at once) and a run on `image` computes only the changed nodes and their downstream.
+    void setGraph(std::shared_ptr<const ModelGraph> graph, std::shared_ptr<const Tensor> image, InputFit fit);
     void cancel();
     bool waitForIdle(int timeoutMs);
     bool isBusy() const { return m_busy; }
@@ -63,6 +66,8 @@ signals:
 
 private:
     struct Request;
+    void start(std::shared_ptr<const Tensor> image, InputFit fit, std::vector<std::shared_ptr<const Tensor>> previous,
+               std::vector<size_t> changed);
     static void work(GraphRunner* runner, UiHandoff* handoff, std::shared_ptr<const Request> request);
     void setBusy(bool busy);
 

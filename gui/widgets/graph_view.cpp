@@ -7,6 +7,7 @@
 #include "core/layer_registry.h"
 
 #include <QApplication>
+#include <QContextMenuEvent>
 #include <QElapsedTimer>
 #include <QGraphicsItem>
 #include <QGraphicsPathItem>
@@ -144,6 +145,7 @@ public:
     const std::shared_ptr<const Tensor>& output() const { return m_output; }
     bool thumbnailCurrent() const { return !m_thumbnail.isNull() && m_thumbnailFor == m_output.get(); }
     bool hasThumbnail() const { return !m_thumbnail.isNull(); }
+    const QImage& thumbnail() const { return m_thumbnail; }
     bool wantsThumbnail() const { return m_output && m_output->rank() == 4 && !thumbnailCurrent(); }
 
     void setState(GraphNodeState state, const QString& detail, std::shared_ptr<const Tensor> output)
@@ -219,7 +221,12 @@ GraphView::~GraphView()
 void GraphView::setGraph(std::shared_ptr<const ModelGraph> graph)
 {
     m_graph = std::move(graph);
-    scene()->clear();
+    // The boxes of the graph shown so far stay on screen (inert: no index reaches them) until the
+    // new layout replaces them, so an edit does not blank the view; their thumbnails are reused
+    // for outputs the edit kept.
+    for (GraphNodeItem* item : m_items)
+        if (item)
+            m_staleItems.push_back(item);
     m_items.clear();
     m_status.assign(m_graph->nodes.size(), NodeStatus{});
     m_laidOut = false;
@@ -240,8 +247,19 @@ void GraphView::setGraph(std::shared_ptr<const ModelGraph> graph)
             if (generation != m_layoutGeneration)
                 return;
             m_layoutError = error;
+            std::unordered_map<const Tensor*, QImage> thumbnails;
+            for (GraphNodeItem* item : m_staleItems)
+                if (item->thumbnailCurrent())
+                    thumbnails[item->output().get()] = item->thumbnail();
+            m_staleItems.clear();
+            scene()->clear();
+            m_items.clear();
             if (layout)
                 buildScene(*layout);
+            for (GraphNodeItem* item : m_items)
+                if (item && item->output())
+                    if (const auto kept = thumbnails.find(item->output().get()); kept != thumbnails.end())
+                        item->setThumbnail(kept->second);
             m_laidOut = true;
             scheduleThumbnails();
             emit layoutReady();
@@ -486,9 +504,20 @@ void GraphView::keyPressEvent(QKeyEvent* event)
 int GraphView::nodeAt(QPoint viewportPos) const
 {
     for (QGraphicsItem* item : items(viewportPos))
-        if (auto* node = dynamic_cast<GraphNodeItem*>(item))
+        if (auto* node = dynamic_cast<GraphNodeItem*>(item);
+            node && node->node() < static_cast<int>(m_items.size()) && m_items[static_cast<size_t>(node->node())] == node)
             return node->node();
     return -1;
+}
+
+void GraphView::contextMenuEvent(QContextMenuEvent* event)
+{
+    const int node = nodeAt(event->pos());
+    if (node < 0)
+        return;
+    selectNode(node, /*ensureVisible=*/false);
+    emit nodeMenuRequested(node, event->globalPos());
+    event->accept();
 }
 
 void GraphView::mousePressEvent(QMouseEvent* event)

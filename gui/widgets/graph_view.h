@@ -41,7 +41,8 @@ public:
     explicit GraphView(QWidget* parent = nullptr);
     ~GraphView() override;
 
-    // Shows `graph` (laid out on a worker; layoutReady() follows). Every node starts Pending.
+    // Shows `graph` (laid out on a worker; layoutReady() follows; the previous graph stays drawn
+    // until then). Every node starts Pending.
     void setGraph(std::shared_ptr<const ModelGraph> graph);
     bool isLaidOut() const { return m_laidOut; }
     QString layoutError() const { return m_layoutError; }
@@ -80,12 +81,14 @@ signals:
     void layoutReady();
     void nodeSelected(int node);
     void nodeActivated(int node); // double-click
+    void nodeMenuRequested(int node, QPoint globalPos); // right click on a node (selected first)
 
 protected:
     void wheelEvent(QWheelEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
     void mouseDoubleClickEvent(QMouseEvent* event) override;
+    void contextMenuEvent(QContextMenuEvent* event) override;
     void scrollContentsBy(int dx, int dy) override;
     void resizeEvent(QResizeEvent* event) override;
 
@@ -99,6 +102,7 @@ private:
 
     std::shared_ptr<const ModelGraph> m_graph;
     std::vector<GraphNodeItem*> m_items;
+    std::vector<GraphNodeItem*> m_staleItems; // the previous graph's boxes, shown until the new layout
     // Each node's state, kept apart from its box: a run can report before the layout (a worker's)
     // has built the boxes, and the boxes then start from what the run already said.
     struct NodeStatus {

@@ -3,6 +3,7 @@
 #include "document/document.h"
 #include "engine/graph_runner.h"
 #include "widgets/feature_map_view.h"
+#include "widgets/graph_edit_controller.h"
 #include "widgets/graph_view.h"
 #include "widgets/inspector_panel.h"
 #include "widgets/statistics_panel.h"
@@ -12,6 +13,11 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCloseEvent>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QUndoStack>
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -49,8 +55,11 @@ GraphWindow::GraphWindow(std::shared_ptr<const ModelGraph> graph, const QString&
       m_runner(new GraphRunner(m_graph, this)), m_useSettings(useSettings)
 {
     setAttribute(Qt::WA_DeleteOnClose);
-    setWindowTitle(tr("%1 — %2 nodes — LayerScope").arg(QFileInfo(path).fileName()).arg(m_graph->nodes.size()));
     buildUi();
+    m_editor = new GraphEditController(this);
+    buildMenus();
+    updateTitle();
+    connect(m_editor->undoStack(), &QUndoStack::cleanChanged, this, &GraphWindow::updateTitle);
     connect(m_runner, &GraphRunner::shapesReady, this, &GraphWindow::onShapes);
     connect(m_runner, &GraphRunner::nodeDone, this, &GraphWindow::onNodeDone);
     connect(m_runner, &GraphRunner::finished, this, &GraphWindow::onFinished);
@@ -59,13 +68,21 @@ GraphWindow::GraphWindow(std::shared_ptr<const ModelGraph> graph, const QString&
     connect(m_runner, &GraphRunner::busyChanged, this, [this](bool busy) { m_progress->setVisible(busy); });
     connect(m_document, &Document::inputChanged, this, &GraphWindow::rerun);
     connect(m_view, &GraphView::layoutReady, this, [this] {
-        m_view->showTop();
+        const bool afterEdit = m_keepView;
+        m_keepView = false;
+        if (!afterEdit)
+            m_view->showTop();
         if (!m_view->layoutError().isEmpty())
             statusBar()->showMessage(tr("The graph could not be laid out: %1").arg(m_view->layoutError()));
         if (!m_pendingSelect.isEmpty()) {
             const std::vector<int> named = m_view->findNodes(m_pendingSelect);
-            if (!named.empty())
-                m_view->selectNode(named.front());
+            // The exact node name first (find matches parts of names).
+            int exact = -1;
+            for (int n : named)
+                if (QString::fromStdString(m_graph->nodeName(static_cast<size_t>(n))) == m_pendingSelect)
+                    exact = n;
+            if (exact >= 0 || !named.empty())
+                m_view->selectNode(exact >= 0 ? exact : named.front());
             m_pendingSelect.clear();
         }
         // Start on the first model input, so the picture of what goes in is on screen at once.
@@ -186,6 +203,80 @@ void GraphWindow::buildUi()
     resize(1280, 820);
 }
 
+int GraphWindow::selectedNode() const
+{
+    return m_view->selectedNode();
+}
+
+void GraphWindow::showGraph(std::shared_ptr<const ModelGraph> graph, const QString& select)
+{
+    m_graph = std::move(graph);
+    m_pendingSelect = select;
+    m_keepView = true;
+    m_finished = false;
+    m_explanation.reset();
+    m_why->clear();
+    m_view->setGraph(m_graph);
+    const auto fit = static_cast<InputFit>(m_fit->currentData().toInt());
+    m_runner->setGraph(m_graph, m_document->input(), fit);
+    // What the edit kept is shown at once; the rest is computing.
+    for (size_t n = 0; n < m_graph->nodes.size(); ++n) {
+        const auto kept = m_runner->output(n);
+        m_view->setNodeState(static_cast<int>(n), kept ? GraphNodeState::Ok : GraphNodeState::Pending,
+                             kept ? shapeString(kept->shape()) : tr("computing…"), kept);
+    }
+    updateTitle();
+    updateStatus();
+    m_editor->updateActions();
+}
+
+void GraphWindow::updateTitle()
+{
+    const bool edited = m_editor && !m_editor->undoStack()->isClean();
+    setWindowModified(edited);
+    setWindowTitle(tr("%1[*] — %2 nodes — LayerScope").arg(QFileInfo(m_path).fileName()).arg(m_graph->nodes.size()));
+}
+
+void GraphWindow::buildMenus()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* save = file->addAction(tr("Save Model &As…"), m_editor, &GraphEditController::saveAs);
+    save->setShortcut(QKeySequence(tr("Ctrl+Shift+S")));
+    file->addSeparator();
+    file->addAction(tr("&Close"), this, &QWidget::close)->setShortcut(QKeySequence::Close);
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    m_editor->fillEditMenu(edit);
+    connect(m_view, &GraphView::nodeSelected, m_editor, &GraphEditController::updateActions);
+    connect(m_view, &GraphView::nodeMenuRequested, this, [this](int node, QPoint where) {
+        QMenu menu(this);
+        m_editor->fillNodeMenu(&menu, node);
+        menu.exec(where);
+    });
+}
+
+void GraphWindow::closeEvent(QCloseEvent* event)
+{
+    // Never lose an edited model without asking.
+    if (m_editor && !m_editor->undoStack()->isClean()) {
+        const auto answer = QMessageBox::question(
+            this, tr("Save the edited model?"),
+            tr("%1 has edits that are not saved.").arg(QFileInfo(m_path).fileName()),
+            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+        if (answer == QMessageBox::Cancel) {
+            event->ignore();
+            return;
+        }
+        if (answer == QMessageBox::Save) {
+            m_editor->saveAs();
+            if (!m_editor->undoStack()->isClean()) {
+                event->ignore();
+                return;
+            }
+        }
+    }
+    QMainWindow::closeEvent(event);
+}
+
 void GraphWindow::rerun()
 {
     m_finished = false;
@@ -219,6 +310,11 @@ void GraphWindow::selectNode(int node)
     m_view->selectNode(node);
 }
 
+QString GraphWindow::nodeDetail(size_t node, const QString& text) const
+{
+    return m_graph->nodes[node].bypassed ? tr("bypassed · %1").arg(text) : text;
+}
+
 QString GraphWindow::shapeText(size_t node) const
 {
     const GraphShapes& shapes = m_runner->shapes();
@@ -244,9 +340,8 @@ void GraphWindow::onShapes()
             m_view->setNodeState(i, GraphNodeState::NotComputed, tr("not computed: %1 does not run").arg(by));
         } else if (s.shape) {
             const bool isInput = layer.isInput();
-            const auto out = isInput ? m_runner->fittedInput() : nullptr;
-            m_view->setNodeState(i, isInput && out ? GraphNodeState::Ok : GraphNodeState::Pending,
-                                 shapeString(s.shape->output), out);
+            const auto out = isInput && !m_runner->output(n) ? m_runner->fittedInput() : m_runner->output(n);
+            m_view->setNodeState(i, out ? GraphNodeState::Ok : GraphNodeState::Pending, nodeDetail(n, shapeString(s.shape->output)), out);
         }
     }
     updateStatus();
@@ -258,7 +353,7 @@ void GraphWindow::onNodeDone(int node)
     const size_t n = static_cast<size_t>(node);
     const double ms = m_runner->milliseconds(n);
     m_view->setNodeState(node, GraphNodeState::Ok,
-                         shapeText(n) + (ms >= 0 ? tr(" · %1 ms").arg(ms, 0, 'f', ms < 10 ? 2 : 0) : QString()),
+                         nodeDetail(n, shapeText(n) + (ms > 0 ? tr(" · %1 ms").arg(ms, 0, 'f', ms < 10 ? 2 : 0) : QString())),
                          m_runner->output(n));
     if (node == m_view->selectedNode())
         showDetails(node);
@@ -275,7 +370,7 @@ void GraphWindow::onFinished(double milliseconds)
         const int i = static_cast<int>(n);
         if (m_runner->output(n)) {
             if (m_view->nodeState(i) != GraphNodeState::Ok)
-                m_view->setNodeState(i, GraphNodeState::Ok, shapeText(n), m_runner->output(n));
+                m_view->setNodeState(i, GraphNodeState::Ok, nodeDetail(n, shapeText(n)), m_runner->output(n));
             continue;
         }
         if (m_view->nodeState(i) == GraphNodeState::Unsupported)

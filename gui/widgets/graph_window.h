@@ -24,6 +24,7 @@ namespace layerscope::gui {
 
 class Document;
 class FeatureMapView;
+class GraphEditController;
 class GraphRunner;
 class GraphView;
 class StatisticsPanel;
@@ -37,6 +38,13 @@ public:
     ~GraphWindow() override;
 
     GraphView* graphView() const { return m_view; }
+    // The graph shown (the edited one after edits) and its selected node (-1: none).
+    std::shared_ptr<const ModelGraph> graph() const { return m_graph; }
+    int selectedNode() const;
+    // Shows `graph` (an edit, or its undo) and selects the node named `select`: the runner keeps
+    // every output the change left as it was and computes the rest.
+    void showGraph(std::shared_ptr<const ModelGraph> graph, const QString& select);
+    GraphEditController* editor() const { return m_editor; }
     GraphRunner* runner() const { return m_runner; }
     FeatureMapView* featureMaps() const { return m_maps; }
     QString detailText() const;
@@ -58,8 +66,13 @@ public slots:
     void findNext();
     void rerun();
 
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
 private:
     void buildUi();
+    void buildMenus();
+    void updateTitle();
     void onShapes();
     void onNodeDone(int node);
     void onFinished(double milliseconds);
@@ -67,11 +80,15 @@ private:
     void showReceptiveField(size_t node, int channel, int y, int x);
     void updateStatus();
     QString shapeText(size_t node) const;
+    // A node box's text: "bypassed · " before it for a bypassed node.
+    QString nodeDetail(size_t node, const QString& text) const;
 
     std::shared_ptr<const ModelGraph> m_graph;
     QString m_path;
     Document* m_document;
     GraphRunner* m_runner;
+    GraphEditController* m_editor = nullptr;
+    bool m_keepView = false; // the next layout follows an edit: keep the place, not the top
     GraphView* m_view = nullptr;
     FeatureMapView* m_maps = nullptr;
     StatisticsPanel* m_statistics = nullptr;

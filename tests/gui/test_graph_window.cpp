@@ -10,6 +10,7 @@
 #include "engine/graph_runner.h"
 #include "widgets/feature_map_view.h"
 #include "widgets/file_controller.h"
+#include "widgets/graph_edit_controller.h"
 #include "widgets/graph_view.h"
 #include "widgets/graph_window.h"
 
@@ -26,6 +27,7 @@
 #include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QUndoStack>
 
 using namespace layerscope;
 using namespace layerscope::gui;
@@ -420,6 +422,86 @@ private slots:
         view.fitAll();
         QVERIFY(view.waitForThumbnails(20000));
         QVERIFY(view.hasThumbnail(excite));
+    }
+
+    void editsAreUndoStepsAndRecomputeOnlyWhatChanged()
+    {
+        QTemporaryDir dir;
+        const QString path = writeFile(dir, "se.json", kSeWithLambda);
+        auto window = makeWindow(InputSpec::arange(1, 5, 4, 3), poolPipeline(2, 2, "valid"));
+        QVERIFY(waitIdle(*window));
+        GraphWindow* graphWindow = openGraph(*window, path);
+        QVERIFY(graphWindow);
+        QVERIFY(graphWindow->waitUntilRun(20000));
+        GraphEditController* editor = graphWindow->editor();
+        GraphRunner* runner = graphWindow->runner();
+        const std::shared_ptr<const ModelGraph> original = graphWindow->graph();
+        const auto scaleBefore = runner->output(static_cast<size_t>(nodeNamed(*original, "scale")));
+        const auto exciteBefore = runner->output(static_cast<size_t>(nodeNamed(*original, "excite")));
+        QVERIFY(scaleBefore && exciteBefore);
+        QVERIFY(!graphWindow->isWindowModified());
+
+        // A ReLU branch from `excite`: computed alone; every other output is the same tensor.
+        QVERIFY2(editor->addBranch(nodeNamed(*original, "excite"), "ReLU"), qPrintable(editor->lastError()));
+        QVERIFY(graphWindow->waitUntilRun(20000));
+        const ModelGraph& branched = *graphWindow->graph();
+        QCOMPARE(branched.nodes.size(), original->nodes.size() + 1);
+        const size_t relu = static_cast<size_t>(nodeNamed(branched, "re_lu"));
+        QCOMPARE(graphWindow->selectedNode(), static_cast<int>(relu));
+        QCOMPARE(runner->output(static_cast<size_t>(nodeNamed(branched, "scale"))), scaleBefore);
+        QCOMPARE(runner->milliseconds(static_cast<size_t>(nodeNamed(branched, "scale"))), -1.0); // not recomputed
+        const std::vector<float> excited = exciteBefore->toVector();
+        const std::vector<float> rectified = runner->output(relu)->toVector();
+        QCOMPARE(rectified.size(), excited.size());
+        for (size_t i = 0; i < excited.size(); ++i)
+            QCOMPARE(rectified[i], std::max(excited[i], 0.0f));
+        QVERIFY(graphWindow->isWindowModified());
+        QCOMPARE(graphWindow->graphView()->nodeState(static_cast<int>(relu)), GraphNodeState::Ok);
+
+        // Bypassing the Lambda lets the Add behind it run: scale + image.
+        QVERIFY2(editor->setBypassed(nodeNamed(branched, "lam"), true), qPrintable(editor->lastError()));
+        QVERIFY(graphWindow->waitUntilRun(20000));
+        const ModelGraph& bypassed = *graphWindow->graph();
+        const auto sum = runner->output(static_cast<size_t>(nodeNamed(bypassed, "sum")));
+        QVERIFY(sum);
+        const std::vector<float> image = window->document()->input()->toVector();
+        const std::vector<float> scaled = scaleBefore->toVector();
+        for (size_t i = 0; i < image.size(); ++i)
+            QCOMPARE(sum->toVector()[i], scaled[i] + image[i]);
+        QCOMPARE(graphWindow->graphView()->nodeState(nodeNamed(bypassed, "sum")), GraphNodeState::Ok);
+        // Merges take no bypass; the refusal says why and changes nothing.
+        QVERIFY(!editor->setBypassed(nodeNamed(bypassed, "scale"), true));
+        QVERIFY2(editor->lastError().contains("reads 2 inputs"), qPrintable(editor->lastError()));
+
+        // Deleting `excite` takes the ReLU branch hanging from it; the Multiply it fed keeps its
+        // other input (Keras merges take one input or more), so it passes the image on.
+        QVERIFY2(editor->deleteNode(nodeNamed(bypassed, "excite")), qPrintable(editor->lastError()));
+        QVERIFY(graphWindow->waitUntilRun(20000));
+        const ModelGraph& deleted = *graphWindow->graph();
+        QVERIFY(!deleted.findLayer("excite"));
+        QVERIFY(!deleted.findLayer("re_lu"));
+        QCOMPARE(deleted.nodes[static_cast<size_t>(nodeNamed(deleted, "scale"))].inputs,
+                 (std::vector<size_t>{static_cast<size_t>(nodeNamed(deleted, "image"))}));
+        QCOMPARE(runner->output(static_cast<size_t>(nodeNamed(deleted, "scale")))->toVector(), image);
+        QCOMPARE(editor->undoStack()->count(), 3);
+
+        // Undo all: the original model and its values again (the deleted path computed anew).
+        while (editor->undoStack()->canUndo())
+            editor->undoStack()->undo();
+        QVERIFY(graphWindow->waitUntilRun(20000));
+        QVERIFY(*graphWindow->graph() == *original);
+        QCOMPARE(runner->output(static_cast<size_t>(nodeNamed(*original, "scale")))->toVector(), scaled);
+        QCOMPARE(graphWindow->graphView()->nodeState(nodeNamed(*original, "sum")), GraphNodeState::NotComputed);
+        QVERIFY(!graphWindow->isWindowModified());
+        editor->undoStack()->redo();
+        QVERIFY(graphWindow->waitUntilRun(20000));
+        QVERIFY(graphWindow->graph()->findLayer("re_lu"));
+
+        // Saved as Keras JSON, the edited model reads back as the same graph.
+        const QString saved = dir.filePath("edited.json");
+        QVERIFY2(editor->saveTo(saved), qPrintable(editor->lastError()));
+        QVERIFY(!graphWindow->isWindowModified());
+        QVERIFY(loadModelFile(saved.toStdString()) == *graphWindow->graph());
     }
 
     void aBrokenFileOpensNothing()
