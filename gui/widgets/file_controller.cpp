@@ -101,6 +101,13 @@ void FileController::openInitial(const QString& inputPath, const QString& pipeli
         openInitial(QString(), inputPath, /*offerRestore=*/false);
         return;
     }
+    // `layerscope PIPELINE.json IMAGE` (the model first, as for .keras/.h5): the same as the
+    // original order IMAGE PIPELINE.json.
+    if (inputPath.endsWith(".json", Qt::CaseInsensitive) && !pipelinePath.isEmpty()
+        && !pipelinePath.endsWith(".json", Qt::CaseInsensitive)) {
+        openInitial(pipelinePath, inputPath, /*offerRestore=*/false);
+        return;
+    }
     // `layerscope MODEL [IMAGE]`: a Keras model first, then the image it is shown on.
     if (isModelFileName(inputPath)) {
         const QString model = inputPath;

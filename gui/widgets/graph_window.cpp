@@ -451,7 +451,9 @@ void GraphWindow::showDetails(int node)
     if (layer.supported() && !error.isEmpty())
         lines << QStringLiteral("<span style='color:#a01010'>%1</span>").arg(error.toHtmlEscaped());
     const double ms = m_runner->milliseconds(n);
-    if (ms >= 0)
+    if (graphNode.bypassed)
+        lines << tr("<b>Bypassed</b>: its input passes through unchanged (Edit ▸ Bypass, Ctrl+B, runs it again)");
+    else if (ms >= 0)
         lines << tr("Computed in %1 ms").arg(ms, 0, 'f', 2);
     m_details->setText(lines.join(QStringLiteral("<br>")));
     const std::shared_ptr<const Tensor> output = layer.isInput() ? m_runner->fittedInput() : m_runner->output(n);
