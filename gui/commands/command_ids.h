@@ -3,6 +3,6 @@
 
 namespace layerscope::gui {
 
-enum CommandId { ChangeLayerCommandId = 1001, ChangeInputCommandId = 1002 };
+enum CommandId { ChangeLayerCommandId = 1001, ChangeInputCommandId = 1002, GraphEditCommandId = 1003 };
 
 } // namespace layerscope::gui

@@ -18,15 +18,19 @@ public:
     // Shows a graph and selects the node named `select` in it.
     using Show = std::function<void(std::shared_ptr<const ModelGraph> graph, const QString& select)>;
 
+    // Edits with the same non-empty `mergeKey` in a row (one spin box dragged) are one undo step.
     GraphEditCommand(Show show, std::shared_ptr<const ModelGraph> before, std::shared_ptr<const ModelGraph> after,
-                     QString selectBefore, QString selectAfter, const QString& text);
+                     QString selectBefore, QString selectAfter, const QString& text, QString mergeKey = {});
     void redo() override;
     void undo() override;
+    int id() const override;
+    bool mergeWith(const QUndoCommand* other) override;
 
 private:
     Show m_show;
     std::shared_ptr<const ModelGraph> m_before, m_after;
     QString m_selectBefore, m_selectAfter;
+    QString m_mergeKey;
 };
 
 } // namespace layerscope::gui

@@ -1,6 +1,8 @@
 #include "graph_edit_controller.h"
 
 #include "commands/graph_edit_command.h"
+#include "document/layer_json.h"
+#include "engine/graph_runner.h"
 #include "widgets/graph_window.h"
 
 #include "core/graph/graph_edit.h"
@@ -121,7 +123,8 @@ bool GraphEditController::refuse(const QString& message)
     return false;
 }
 
-bool GraphEditController::push(std::shared_ptr<const ModelGraph> edited, const QString& select, const QString& text)
+bool GraphEditController::push(std::shared_ptr<const ModelGraph> edited, const QString& select, const QString& text,
+                               const QString& mergeKey)
 {
     m_lastError.clear();
     const std::shared_ptr<const ModelGraph> before = m_window->graph();
@@ -132,8 +135,8 @@ bool GraphEditController::push(std::shared_ptr<const ModelGraph> edited, const Q
     GraphWindow* window = m_window;
     m_undo->push(new GraphEditCommand(
         [window](std::shared_ptr<const ModelGraph> graph, const QString& name) { window->showGraph(std::move(graph), name); },
-        before, std::move(edited), selectBefore, select, text));
-    m_window->statusBar()->showMessage(text, 4000);
+        before, std::move(edited), selectBefore, select, text, mergeKey));
+    m_window->statusBar()->showMessage(text, 6000);
     return true;
 }
 
@@ -226,6 +229,57 @@ bool GraphEditController::setBypassed(int node, bool bypassed)
     } catch (const std::exception& e) {
         updateActions();
         return refuse(tr("Cannot bypass: %1").arg(QString::fromStdString(e.what())));
+    }
+}
+
+bool GraphEditController::changeParameter(int node, const std::string& key, const nlohmann::json& value)
+{
+    const std::shared_ptr<const ModelGraph> graph = m_window->graph();
+    if (node < 0 || node >= static_cast<int>(graph->nodes.size()) || !graph->layerOf(static_cast<size_t>(node)).layer)
+        return refuse(tr("Select a layer LayerScope runs to change its parameters"));
+    const size_t n = static_cast<size_t>(node);
+    const GraphLayer& entry = graph->layerOf(n);
+    const nlohmann::json old = layerToJson(*entry.layer);
+    nlohmann::json updated = old;
+    updated["config"][key] = value;
+    // The weights are refitted for the shape this node reads now (empty while it is unknown).
+    Shape input;
+    const GraphShapes& shapes = m_window->runner()->shapes();
+    const GraphNode& graphNode = graph->nodes[n];
+    if (!graphNode.inputs.empty() && graphNode.inputs[0] < shapes.nodes.size() && shapes.nodes[graphNode.inputs[0]].shape)
+        input = shapes.nodes[graphNode.inputs[0]].shape->output;
+    entry.layer->refitStoredWeights(updated, input);
+    if (updated == old)
+        return true;
+    std::shared_ptr<const Layer> layer;
+    try {
+        layer = layerFromJson(updated);
+    } catch (const std::exception& e) {
+        return refuse(QString::fromStdString(e.what()));
+    }
+    // Which stored weights the new parameters changed: said, so a trained kernel is never
+    // reshaped silently.
+    QStringList refitted;
+    const nlohmann::json oldWeights = layerWeights(old), newWeights = layerWeights(updated);
+    if (oldWeights.is_object())
+        for (const auto& [name, weight] : oldWeights.items()) {
+            const nlohmann::json before = weight.value("shape", nlohmann::json());
+            const nlohmann::json after = newWeights.is_object() && newWeights.contains(name)
+                                             ? newWeights[name].value("shape", nlohmann::json()) : nlohmann::json();
+            if (before != after)
+                refitted << tr("%1 %2 → %3").arg(QString::fromStdString(name), QString::fromStdString(before.dump()),
+                                                 after.is_null() ? tr("none") : QString::fromStdString(after.dump()));
+        }
+    const QString layerName = QString::fromStdString(entry.name);
+    QString text = tr("Change %1 of %2").arg(QString::fromStdString(key), layerName);
+    if (!refitted.isEmpty())
+        text += tr(" (weights refitted, kept where they fit, new parts initialised as Keras would: %1)").arg(refitted.join(QStringLiteral("; ")));
+    try {
+        auto edited = std::make_shared<const ModelGraph>(replaceLayer(*graph, entry.layer ? graphNode.layer : 0, layer));
+        return push(std::move(edited), QString::fromStdString(graph->nodeName(n)), text,
+                    layerName + QLatin1Char('/') + QString::fromStdString(key));
+    } catch (const std::exception& e) {
+        return refuse(QString::fromStdString(e.what()));
     }
 }
 

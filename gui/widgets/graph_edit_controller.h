@@ -7,6 +7,8 @@
 
 #include "core/graph/graph.h"
 
+#include <nlohmann/json.hpp>
+
 #include <QObject>
 #include <QString>
 
@@ -39,6 +41,10 @@ public:
     bool reconnect(int node, int slot, int source);
     bool deleteNode(int node);
     bool setBypassed(int node, bool bypassed);
+    // Config key `key` of node `node`'s layer (every call of it, if shared) becomes `value`; stored
+    // weights are kept where they still fit and refitted where not (Layer::refitStoredWeights),
+    // and the status bar says which changed shape. Successive edits of one key are one undo step.
+    bool changeParameter(int node, const std::string& key, const nlohmann::json& value);
     QString lastError() const { return m_lastError; }
 
     // Writes the edited model: `.keras` (Keras loads it) or `.json` (Keras's model JSON, weights
@@ -47,7 +53,8 @@ public:
     void saveAs();
 
 private:
-    bool push(std::shared_ptr<const ModelGraph> edited, const QString& select, const QString& text);
+    bool push(std::shared_ptr<const ModelGraph> edited, const QString& select, const QString& text,
+              const QString& mergeKey = {});
     bool refuse(const QString& message);
     void pickMerge(const QString& className);
     void pickReconnection(int node);

@@ -218,8 +218,29 @@ GraphView::~GraphView()
     m_workers.joinAll();
 }
 
+namespace {
+
+// Same nodes (names, classes) and edges in the same order: the drawing of one serves the other.
+bool sameDrawing(const ModelGraph& a, const ModelGraph& b)
+{
+    if (a.nodes.size() != b.nodes.size())
+        return false;
+    for (size_t n = 0; n < a.nodes.size(); ++n)
+        if (a.nodes[n].inputs != b.nodes[n].inputs || a.nodeName(n) != b.nodeName(n)
+            || a.layerOf(n).className != b.layerOf(n).className)
+            return false;
+    return true;
+}
+
+} // namespace
+
 void GraphView::setGraph(std::shared_ptr<const ModelGraph> graph)
 {
+    if (m_graph && m_laidOut && graph && sameDrawing(*m_graph, *graph)) {
+        // New parameters or a bypass: the boxes, the selection and the view stay.
+        m_graph = std::move(graph);
+        return;
+    }
     m_graph = std::move(graph);
     // The boxes of the graph shown so far stay on screen (inert: no index reaches them) until the
     // new layout replaces them, so an edit does not blank the view; their thumbnails are reused

@@ -42,7 +42,8 @@ public:
     ~GraphView() override;
 
     // Shows `graph` (laid out on a worker; layoutReady() follows; the previous graph stays drawn
-    // until then). Every node starts Pending.
+    // until then). Every node starts Pending. A graph drawn exactly as the one shown (an edit of
+    // parameters or a bypass) keeps the drawing, states and selection, and stays laid out.
     void setGraph(std::shared_ptr<const ModelGraph> graph);
     bool isLaidOut() const { return m_laidOut; }
     QString layoutError() const { return m_layoutError; }

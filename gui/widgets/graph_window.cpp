@@ -5,6 +5,7 @@
 #include "widgets/feature_map_view.h"
 #include "widgets/graph_edit_controller.h"
 #include "widgets/graph_view.h"
+#include "widgets/layer_field_form.h"
 #include "widgets/inspector_panel.h"
 #include "widgets/statistics_panel.h"
 
@@ -19,6 +20,7 @@
 #include <QMessageBox>
 #include <QUndoStack>
 #include <QComboBox>
+#include <QGroupBox>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QLabel>
@@ -114,6 +116,10 @@ void GraphWindow::buildUi()
     sideLayout->setContentsMargins(6, 6, 6, 6);
     sideLayout->addWidget(m_title);
     sideLayout->addWidget(m_details);
+    m_parameters = new QGroupBox(tr("Parameters"), this);
+    m_parameters->setLayout(new QVBoxLayout);
+    m_parameters->setVisible(false);
+    sideLayout->addWidget(m_parameters);
     sideLayout->addWidget(m_maps, 1);
     m_why = new QPlainTextEdit(this);
     m_why->setReadOnly(true);
@@ -217,6 +223,14 @@ void GraphWindow::showGraph(std::shared_ptr<const ModelGraph> graph, const QStri
     m_explanation.reset();
     m_why->clear();
     m_view->setGraph(m_graph);
+    if (m_view->isLaidOut()) {
+        // Drawn as before: no layout follows, so select now.
+        m_keepView = false;
+        m_pendingSelect.clear();
+        for (size_t n = 0; n < m_graph->nodes.size(); ++n)
+            if (QString::fromStdString(m_graph->nodeName(n)) == select && m_view->selectedNode() != static_cast<int>(n))
+                m_view->selectNode(static_cast<int>(n));
+    }
     const auto fit = static_cast<InputFit>(m_fit->currentData().toInt());
     m_runner->setGraph(m_graph, m_document->input(), fit);
     // What the edit kept is shown at once; the rest is computing.
@@ -308,6 +322,34 @@ void GraphWindow::findNext()
 void GraphWindow::selectNode(int node)
 {
     m_view->selectNode(node);
+}
+
+void GraphWindow::showParameters(int node)
+{
+    const bool editable = node >= 0 && node < static_cast<int>(m_graph->nodes.size())
+                          && m_graph->layerOf(static_cast<size_t>(node)).layer != nullptr;
+    if (!editable) {
+        m_parameters->setVisible(false);
+        return;
+    }
+    const GraphLayer& layer = m_graph->layerOf(static_cast<size_t>(node));
+    // The same layer keeps its editors (a spin box being dragged keeps its focus); another one
+    // gets its class's.
+    if (!m_parameterForm || m_parametersFor != QString::fromStdString(layer.name) || m_parameterForm->property("className").toString() != QString::fromStdString(layer.className)) {
+        delete m_parameterForm;
+        m_parameterForm = new LayerFieldForm(layer.className, m_parameters);
+        m_parameterForm->setProperty("className", QString::fromStdString(layer.className));
+        m_parameters->layout()->addWidget(m_parameterForm);
+        m_parametersFor = QString::fromStdString(layer.name);
+        connect(m_parameterForm, &LayerFieldForm::edited, this, [this](const std::string& key, const nlohmann::json& value) {
+            m_editor->changeParameter(m_view->selectedNode(), key, value);
+        });
+    }
+    m_parameterForm->setValues(layer.layer->config());
+    m_parameters->setTitle(m_graph->nodesOfLayer(m_graph->nodes[static_cast<size_t>(node)].layer).size() > 1
+                               ? tr("Parameters (a shared layer: every call changes)")
+                               : tr("Parameters"));
+    m_parameters->setVisible(true);
 }
 
 QString GraphWindow::nodeDetail(size_t node, const QString& text) const
@@ -456,6 +498,7 @@ void GraphWindow::showDetails(int node)
     else if (ms >= 0)
         lines << tr("Computed in %1 ms").arg(ms, 0, 'f', 2);
     m_details->setText(lines.join(QStringLiteral("<br>")));
+    showParameters(node);
     const std::shared_ptr<const Tensor> output = layer.isInput() ? m_runner->fittedInput() : m_runner->output(n);
     if (output) {
         if (m_maps->tensor() != output) {

@@ -15,6 +15,7 @@
 #include <memory>
 
 class QComboBox;
+class QGroupBox;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
@@ -25,6 +26,7 @@ namespace layerscope::gui {
 class Document;
 class FeatureMapView;
 class GraphEditController;
+class LayerFieldForm;
 class GraphRunner;
 class GraphView;
 class StatisticsPanel;
@@ -82,6 +84,8 @@ private:
     QString shapeText(size_t node) const;
     // A node box's text: "bypassed · " before it for a bypassed node.
     QString nodeDetail(size_t node, const QString& text) const;
+    // The editors of the selected node's layer parameters (hidden for inputs and unsupported layers).
+    void showParameters(int node);
 
     std::shared_ptr<const ModelGraph> m_graph;
     QString m_path;
@@ -99,6 +103,9 @@ private:
     QString m_fieldText;
     QString m_pendingSelect;
     QLabel* m_details = nullptr;
+    QGroupBox* m_parameters = nullptr;
+    LayerFieldForm* m_parameterForm = nullptr;
+    QString m_parametersFor; // the layer the editors show
     QLineEdit* m_find = nullptr;
     QComboBox* m_fit = nullptr;
     QLabel* m_runStatus = nullptr;

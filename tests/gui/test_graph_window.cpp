@@ -13,6 +13,7 @@
 #include "widgets/graph_edit_controller.h"
 #include "widgets/graph_view.h"
 #include "widgets/graph_window.h"
+#include "widgets/layer_field_form.h"
 
 #include "core/graph/graph_json.h"
 #include "core/graph/graph_run.h"
@@ -502,6 +503,69 @@ private slots:
         QVERIFY2(editor->saveTo(saved), qPrintable(editor->lastError()));
         QVERIFY(!graphWindow->isWindowModified());
         QVERIFY(loadModelFile(saved.toStdString()) == *graphWindow->graph());
+    }
+
+    void parametersKeepTrainedWeightsWhereTheyFit()
+    {
+        QTemporaryDir dir;
+        const QString path = writeFile(dir, "se.json", kSeWithLambda);
+        auto window = makeWindow(InputSpec::arange(1, 5, 4, 3), poolPipeline(2, 2, "valid"));
+        QVERIFY(waitIdle(*window));
+        GraphWindow* graphWindow = openGraph(*window, path);
+        QVERIFY(graphWindow);
+        QVERIFY(graphWindow->waitUntilRun(20000));
+        GraphEditController* editor = graphWindow->editor();
+        GraphRunner* runner = graphWindow->runner();
+        const std::shared_ptr<const ModelGraph> original = graphWindow->graph();
+        const int excite = nodeNamed(*original, "excite");
+        const auto squeezed = runner->output(static_cast<size_t>(nodeNamed(*original, "squeeze")));
+        graphWindow->selectNode(excite);
+        QVERIFY(graphWindow->findChild<LayerFieldForm*>());
+
+        // Two edits of one key are one undo step; only excite and what reads it are computed.
+        QVERIFY2(editor->changeParameter(excite, "activation", "relu"), qPrintable(editor->lastError()));
+        QVERIFY2(editor->changeParameter(excite, "activation", "tanh"), qPrintable(editor->lastError()));
+        QVERIFY(graphWindow->waitUntilRun(20000));
+        QCOMPARE(editor->undoStack()->count(), 1);
+        QCOMPARE(graphWindow->selectedNode(), excite); // drawn as before: selection and boxes stay
+        QCOMPARE(runner->output(static_cast<size_t>(nodeNamed(*graphWindow->graph(), "squeeze"))), squeezed);
+        // The same as core running the edited model from scratch.
+        const ModelGraph& edited = *graphWindow->graph();
+        QCOMPARE(edited.layerOf(static_cast<size_t>(excite)).layer->config().value("activation", ""), std::string("tanh"));
+        GraphRunRequest request;
+        request.graph = &edited;
+        request.inputs = {window->document()->input()};
+        const GraphRunResult expected = runGraph(request, ExecContext{});
+        for (const char* name : {"excite", "scale"}) {
+            const size_t n = static_cast<size_t>(nodeNamed(edited, name));
+            QVERIFY2(sameValues(*runner->output(n), *expected.outputs[n]), name);
+        }
+        // The trained 1×1 kernel kept its values: tanh(w·x + b) with the file's w and b.
+        const std::vector<float> s = squeezed->toVector();
+        const float w[3][3] = {{0.5f, -1.0f, 0.25f}, {2.0f, 0.0f, -0.5f}, {1.0f, 1.5f, 0.75f}};
+        const float b[3] = {0.1f, -0.2f, 0.3f};
+        for (int o = 0; o < 3; ++o) {
+            const float z = s[0] * w[0][o] + s[1] * w[1][o] + s[2] * w[2][o] + b[o];
+            QVERIFY(std::abs(runner->output(static_cast<size_t>(excite))->toVector()[static_cast<size_t>(o)] - std::tanh(z)) < 1e-6f);
+        }
+
+        // A 3×3 kernel: the stored one is refitted and the edit says so.
+        QVERIFY2(editor->changeParameter(excite, "padding", "same"), qPrintable(editor->lastError()));
+        QVERIFY2(editor->changeParameter(excite, "kernel_size", nlohmann::json{3, 3}), qPrintable(editor->lastError()));
+        QVERIFY(graphWindow->waitUntilRun(20000));
+        const QString text = editor->undoStack()->text(editor->undoStack()->count() - 1);
+        QVERIFY2(text.contains("kernel [1,1,3,3] → [3,3,3,3]"), qPrintable(text));
+        QVERIFY(runner->output(static_cast<size_t>(nodeNamed(*graphWindow->graph(), "scale"))));
+        // A value Keras refuses is shown on the node with Keras's message, as in the stack; undo
+        // brings the working one back.
+        QVERIFY(editor->changeParameter(excite, "filters", 0));
+        QVERIFY(graphWindow->waitUntilRun(20000));
+        QCOMPARE(graphWindow->graphView()->nodeState(excite), GraphNodeState::Failed);
+        QVERIFY2(runner->error(static_cast<size_t>(excite)).contains("Received filters=0"), qPrintable(runner->error(static_cast<size_t>(excite))));
+        editor->undoStack()->undo();
+        QVERIFY(graphWindow->waitUntilRun(20000));
+        QCOMPARE(graphWindow->graphView()->nodeState(excite), GraphNodeState::Ok);
+        editor->undoStack()->setClean();
     }
 
     void aBrokenFileOpensNothing()
