@@ -28,6 +28,7 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QSettings>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QToolBar>
@@ -111,15 +112,27 @@ void GraphWindow::buildUi()
     m_details->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_details->setAlignment(Qt::AlignTop | Qt::AlignLeft);
 
-    auto* side = new QWidget(this);
-    auto* sideLayout = new QVBoxLayout(side);
-    sideLayout->setContentsMargins(6, 6, 6, 6);
-    sideLayout->addWidget(m_title);
-    sideLayout->addWidget(m_details);
+    // The side: what the node is (title, shape arithmetic, parameters: scrolls when long) above
+    // what it computed (feature maps, the explanation of a value, statistics); a splitter
+    // between them.
+    auto* about = new QWidget(this);
+    auto* aboutLayout = new QVBoxLayout(about);
+    aboutLayout->setContentsMargins(6, 6, 6, 6);
+    aboutLayout->addWidget(m_title);
+    aboutLayout->addWidget(m_details);
     m_parameters = new QGroupBox(tr("Parameters"), this);
     m_parameters->setLayout(new QVBoxLayout);
     m_parameters->setVisible(false);
-    sideLayout->addWidget(m_parameters);
+    aboutLayout->addWidget(m_parameters);
+    aboutLayout->addStretch(1);
+    auto* aboutScroll = new QScrollArea(this);
+    aboutScroll->setWidget(about);
+    aboutScroll->setWidgetResizable(true);
+    aboutScroll->setFrameShape(QFrame::NoFrame);
+
+    auto* computed = new QWidget(this);
+    auto* sideLayout = new QVBoxLayout(computed);
+    sideLayout->setContentsMargins(6, 0, 6, 6);
     sideLayout->addWidget(m_maps, 1);
     m_why = new QPlainTextEdit(this);
     m_why->setReadOnly(true);
@@ -127,6 +140,13 @@ void GraphWindow::buildUi()
     m_why->setPlaceholderText(tr("Click a value in the feature maps to see how it was computed"));
     sideLayout->addWidget(m_why);
     sideLayout->addWidget(m_statistics);
+
+    auto* side = new QSplitter(Qt::Vertical, this);
+    side->addWidget(aboutScroll);
+    side->addWidget(computed);
+    side->setStretchFactor(0, 1);
+    side->setStretchFactor(1, 3);
+    side->setSizes({300, 520});
 
     m_intro = new QLabel(this);
     m_intro->setTextFormat(Qt::RichText);
