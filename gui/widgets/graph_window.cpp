@@ -242,6 +242,7 @@ void GraphWindow::showGraph(std::shared_ptr<const ModelGraph> graph, const QStri
     m_finished = false;
     m_explanation.reset();
     m_why->clear();
+    m_fieldRegions.clear();
     m_view->setGraph(m_graph);
     if (m_view->isLaidOut()) {
         // Drawn as before: no layout follows, so select now.
@@ -314,6 +315,7 @@ void GraphWindow::closeEvent(QCloseEvent* event)
 void GraphWindow::rerun()
 {
     m_finished = false;
+    m_fieldRegions.clear();
     const auto fit = static_cast<InputFit>(m_fit->currentData().toInt());
     m_runner->run(m_document->input(), fit);
     for (size_t n = 0; n < m_graph->nodes.size(); ++n)
@@ -526,6 +528,23 @@ void GraphWindow::showDetails(int node)
             m_explanation.reset();
             m_why->clear();
         }
+        // A value clicked downstream: the cells of this output it depends on, outlined here too.
+        QList<CellOverlay> overlays;
+        if (n < m_fieldRegions.size() && m_fieldRegions[n] && QString::fromStdString(m_graph->nodeName(n)) != m_fieldFrom) {
+            const QRect cells = *m_fieldRegions[n];
+            overlays.append(CellOverlay{cells, QColor(0xff, 0x8c, 0x00), -1, false, true});
+            if (!m_explanation)
+                m_why->setPlainText(tr("The value clicked in %1 depends on rows %2–%3, columns %4–%5 of this output "
+                                       "(outlined; %6×%7 cells)")
+                                        .arg(m_fieldFrom)
+                                        .arg(cells.top())
+                                        .arg(cells.bottom())
+                                        .arg(cells.left())
+                                        .arg(cells.right())
+                                        .arg(cells.height())
+                                        .arg(cells.width()));
+        }
+        m_maps->setOverlays(overlays);
     } else {
         m_maps->setTensor(nullptr);
         m_maps->setMessage(layer.supported() ? (m_runner->isBusy() ? tr("Computing…") : tr("Not computed"))
@@ -613,6 +632,8 @@ void GraphWindow::showReceptiveField(size_t node, int channel, int y, int x)
                                static_cast<int>(rows.size()));
         }
         m_view->setReceptiveField(regions);
+        m_fieldRegions = regions;
+        m_fieldFrom = QString::fromStdString(m_graph->nodeName(node));
         if (!field.inputs.empty() && field.inputs.front() && field.inputs.front()->spatial()) {
             const TensorRegion& in = *field.inputs.front();
             m_fieldText = tr("Receptive field in the input: rows %1–%2, columns %3–%4 (%5×%6 pixels, every path)")

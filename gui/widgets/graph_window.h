@@ -11,8 +11,11 @@
 #include "core/graph/graph.h"
 
 #include <QMainWindow>
+#include <QRect>
 
 #include <memory>
+#include <optional>
+#include <vector>
 
 class QComboBox;
 class QGroupBox;
@@ -101,6 +104,10 @@ private:
     QPlainTextEdit* m_why = nullptr;
     std::optional<CellExplanation> m_explanation;
     QString m_fieldText;
+    // The receptive field of the value last clicked (in node m_fieldFrom): per node, the cells of
+    // its output that value depends on; drawn on the feature maps of the node selected.
+    std::vector<std::optional<QRect>> m_fieldRegions;
+    QString m_fieldFrom;
     QString m_pendingSelect;
     QLabel* m_details = nullptr;
     QGroupBox* m_parameters = nullptr;

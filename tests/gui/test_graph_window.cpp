@@ -388,6 +388,14 @@ private slots:
                  qPrintable(graphWindow->explanationText()));
         for (const char* name : {"image", "encoder", "down", "bottleneck", "up", "skip", "decoder"})
             QVERIFY2(graphWindow->graphView()->inReceptiveField(nodeNamed(graph, name)), name);
+        // Selecting a node upstream outlines the cells of its output the value depends on: the
+        // bottleneck's rows and columns 4–5 (worked above).
+        graphWindow->graphView()->selectNode(nodeNamed(graph, "bottleneck"));
+        const QList<CellOverlay> overlays = graphWindow->featureMaps()->overlays();
+        QCOMPARE(overlays.size(), qsizetype{1});
+        QCOMPARE(overlays.front().cells, QRect(QPoint(4, 4), QPoint(5, 5)));
+        graphWindow->graphView()->selectNode(nodeNamed(graph, "decoder"));
+        QVERIFY(graphWindow->featureMaps()->overlays().isEmpty());
         // The SE example's output cell depends on the whole input through the global average.
         GraphWindow* se = nullptr;
         {
