@@ -533,14 +533,13 @@ void GraphWindow::showDetails(int node)
         if (n < m_fieldRegions.size() && m_fieldRegions[n] && QString::fromStdString(m_graph->nodeName(n)) != m_fieldFrom) {
             const QRect cells = *m_fieldRegions[n];
             overlays.append(CellOverlay{cells, QColor(0xff, 0x8c, 0x00), -1, false, true});
+            auto span = [this](const char* one, const char* many, int first, int last) {
+                return first == last ? tr(one).arg(first) : tr(many).arg(first).arg(last);
+            };
             if (!m_explanation)
-                m_why->setPlainText(tr("The value clicked in %1 depends on rows %2–%3, columns %4–%5 of this output "
-                                       "(outlined; %6×%7 cells)")
-                                        .arg(m_fieldFrom)
-                                        .arg(cells.top())
-                                        .arg(cells.bottom())
-                                        .arg(cells.left())
-                                        .arg(cells.right())
+                m_why->setPlainText(tr("The value clicked in %1 depends on %2, %3 of this output (outlined; %4×%5 cells)")
+                                        .arg(m_fieldFrom, span("row %1", "rows %1–%2", cells.top(), cells.bottom()),
+                                             span("column %1", "columns %1–%2", cells.left(), cells.right()))
                                         .arg(cells.height())
                                         .arg(cells.width()));
         }
