@@ -47,7 +47,7 @@ using bench::useOffscreenWithoutDisplay;
 constexpr const char* kUsage =
     "usage: layerscope bench-ui --image IMG --pipeline P.json [--edits N]\n"
     "                           [--normalise channel|layer|fixed] [--json] [--trace-slow MS] [--verbose]\n"
-    "       layerscope bench-ui --image IMG --model MODEL.keras|.h5|.json [--scrolls N] [--json]\n"
+    "       layerscope bench-ui --image IMG --model MODEL.keras|.h5|.json [--scrolls N] [--edits N] [--json]\n"
     "Opens the real main window (offscreen without a display), applies N edits to the first\n"
     "layer's first integer parameter as the properties editor does, and reports edit-to-pixels\n"
     "latency, the longest UI event-loop stall and the peak resident memory. --trace-slow MS\n"
@@ -55,7 +55,8 @@ constexpr const char* kUsage =
     "--verbose each edit's latency (both to stderr).\n"
     "With --model it opens the model's graph window instead and reports the time to the drawn\n"
     "graph, to every node computed and to the visible thumbnails, N page scrolls down the graph\n"
-    "(each until its thumbnails are drawn), the longest UI stall and the peak resident memory.\n";
+    "(each until its thumbnails are drawn), N edits (a node bypassed and back, each until its\n"
+    "downstream is computed again), the longest UI stall and the peak resident memory.\n";
 
 struct Options {
     QString image, pipeline, model;
@@ -293,7 +294,8 @@ int runUiBenchmark(int argc, char** argv)
         return 2;
     }
     if (!options.model.isEmpty())
-        return runGraphBenchmark({options.image, options.model, options.scrolls, options.json, options.traceSlowMs}, argc, argv);
+        return runGraphBenchmark({options.image, options.model, options.scrolls, options.edits, options.json, options.traceSlowMs},
+                                 argc, argv);
     return run(options, argc, argv);
 }
 
