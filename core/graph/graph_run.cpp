@@ -120,7 +120,9 @@ GraphRunResult runGraph(const GraphRunRequest& request, const ExecContext& outer
         for (size_t in : node.inputs) {
             if (!result.outputs[in]) {
                 missing = "not computed: " + graph.nodeName(in)
-                        + (result.errors[in].rfind("not computed", 0) == 0 ? " was not computed" : " failed");
+                        + (result.errors[in].rfind("not computed", 0) == 0 ? " was not computed"
+                           : graph.layerOf(in).supported()                 ? " failed"
+                                                                           : " does not run");
                 break;
             }
             inputs.push_back(result.outputs[in].get());

@@ -34,9 +34,17 @@ KindInfo info(ExportKind kind)
 
 } // namespace
 
-ExportController::ExportController(QWidget* dialogParent, const Document* document, const PipelineRunner* runner,
-                                   RememberedFolders folders)
-    : QObject(dialogParent), m_dialogParent(dialogParent), m_document(document), m_runner(runner), m_folders(folders)
+ExportSource pipelineExportSource(const Document* document, const PipelineRunner* runner)
+{
+    return {[runner](int layer) { return runner->output(layer); },
+            [document](int layer) {
+                return layer < 0 ? QStringLiteral("input") : QString::fromStdString(document->layer(layer).name());
+            },
+            [document, runner] { return snapshotOutputs(*document, *runner); }};
+}
+
+ExportController::ExportController(QWidget* dialogParent, ExportSource source, RememberedFolders folders)
+    : QObject(dialogParent), m_dialogParent(dialogParent), m_source(std::move(source)), m_folders(folders)
 {
     connect(&m_watcher, &QFutureWatcher<QString>::finished, this, [this] {
         const QString result = m_watcher.result();
@@ -53,20 +61,15 @@ ExportController::~ExportController()
     m_watcher.waitForFinished();
 }
 
-QString ExportController::layerStem(int layer) const
-{
-    return layer < 0 ? QStringLiteral("input") : QString::fromStdString(m_document->layer(layer).name());
-}
-
 void ExportController::exportWithDialog(ExportKind kind, int layer, const RenderOptions& options)
 {
-    if (isBusy() || (kind != ExportKind::AllLayers && !m_runner->output(layer)))
+    if (isBusy() || (kind != ExportKind::AllLayers && !m_source.output(layer)))
         return;
     const KindInfo k = info(kind);
     const QString start = m_folders.folder("export");
     const QString destination = k.folder
         ? QFileDialog::getExistingDirectory(m_dialogParent, tr(k.title), start)
-        : QFileDialog::getSaveFileName(m_dialogParent, tr(k.title), QDir(start).filePath(layerStem(layer) + k.suffix),
+        : QFileDialog::getSaveFileName(m_dialogParent, tr(k.title), QDir(start).filePath(m_source.name(layer) + k.suffix),
                                        tr(k.filter));
     if (!destination.isEmpty())
         exportTo(kind, layer, options, destination);
@@ -78,9 +81,9 @@ bool ExportController::exportTo(ExportKind kind, int layer, const RenderOptions&
         return false;
     std::vector<NamedOutput> outputs;
     if (kind == ExportKind::AllLayers) {
-        outputs = snapshotOutputs(*m_document, *m_runner);
-    } else if (auto tensor = m_runner->output(layer)) {
-        outputs.push_back({layer, layerStem(layer), std::move(tensor)});
+        outputs = m_source.all();
+    } else if (auto tensor = m_source.output(layer)) {
+        outputs.push_back({layer, m_source.name(layer), std::move(tensor)});
     }
     if (outputs.empty())
         return false;

@@ -10,6 +10,10 @@
 #include "core/render/render.h"
 
 #include <QFutureWatcher>
+
+#include <functional>
+#include <memory>
+#include <vector>
 #include <QObject>
 #include <QString>
 
@@ -19,15 +23,24 @@ namespace layerscope::gui {
 
 class Document;
 class PipelineRunner;
+struct NamedOutput;
 
 enum class ExportKind { ChannelPngs, ContactSheet, Composite, Npy, AllLayers };
+
+// What can be exported: the stack's layers (index −1: the input) or a graph's nodes.
+struct ExportSource {
+    std::function<std::shared_ptr<const Tensor>(int index)> output;
+    std::function<QString(int index)> name;       // the default file name's stem
+    std::function<std::vector<NamedOutput>()> all; // every output, for AllLayers
+};
+// The stack's: the document's layers and the pipeline runner's outputs.
+ExportSource pipelineExportSource(const Document* document, const PipelineRunner* runner);
 
 class ExportController : public QObject {
     Q_OBJECT
 public:
     // `dialogParent` parents the file dialogs and owns the controller.
-    ExportController(QWidget* dialogParent, const Document* document, const PipelineRunner* runner,
-                     RememberedFolders folders);
+    ExportController(QWidget* dialogParent, ExportSource source, RememberedFolders folders);
     ~ExportController() override;
 
     // Asks for the destination, then exports the output of `layer` (−1: the input; AllLayers
@@ -44,11 +57,8 @@ signals:
     void failed(const QString& message);
 
 private:
-    QString layerStem(int layer) const;
-
     QWidget* m_dialogParent;
-    const Document* m_document;
-    const PipelineRunner* m_runner;
+    ExportSource m_source;
     RememberedFolders m_folders;
     QFutureWatcher<QString> m_watcher; // the result: the status text, or "error: …"
 };

@@ -3,18 +3,26 @@
 #include "document/document.h"
 #include "engine/graph_runner.h"
 #include "widgets/feature_map_view.h"
+#include "engine/exporter.h"
+#include "widgets/export_controller.h"
 #include "widgets/graph_edit_controller.h"
 #include "widgets/graph_view.h"
 #include "widgets/layer_field_form.h"
 #include "widgets/inspector_panel.h"
 #include "widgets/statistics_panel.h"
 
+#include "core/codegen/graph_code.h"
 #include "core/graph/graph_receptive_field.h"
+#include "core/io/atomic_file.h"
 #include "core/graph/model_file.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
+#include <QFileDialog>
+#include <QGraphicsScene>
+#include <QPainter>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -60,6 +68,32 @@ GraphWindow::GraphWindow(std::shared_ptr<const ModelGraph> graph, const QString&
     setAttribute(Qt::WA_DeleteOnClose);
     buildUi();
     m_editor = new GraphEditController(this);
+    // Node n is numbered as the CLI numbers its files (NN = n: exportAllLayers writes index + 1).
+    m_exports = new ExportController(
+        this,
+        ExportSource{[this](int node) {
+                         if (node < 0 || node >= static_cast<int>(m_graph->nodes.size()))
+                             return std::shared_ptr<const Tensor>();
+                         return m_graph->layerOf(static_cast<size_t>(node)).isInput() ? m_runner->fittedInput()
+                                                                                      : m_runner->output(static_cast<size_t>(node));
+                     },
+                     [this](int node) {
+                         return node < 0 || node >= static_cast<int>(m_graph->nodes.size())
+                                    ? QStringLiteral("node")
+                                    : QString::fromStdString(m_graph->nodeName(static_cast<size_t>(node))).replace(QLatin1Char('#'), QLatin1Char('_'));
+                     },
+                     [this] {
+                         std::vector<NamedOutput> all;
+                         for (size_t n = 0; n < m_graph->nodes.size(); ++n) {
+                             auto tensor = m_graph->layerOf(n).isInput() ? m_runner->fittedInput() : m_runner->output(n);
+                             if (tensor)
+                                 all.push_back({static_cast<int>(n) - 1,
+                                                QString::fromStdString(m_graph->nodeName(n)).replace(QLatin1Char('#'), QLatin1Char('_')),
+                                                std::move(tensor)});
+                         }
+                         return all;
+                     }},
+        RememberedFolders(m_useSettings));
     buildMenus();
     updateTitle();
     connect(m_editor->undoStack(), &QUndoStack::cleanChanged, this, &GraphWindow::updateTitle);
@@ -277,6 +311,41 @@ void GraphWindow::buildMenus()
     QMenu* file = menuBar()->addMenu(tr("&File"));
     QAction* save = file->addAction(tr("Save Model &As…"), m_editor, &GraphEditController::saveAs);
     save->setShortcut(QKeySequence(tr("Ctrl+Shift+S")));
+    // Exports: the selected node's output as the stack exports a layer's, every node, the graph
+    // as a picture, and the model as a Keras script. Rendering and writing are a worker's.
+    QMenu* exports = file->addMenu(tr("&Export"));
+    const std::pair<ExportKind, QString> kinds[] = {
+        {ExportKind::ContactSheet, tr("Selected Node as &Contact Sheet…")},
+        {ExportKind::ChannelPngs, tr("Selected Node's C&hannels into Folder…")},
+        {ExportKind::Composite, tr("Selected Node as &RGB Composite…")},
+        {ExportKind::Npy, tr("Selected Node as .&npy…")},
+        {ExportKind::AllLayers, tr("&Every Node into Folder…")}};
+    for (const auto& [kind, text] : kinds) {
+        QAction* action = exports->addAction(text, this, [this, kind = kind] {
+            m_exports->exportWithDialog(kind, m_view->selectedNode(), m_maps->options());
+        });
+        if (kind == ExportKind::ContactSheet)
+            action->setShortcut(QKeySequence(tr("Ctrl+E")));
+    }
+    exports->addSeparator();
+    exports->addAction(tr("&Graph as Picture…"), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export Graph as Picture"),
+                                                          QFileInfo(m_path).completeBaseName() + QStringLiteral("_graph.png"),
+                                                          tr("PNG (*.png)"));
+        if (!path.isEmpty())
+            exportGraphPicture(path);
+    });
+    exports->addAction(tr("&Keras Code…"), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export Keras Code"),
+                                                          QFileInfo(m_path).completeBaseName() + QStringLiteral(".py"),
+                                                          tr("Python (*.py)"));
+        if (!path.isEmpty())
+            exportKerasCode(path);
+    });
+    connect(m_exports, &ExportController::exported, this, [this](const QString& message) { statusBar()->showMessage(message, 6000); });
+    connect(m_exports, &ExportController::failed, this, [this](const QString& message) {
+        QMessageBox::warning(this, tr("Export failed"), message);
+    });
     file->addSeparator();
     file->addAction(tr("&Close"), this, &QWidget::close)->setShortcut(QKeySequence::Close);
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
@@ -287,6 +356,40 @@ void GraphWindow::buildMenus()
         m_editor->fillNodeMenu(&menu, node);
         menu.exec(where);
     });
+}
+
+bool GraphWindow::exportGraphPicture(const QString& path)
+{
+    // The drawn scene, at twice its size so the node text stays readable in slides.
+    QGraphicsScene* scene = m_view->scene();
+    const QRectF area = scene->sceneRect();
+    QImage image((area.size() * 2).toSize(), QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::white);
+    {
+        QPainter painter(&image);
+        painter.setRenderHint(QPainter::Antialiasing);
+        painter.setRenderHint(QPainter::TextAntialiasing);
+        scene->render(&painter, QRectF(QPointF(0, 0), area.size() * 2), area);
+    }
+    if (!image.save(path, "PNG")) {
+        QMessageBox::warning(this, tr("Export failed"), tr("Could not write %1").arg(QDir::toNativeSeparators(path)));
+        return false;
+    }
+    statusBar()->showMessage(tr("Wrote %1").arg(QDir::toNativeSeparators(path)), 6000);
+    return true;
+}
+
+bool GraphWindow::exportKerasCode(const QString& path)
+{
+    try {
+        GraphKerasCodeOptions options;
+        writeTextAtomically(path.toStdString(), generateGraphKerasCode(*m_graph, options));
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, tr("Export failed"), QString::fromStdString(e.what()));
+        return false;
+    }
+    statusBar()->showMessage(tr("Wrote %1").arg(QDir::toNativeSeparators(path)), 6000);
+    return true;
 }
 
 void GraphWindow::closeEvent(QCloseEvent* event)

@@ -28,6 +28,7 @@ namespace layerscope::gui {
 
 class Document;
 class FeatureMapView;
+class ExportController;
 class GraphEditController;
 class LayerFieldForm;
 class GraphRunner;
@@ -50,6 +51,11 @@ public:
     // every output the change left as it was and computes the rest.
     void showGraph(std::shared_ptr<const ModelGraph> graph, const QString& select);
     GraphEditController* editor() const { return m_editor; }
+    ExportController* exports() const { return m_exports; }
+    // File ▸ Export ▸ Graph as Picture (the drawn graph, PNG at twice its size) and Keras Code
+    // (a script building the model, weights included). False, with a message box, on failure.
+    bool exportGraphPicture(const QString& path);
+    bool exportKerasCode(const QString& path);
     GraphRunner* runner() const { return m_runner; }
     FeatureMapView* featureMaps() const { return m_maps; }
     QString detailText() const;
@@ -95,6 +101,7 @@ private:
     Document* m_document;
     GraphRunner* m_runner;
     GraphEditController* m_editor = nullptr;
+    ExportController* m_exports = nullptr;
     bool m_keepView = false; // the next layout follows an edit: keep the place, not the top
     GraphView* m_view = nullptr;
     FeatureMapView* m_maps = nullptr;

@@ -118,7 +118,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     m_document = new Document(this);
     m_runner = new PipelineRunner(m_document, this);
     m_model = new LayerStackModel(m_document, m_runner, this);
-    m_exports = new ExportController(this, m_document, m_runner, m_folders);
+    m_exports = new ExportController(this, pipelineExportSource(m_document, m_runner), m_folders);
     m_autosave = new Autosave(m_document, m_options.autosave, m_options.autosaveDelayMs, this);
     m_files = new FileController(this, m_document, m_autosave, m_folders, m_options.restoreAnswer);
     connect(m_files, &FileController::selectLayerRequested, this, &MainWindow::selectLayer);

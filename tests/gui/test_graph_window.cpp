@@ -8,6 +8,7 @@
 #include "gui_test_support.h"
 
 #include "engine/graph_runner.h"
+#include "widgets/export_controller.h"
 #include "widgets/feature_map_view.h"
 #include "widgets/file_controller.h"
 #include "widgets/graph_edit_controller.h"
@@ -18,6 +19,7 @@
 #include "core/graph/graph_json.h"
 #include "core/graph/graph_run.h"
 #include "core/graph/model_file.h"
+#include "core/io/npy.h"
 
 #include "cli/cli.h"
 
@@ -25,6 +27,8 @@
 #include <QElapsedTimer>
 #include <QMessageBox>
 #include <QDir>
+#include <QGraphicsScene>
+#include <QImage>
 #include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -146,6 +150,7 @@ private slots:
         QCOMPARE(view->nodeState(nodeNamed(graph, "scale")), GraphNodeState::Ok);
         QCOMPARE(view->nodeState(nodeNamed(graph, "lam")), GraphNodeState::Unsupported);
         QCOMPARE(view->nodeState(nodeNamed(graph, "sum")), GraphNodeState::NotComputed);
+        QCOMPARE(graphWindow->runner()->error(static_cast<size_t>(nodeNamed(graph, "sum"))), QString("not computed: lam does not run"));
         // The declared 5×4×3 input is what the image is: used as it is.
         QVERIFY(graphWindow->runner()->inputDescription().isEmpty());
 
@@ -574,6 +579,46 @@ private slots:
         QVERIFY(graphWindow->waitUntilRun(20000));
         QCOMPARE(graphWindow->graphView()->nodeState(excite), GraphNodeState::Ok);
         editor->undoStack()->setClean();
+    }
+
+    void nodesGraphAndCodeExport()
+    {
+        QTemporaryDir dir;
+        const QString path = writeFile(dir, "se.json", kSeWithLambda);
+        auto window = makeWindow(InputSpec::arange(1, 5, 4, 3), poolPipeline(2, 2, "valid"));
+        QVERIFY(waitIdle(*window));
+        GraphWindow* graphWindow = openGraph(*window, path);
+        QVERIFY(graphWindow);
+        QVERIFY(graphWindow->waitUntilRun(20000));
+        const ModelGraph& graph = *graphWindow->graph();
+        GraphRunner* runner = graphWindow->runner();
+        // Every computed node into a folder, numbered as the CLI numbers them.
+        const QString folder = dir.filePath("nodes");
+        QVERIFY(graphWindow->exports()->exportTo(ExportKind::AllLayers, -1, RenderOptions{}, folder));
+        graphWindow->exports()->waitForIdle();
+        const int scale = nodeNamed(graph, "scale");
+        const QString npy = QDir(folder).filePath(QStringLiteral("%1_scale/scale.npy").arg(scale, 2, 10, QChar('0')));
+        QVERIFY2(QFile::exists(npy), qPrintable(npy));
+        QVERIFY(sameValues(readNpy(npy.toStdString()), *runner->output(static_cast<size_t>(scale))));
+        QVERIFY(QFile::exists(QDir(folder).filePath("00_image/image.npy")));
+        QVERIFY(!QDir(folder).exists(QStringLiteral("%1_lam").arg(nodeNamed(graph, "lam"), 2, 10, QChar('0')))); // not run
+        // One node's contact sheet.
+        const QString sheet = dir.filePath("excite_sheet.png");
+        QVERIFY(graphWindow->exports()->exportTo(ExportKind::ContactSheet, nodeNamed(graph, "excite"), RenderOptions{}, sheet));
+        graphWindow->exports()->waitForIdle();
+        QVERIFY(!QImage(sheet).isNull());
+        // The graph as a picture: as large as the drawn scene, twice over.
+        const QString picture = dir.filePath("graph.png");
+        QVERIFY(graphWindow->exportGraphPicture(picture));
+        const QImage drawn(picture);
+        QCOMPARE(drawn.size(), (graphWindow->graphView()->scene()->sceneRect().size() * 2).toSize());
+        // The Keras script builds this model.
+        const QString code = dir.filePath("se.py");
+        QVERIFY(graphWindow->exportKerasCode(code));
+        QFile script(code);
+        QVERIFY(script.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(script.readAll());
+        QVERIFY2(text.contains("layers.Multiply") && text.contains("GlobalAveragePooling2D"), qPrintable(text.left(400)));
     }
 
     void aBrokenFileOpensNothing()
