@@ -8,6 +8,7 @@
 #include "widgets/graph_edit_controller.h"
 #include "widgets/graph_view.h"
 #include "widgets/layer_field_form.h"
+#include "widgets/step_bar.h"
 #include "widgets/inspector_panel.h"
 #include "widgets/statistics_panel.h"
 
@@ -168,6 +169,11 @@ void GraphWindow::buildUi()
     auto* sideLayout = new QVBoxLayout(computed);
     sideLayout->setContentsMargins(6, 0, 6, 6);
     sideLayout->addWidget(m_maps, 1);
+    // Step-through: the selected cell moved across the node's output in raster order, each one
+    // explained (and its receptive field traced) as a click would.
+    m_steps = new StepBar(this);
+    sideLayout->addWidget(m_steps);
+    connect(m_steps, &StepBar::indexChanged, this, [this](int64_t index) { showStep(index); });
     m_why = new QPlainTextEdit(this);
     m_why->setReadOnly(true);
     m_why->setMaximumHeight(120);
@@ -259,6 +265,10 @@ void GraphWindow::buildUi()
     connect(m_maps, &FeatureMapView::soloChannelChanged, this,
             [this](int channel) { m_statistics->setSummary(m_maps->summary(), 0, channel, m_maps->tensor() != nullptr); });
     connect(m_maps, &FeatureMapView::cellSelected, this, &GraphWindow::explainCell);
+    connect(m_maps, &FeatureMapView::cellSelected, this, [this](int, int y, int x) {
+        if (const auto t = m_maps->tensor(); t && t->rank() == 4)
+            m_steps->showIndex(static_cast<int64_t>(y) * t->dim(2) + x);
+    });
     connect(m_maps, &FeatureMapView::hovered, this, [this](const QString& text) { statusBar()->showMessage(text, 3000); });
     resize(1280, 820);
 }
@@ -356,6 +366,26 @@ void GraphWindow::buildMenus()
         m_editor->fillNodeMenu(&menu, node);
         menu.exec(where);
     });
+}
+
+void GraphWindow::showStep(int64_t index)
+{
+    const std::shared_ptr<const Tensor> output = m_maps->tensor();
+    if (!output || output->rank() != 4 || output->dim(2) <= 0)
+        return;
+    const int y = static_cast<int>(index / output->dim(2));
+    const int x = static_cast<int>(index % output->dim(2));
+    int channel = m_maps->selectedChannel();
+    if (channel < 0)
+        channel = std::max(0, m_maps->soloChannel());
+    m_maps->setSelectedCell(channel, y, x);
+    explainCell(channel, y, x);
+    m_steps->setText(tr("Cell %1 of %2: row %3, column %4, channel %5")
+                         .arg(index + 1)
+                         .arg(m_steps->count())
+                         .arg(y)
+                         .arg(x)
+                         .arg(channel));
 }
 
 bool GraphWindow::exportGraphPicture(const QString& path)
@@ -647,7 +677,18 @@ void GraphWindow::showDetails(int node)
                                         .arg(cells.width()));
         }
         m_maps->setOverlays(overlays);
+        // The steps of this output (kept while the same node's output keeps its shape).
+        const Shape stepShape = output->rank() == 4 ? output->shape() : Shape{};
+        if (m_stepsNode != node || m_stepsShape != stepShape) {
+            m_stepsNode = node;
+            m_stepsShape = stepShape;
+            m_steps->setCount(stepShape.empty() ? 0 : stepShape[1] * stepShape[2]);
+            m_steps->setText(stepShape.empty() ? tr("No rows and columns to step through")
+                                               : tr("Step through the %1×%2 cells of this output").arg(stepShape[1]).arg(stepShape[2]));
+        }
     } else {
+        m_stepsNode = -1;
+        m_steps->setCount(0);
         m_maps->setTensor(nullptr);
         m_maps->setMessage(layer.supported() ? (m_runner->isBusy() ? tr("Computing…") : tr("Not computed"))
                                              : tr("Not run"));

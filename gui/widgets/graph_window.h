@@ -31,6 +31,7 @@ class FeatureMapView;
 class ExportController;
 class GraphEditController;
 class LayerFieldForm;
+class StepBar;
 class GraphRunner;
 class GraphView;
 class StatisticsPanel;
@@ -56,6 +57,7 @@ public:
     // (a script building the model, weights included). False, with a message box, on failure.
     bool exportGraphPicture(const QString& path);
     bool exportKerasCode(const QString& path);
+    StepBar* stepBar() const { return m_steps; }
     GraphRunner* runner() const { return m_runner; }
     FeatureMapView* featureMaps() const { return m_maps; }
     QString detailText() const;
@@ -95,6 +97,8 @@ private:
     QString nodeDetail(size_t node, const QString& text) const;
     // The editors of the selected node's layer parameters (hidden for inputs and unsupported layers).
     void showParameters(int node);
+    // Step `index` of the selected node's output (raster order): selected and explained.
+    void showStep(int64_t index);
 
     std::shared_ptr<const ModelGraph> m_graph;
     QString m_path;
@@ -120,6 +124,9 @@ private:
     QGroupBox* m_parameters = nullptr;
     LayerFieldForm* m_parameterForm = nullptr;
     QString m_parametersFor; // the layer the editors show
+    StepBar* m_steps = nullptr;
+    int m_stepsNode = -1;    // the node and output shape the steps are of
+    Shape m_stepsShape;
     QLineEdit* m_find = nullptr;
     QComboBox* m_fit = nullptr;
     QLabel* m_runStatus = nullptr;

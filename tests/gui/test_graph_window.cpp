@@ -15,6 +15,7 @@
 #include "widgets/graph_view.h"
 #include "widgets/graph_window.h"
 #include "widgets/layer_field_form.h"
+#include "widgets/step_bar.h"
 
 #include "core/graph/graph_json.h"
 #include "core/graph/graph_run.h"
@@ -413,6 +414,38 @@ private slots:
         se->graphView()->selectNode(nodeNamed(se->runner()->graph(), "scale"));
         se->explainCell(0, 0, 0);
         QVERIFY2(se->explanationText().contains("rows 0–95, columns 0–95"), qPrintable(se->explanationText()));
+    }
+
+    void stepThroughMovesAndExplainsEachCell()
+    {
+        auto window = makeWindow(InputSpec::arange(1, 4, 4, 3), poolPipeline(2, 2, "valid"));
+        QVERIFY(waitIdle(*window));
+        QSignalSpy opened(window.get(), &MainWindow::graphWindowOpened);
+        QVERIFY(window->loadExample(":/examples/13_graph_unet_skip.json"));
+        QVERIFY(!opened.isEmpty());
+        GraphWindow* graphWindow = opened.first().first().value<GraphWindow*>();
+        QVERIFY(graphWindow->waitUntilRun(30000));
+        const ModelGraph& graph = *graphWindow->graph();
+        const int down = nodeNamed(graph, "down");
+        graphWindow->graphView()->selectNode(down);
+        StepBar* steps = graphWindow->stepBar();
+        const auto output = graphWindow->runner()->output(static_cast<size_t>(down));
+        QCOMPARE(steps->count(), output->dim(1) * output->dim(2));
+        // Step 3·W + 5: row 3, column 5, explained as the max pooling's winner of that window.
+        steps->stepTo(3 * output->dim(2) + 5);
+        QCOMPARE(graphWindow->featureMaps()->selectedCell(), QPoint(5, 3));
+        QVERIFY(graphWindow->explanation().has_value());
+        QCOMPARE(static_cast<float>(graphWindow->explanation()->value), output->at(0, 3, 5, 0));
+        QVERIFY(graphWindow->graphView()->inReceptiveField(nodeNamed(graph, "encoder")));
+        // Playing moves on by itself; a click elsewhere moves the bar there.
+        steps->setStepsPerSecond(25);
+        steps->setPlaying(true);
+        QTRY_VERIFY_WITH_TIMEOUT(steps->index() >= 3 * output->dim(2) + 8, 5000);
+        steps->setPlaying(false);
+        QCOMPARE(graphWindow->featureMaps()->selectedCell().y() * output->dim(2) + graphWindow->featureMaps()->selectedCell().x(),
+                 steps->index());
+        emit graphWindow->featureMaps()->cellSelected(0, 7, 2);
+        QCOMPARE(steps->index(), 7 * output->dim(2) + 2);
     }
 
     void aRunThatEndsBeforeTheLayoutStillShows()
