@@ -1,6 +1,7 @@
 #include "graph_window.h"
 
 #include "document/document.h"
+#include "engine/graph_difference.h"
 #include "engine/graph_runner.h"
 #include "widgets/feature_map_view.h"
 #include "engine/exporter.h"
@@ -67,6 +68,16 @@ GraphWindow::GraphWindow(std::shared_ptr<const ModelGraph> graph, const QString&
       m_runner(new GraphRunner(m_graph, this)), m_useSettings(useSettings)
 {
     setAttribute(Qt::WA_DeleteOnClose);
+    m_difference = new GraphDifference(m_graph, this);
+    connect(m_difference, &GraphDifference::ready, this,
+            [this](const QString& node, std::shared_ptr<const Tensor> difference, const QString& summary) {
+                if (node != m_diffNode)
+                    return;
+                m_diffTensor = std::move(difference);
+                m_diffSummary = summary;
+                m_why->setPlainText(summary);
+                showDetails(m_view->selectedNode());
+            });
     buildUi();
     m_editor = new GraphEditController(this);
     // Node n is numbered as the CLI numbers its files (NN = n: exportAllLayers writes index + 1).
@@ -245,6 +256,17 @@ void GraphWindow::buildUi()
     if (m_useSettings)
         m_fit->setCurrentIndex(std::clamp(QSettings().value(QStringLiteral("graph/inputFit"), 0).toInt(), 0, 2));
     bar->addWidget(m_fit);
+    bar->addSeparator();
+    m_compare = bar->addAction(tr("Difference From Opened"));
+    m_compare->setCheckable(true);
+    m_compare->setShortcut(QKeySequence(tr("Ctrl+D")));
+    m_compare->setToolTip(tr("Show the selected node's output minus its output in the model as it was opened, on "
+                             "the same image (Ctrl+D): what your edits changed"));
+    connect(m_compare, &QAction::toggled, this, [this] {
+        m_diffNode.clear();
+        m_diffTensor.reset();
+        showDetails(m_view->selectedNode());
+    });
     connect(m_fit, &QComboBox::currentIndexChanged, this, [this](int index) {
         if (m_useSettings)
             QSettings().setValue(QStringLiteral("graph/inputFit"), index);
@@ -655,8 +677,30 @@ void GraphWindow::showDetails(int node)
     m_details->setText(lines.join(QStringLiteral("<br>")));
     showParameters(node);
     const std::shared_ptr<const Tensor> output = layer.isInput() ? m_runner->fittedInput() : m_runner->output(n);
-    if (output) {
+    if (output && m_compare->isChecked()) {
+        // The difference from the opened model, computed on a worker; shown when it arrives.
+        const QString name = QString::fromStdString(m_graph->nodeName(n));
+        if (m_diffNode != name || m_diffCurrent != output) {
+            m_diffNode = name;
+            m_diffCurrent = output;
+            m_diffTensor.reset();
+            m_diffSummary.clear();
+            m_difference->request(name, output, m_runner->fittedInput());
+        }
+        if (m_diffTensor && m_maps->tensor() != m_diffTensor) {
+            RenderOptions diverging;
+            diverging.colormap = Colormap::Diverging;
+            m_maps->setOptions(diverging);
+            m_maps->setTensor(m_diffTensor, name + tr(" (now − opened)"));
+        } else if (!m_diffTensor) {
+            m_maps->setTensor(nullptr);
+            m_maps->setMessage(m_diffSummary.isEmpty() ? tr("Comparing with the opened model…") : m_diffSummary);
+        }
+        m_steps->setCount(0);
+        m_stepsNode = -1;
+    } else if (output) {
         if (m_maps->tensor() != output) {
+            m_maps->setOptions(RenderOptions{});
             m_maps->setTensor(output, QString::fromStdString(m_graph->nodeName(n)));
             m_explanation.reset();
             m_why->clear();

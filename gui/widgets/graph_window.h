@@ -17,6 +17,7 @@
 #include <optional>
 #include <vector>
 
+class QAction;
 class QComboBox;
 class QGroupBox;
 class QLabel;
@@ -29,6 +30,7 @@ namespace layerscope::gui {
 class Document;
 class FeatureMapView;
 class ExportController;
+class GraphDifference;
 class GraphEditController;
 class LayerFieldForm;
 class StepBar;
@@ -58,6 +60,9 @@ public:
     bool exportGraphPicture(const QString& path);
     bool exportKerasCode(const QString& path);
     StepBar* stepBar() const { return m_steps; }
+    // View ▸ Difference From Opened (Ctrl+D): the selected node's output minus the opened model's.
+    QAction* compareAction() const { return m_compare; }
+    GraphDifference* difference() const { return m_difference; }
     GraphRunner* runner() const { return m_runner; }
     FeatureMapView* featureMaps() const { return m_maps; }
     QString detailText() const;
@@ -125,6 +130,11 @@ private:
     LayerFieldForm* m_parameterForm = nullptr;
     QString m_parametersFor; // the layer the editors show
     StepBar* m_steps = nullptr;
+    QAction* m_compare = nullptr;
+    GraphDifference* m_difference = nullptr;
+    QString m_diffNode, m_diffSummary;           // the node compared, and what the comparison said
+    std::shared_ptr<const Tensor> m_diffCurrent; // the output it was compared for
+    std::shared_ptr<const Tensor> m_diffTensor;  // now − opened, once computed
     int m_stepsNode = -1;    // the node and output shape the steps are of
     Shape m_stepsShape;
     QLineEdit* m_find = nullptr;

@@ -565,6 +565,7 @@ private slots:
         const std::shared_ptr<const ModelGraph> original = graphWindow->graph();
         const int excite = nodeNamed(*original, "excite");
         const auto squeezed = runner->output(static_cast<size_t>(nodeNamed(*original, "squeeze")));
+        const auto scaleOpened = runner->output(static_cast<size_t>(nodeNamed(*original, "scale")));
         graphWindow->selectNode(excite);
         QVERIFY(graphWindow->findChild<LayerFieldForm*>());
 
@@ -586,6 +587,24 @@ private slots:
             const size_t n = static_cast<size_t>(nodeNamed(edited, name));
             QVERIFY2(sameValues(*runner->output(n), *expected.outputs[n]), name);
         }
+        // What the edit changed, node by node: now − opened, computed on a worker.
+        graphWindow->compareAction()->setChecked(true);
+        graphWindow->selectNode(nodeNamed(edited, "scale"));
+        QTRY_VERIFY_WITH_TIMEOUT(graphWindow->featureMaps()->tensor()
+                                     && graphWindow->featureMaps()->tensor() != runner->output(static_cast<size_t>(nodeNamed(edited, "scale"))),
+                                 10000);
+        {
+            const std::vector<float> now = runner->output(static_cast<size_t>(nodeNamed(edited, "scale")))->toVector();
+            const std::vector<float> opened = scaleOpened->toVector();
+            const std::vector<float> shown = graphWindow->featureMaps()->tensor()->toVector();
+            QCOMPARE(shown.size(), now.size());
+            for (size_t i = 0; i < now.size(); ++i)
+                QCOMPARE(shown[i], now[i] - opened[i]);
+            QCOMPARE(graphWindow->featureMaps()->options().colormap, Colormap::Diverging);
+        }
+        graphWindow->compareAction()->setChecked(false);
+        QCOMPARE(graphWindow->featureMaps()->tensor(), runner->output(static_cast<size_t>(nodeNamed(edited, "scale"))));
+        graphWindow->selectNode(excite);
         // The trained 1×1 kernel kept its values: tanh(w·x + b) with the file's w and b.
         const std::vector<float> s = squeezed->toVector();
         const float w[3][3] = {{0.5f, -1.0f, 0.25f}, {2.0f, 0.0f, -0.5f}, {1.0f, 1.5f, 0.75f}};
