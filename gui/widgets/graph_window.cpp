@@ -16,6 +16,7 @@
 #include "core/codegen/graph_code.h"
 #include "core/graph/graph_receptive_field.h"
 #include "core/io/atomic_file.h"
+#include "core/layer_registry.h"
 #include "core/graph/model_file.h"
 
 #include <QAction>
@@ -505,6 +506,12 @@ void GraphWindow::showParameters(int node)
 {
     const bool editable = node >= 0 && node < static_cast<int>(m_graph->nodes.size())
                           && m_graph->layerOf(static_cast<size_t>(node)).layer != nullptr;
+    // A layer without parameters (Multiply, Add, ReLU without options) shows no empty box.
+    const LayerFactory* factory = editable ? findLayerFactory(m_graph->layerOf(static_cast<size_t>(node)).className) : nullptr;
+    if (!factory || factory->fields.empty()) {
+        m_parameters->setVisible(false);
+        return;
+    }
     if (!editable) {
         m_parameters->setVisible(false);
         return;
@@ -697,6 +704,7 @@ void GraphWindow::showDetails(int node)
             m_maps->setMessage(m_diffSummary.isEmpty() ? tr("Comparing with the opened model…") : m_diffSummary);
         }
         m_steps->setCount(0);
+        m_steps->setText(tr("Stepping through is on the node's own output (Ctrl+D leaves the difference)"));
         m_stepsNode = -1;
     } else if (output) {
         if (m_maps->tensor() != output) {
