@@ -76,11 +76,11 @@ std::vector<VariantChoice> variantChoices(const nlohmann::json& config)
 {
     std::vector<VariantChoice> choices;
     auto one = [&](const std::string& key, const nlohmann::json& value) {
-        choices.push_back({QString::fromStdString(key + " = " + value.dump()), {{key, value}}});
+        choices.push_back({QString::fromStdString(key + " = " + value.dump()), {{key, value}}, {}});
     };
     if (config.contains("interpolation") && config["interpolation"].is_string()) {
         const QString current = QString::fromStdString(config["interpolation"].get<std::string>());
-        VariantChoice all{QObject::tr("every other interpolation"), {}};
+        VariantChoice all{QObject::tr("every other interpolation"), {}, {}};
         for (const QString& i : kInterpolations)
             if (i != current)
                 all.values.push_back({"interpolation", i.toStdString()});

@@ -4,6 +4,7 @@
 #include "engine/pipeline_runner.h"
 #include "engine/tensor_image.h"
 #include "widgets/input_window_view.h"
+#include "widgets/step_bar.h"
 
 #include <QComboBox>
 #include <QFontDatabase>
@@ -59,18 +60,6 @@ DataFormat tensorFormat(const Document& document, int index)
     return DataFormat::ChannelsLast;
 }
 
-namespace {
-
-QToolButton* toolButton(QWidget* parent, const QString& text, const QString& tip)
-{
-    auto* b = new QToolButton(parent);
-    b->setText(text);
-    b->setToolTip(tip);
-    b->setAutoRaise(true);
-    return b;
-}
-
-} // namespace
 
 InspectorPanel::InspectorPanel(Document* document, PipelineRunner* runner, QWidget* parent)
     : QWidget(parent), m_document(document), m_runner(runner)
@@ -94,27 +83,12 @@ InspectorPanel::InspectorPanel(Document* document, PipelineRunner* runner, QWidg
     layout->addWidget(m_summary);
 
     // Step-through bar.
-    auto* steps = new QHBoxLayout;
-    m_first = toolButton(this, QStringLiteral("|◀"), tr("First cell"));
-    m_previous = toolButton(this, QStringLiteral("◀"), tr("Previous cell (Left arrow in the view)"));
-    m_play = toolButton(this, tr("Play"), tr("Play / pause: move across the output in raster order"));
-    m_play->setCheckable(true);
-    m_next = toolButton(this, QStringLiteral("▶"), tr("Next cell (Right arrow in the view)"));
-    m_last = toolButton(this, QStringLiteral("▶|"), tr("Last cell"));
-    m_slider = new QSlider(Qt::Horizontal, this);
-    m_slider->setToolTip(tr("Output cell in raster order (row by row, left to right)"));
-    m_speed = new QComboBox(this);
-    for (double rate : {1.0, 2.0, 5.0, 10.0, 25.0})
-        m_speed->addItem(tr("%1 cells/s").arg(rate), rate);
-    m_speed->setCurrentIndex(1);
-    m_stepLabel = new QLabel(this);
-    m_stepLabel->setWordWrap(true);
-    for (QWidget* w : std::initializer_list<QWidget*>{m_first, m_previous, m_play, m_next, m_last})
-        steps->addWidget(w);
-    steps->addWidget(m_slider, 1);
-    steps->addWidget(m_speed);
-    layout->addLayout(steps);
-    layout->addWidget(m_stepLabel);
+    m_stepBar = new StepBar(this);
+    layout->addWidget(m_stepBar);
+    connect(m_stepBar, &StepBar::indexChanged, this, [this](int64_t index) {
+        if (index != stepIndex())
+            stepTo(index);
+    });
     m_window = new InputWindowView(this);
     layout->addWidget(m_window);
     m_fieldLabel = new QLabel(this);
@@ -122,25 +96,6 @@ InspectorPanel::InspectorPanel(Document* document, PipelineRunner* runner, QWidg
     m_fieldLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_fieldLabel->setObjectName("inspectorField");
     layout->addWidget(m_fieldLabel);
-    m_timer = new QTimer(this);
-    setStepsPerSecond(2.0);
-    connect(m_first, &QToolButton::clicked, this, [this] { stepTo(0); });
-    connect(m_last, &QToolButton::clicked, this, [this] { stepTo(stepCount() - 1); });
-    connect(m_previous, &QToolButton::clicked, this, [this] { step(-1); });
-    connect(m_next, &QToolButton::clicked, this, [this] { step(1); });
-    connect(m_play, &QToolButton::toggled, this, &InspectorPanel::setPlaying);
-    connect(m_slider, &QSlider::valueChanged, this, [this](int value) {
-        if (value != stepIndex())
-            stepTo(value);
-    });
-    connect(m_speed, &QComboBox::currentIndexChanged, this,
-            [this] { setStepsPerSecond(m_speed->currentData().toDouble()); });
-    connect(m_timer, &QTimer::timeout, this, [this] {
-        if (stepIndex() + 1 >= stepCount())
-            setPlaying(false);
-        else
-            step(1);
-    });
 
     m_details = new QPlainTextEdit(this);
     m_details->setReadOnly(true);
@@ -360,51 +315,36 @@ void InspectorPanel::step(int delta)
 
 void InspectorPanel::setPlaying(bool playing)
 {
-    playing = playing && m_steps && stepCount() > 1;
-    if (playing && stepIndex() + 1 >= stepCount())
-        stepTo(0); // play from the start again
-    if (playing)
-        m_timer->start();
-    else
-        m_timer->stop();
-    QSignalBlocker blocker(m_play);
-    m_play->setChecked(playing);
-    m_play->setText(playing ? tr("Pause") : tr("Play"));
+    m_stepBar->setPlaying(playing);
 }
 
 bool InspectorPanel::isPlaying() const
 {
-    return m_timer->isActive();
+    return m_stepBar->isPlaying();
 }
 
 void InspectorPanel::setStepsPerSecond(double rate)
 {
-    m_timer->setInterval(static_cast<int>(1000.0 / std::max(0.1, rate)));
+    m_stepBar->setStepsPerSecond(rate);
 }
 
 void InspectorPanel::updateStepControls()
 {
     const int64_t count = stepCount();
-    const bool enabled = count > 1;
-    for (QWidget* w : std::initializer_list<QWidget*>{m_first, m_previous, m_play, m_next, m_last, m_slider, m_speed})
-        w->setEnabled(enabled);
-    if (!enabled) {
-        if (isPlaying())
-            setPlaying(false);
-        m_stepLabel->setText(m_steps ? tr("One output cell: nothing to step through") : QString());
+    if (count <= 1) {
+        m_stepBar->setCount(0);
+        m_stepBar->setText(m_steps ? tr("One output cell: nothing to step through") : QString());
         return;
     }
+    if (m_stepBar->count() != count)
+        m_stepBar->setCount(count);
     const int64_t index = stepIndex();
-    {
-        QSignalBlocker blocker(m_slider);
-        m_slider->setRange(0, static_cast<int>(std::min<int64_t>(count - 1, std::numeric_limits<int>::max())));
-        m_slider->setValue(static_cast<int>(index));
-    }
+    m_stepBar->showIndex(index);
     const StepCell cell = m_steps->at(index);
-    m_stepLabel->setText(tr("Step %1 of %2 · output row %3, column %4 ← input rows %5…%6, columns %7…%8")
-                             .arg(index + 1).arg(count).arg(cell.output.y).arg(cell.output.x)
-                             .arg(cell.rowsUnclipped.first).arg(cell.rowsUnclipped.last)
-                             .arg(cell.colsUnclipped.first).arg(cell.colsUnclipped.last));
+    m_stepBar->setText(tr("Step %1 of %2 · output row %3, column %4 ← input rows %5…%6, columns %7…%8")
+                           .arg(index + 1).arg(count).arg(cell.output.y).arg(cell.output.x)
+                           .arg(cell.rowsUnclipped.first).arg(cell.rowsUnclipped.last)
+                           .arg(cell.colsUnclipped.first).arg(cell.colsUnclipped.last));
 }
 
 } // namespace layerscope::gui

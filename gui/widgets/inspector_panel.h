@@ -31,6 +31,7 @@ namespace layerscope::gui {
 
 class Document;
 class InputWindowView;
+class StepBar;
 class PipelineRunner;
 
 // The feature-map and numbers views show a tensor in storage order as (b, y, x, c) (rank 2 as
@@ -108,15 +109,7 @@ private:
     InputWindowView* m_window;
     QLabel* m_fieldLabel;
     QPlainTextEdit* m_details;
-    QSlider* m_slider;
-    QToolButton* m_first;
-    QToolButton* m_previous;
-    QToolButton* m_play;
-    QToolButton* m_next;
-    QToolButton* m_last;
-    QComboBox* m_speed;
-    QLabel* m_stepLabel;
-    QTimer* m_timer;
+    StepBar* m_stepBar;
 };
 
 } // namespace layerscope::gui
