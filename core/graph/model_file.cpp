@@ -55,6 +55,8 @@ json readHdf5(Hdf5ReadRequest request, const ModelFileOptions& options)
     // within the budget, plus the config.
     const int64_t budget = options.memoryBudgetBytes;
     const int64_t maxResult = budget > (int64_t{1} << 60) / 3 ? int64_t{1} << 60 : budget * 3 + (int64_t{64} << 20);
+    if (options.hdf5Reader)
+        return options.hdf5Reader(request, maxResult);
     const std::string name = request.name;
     return runReaderProcess(encodeHdf5ReadRequest(request), name, maxResult, options.hdf5TimeLimitSeconds);
 }

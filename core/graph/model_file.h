@@ -10,8 +10,10 @@
 
 #include "core/exec_context.h"
 #include "core/graph/graph.h"
+#include "core/graph/hdf5_model_reading.h"
 
 #include <filesystem>
+#include <functional>
 
 namespace layerscope {
 
@@ -25,6 +27,10 @@ struct ModelFileOptions {
     bool isolateHdf5 = true;
     // Wall-clock limit of that reader process (seconds).
     unsigned hdf5TimeLimitSeconds = 120;
+    // Another way to isolate the HDF5 reading (when isolateHdf5): empty for the reader program.
+    // The fuzz target, single-threaded, forks instead (a fresh instrumented program per input
+    // would leave it at a few executions per second).
+    std::function<nlohmann::json(const Hdf5ReadRequest& request, int64_t maxResultBytes)> hdf5Reader;
 };
 
 // Throws PipelineFormatError naming the file (and the member, layer and variable) for anything

@@ -53,6 +53,12 @@ struct Fd {
             ::close(fd);
         fd = -1;
     }
+    int release()
+    {
+        const int kept = fd;
+        fd = -1;
+        return kept;
+    }
 };
 
 // The request as an anonymous in-memory file the reader gets as its standard input: no temporary
@@ -129,7 +135,13 @@ nlohmann::json runReaderProcess(const std::string& request, const std::string& w
         throw PipelineFormatError(what + ": cannot start the HDF5 reader " + programText + ": " + std::strerror(spawned));
     childEnd.close();
     input.close();
+    return collectReaderAnswer(output.release(), pid, what, maxResultBytes, timeLimitSeconds);
+}
 
+nlohmann::json collectReaderAnswer(int answerFd, pid_t pid, const std::string& what, int64_t maxResultBytes,
+                                   unsigned timeLimitSeconds)
+{
+    Fd output{answerFd};
     // Read the answer until the reader closes its end, or until the time limit: then it is killed.
     std::string received;
     bool tooLarge = false;
@@ -200,9 +212,14 @@ int serveReaderRequest(int argc, nlohmann::json (*work)(const std::string& reque
             break;
         request.append(buffer, static_cast<size_t>(n));
     }
+    return answerReaderRequest(STDOUT_FILENO, [&] { return work(request); });
+}
+
+int answerReaderRequest(int fd, const std::function<nlohmann::json()>& work)
+{
     std::string message;
     try {
-        const std::vector<std::uint8_t> cbor = nlohmann::json::to_cbor(work(request));
+        const std::vector<std::uint8_t> cbor = nlohmann::json::to_cbor(work());
         message.reserve(cbor.size() + 1);
         message += 'J';
         message.append(reinterpret_cast<const char*>(cbor.data()), cbor.size());
@@ -211,7 +228,7 @@ int serveReaderRequest(int argc, nlohmann::json (*work)(const std::string& reque
     } catch (...) {
         message = "Eunknown error";
     }
-    return writeAll(STDOUT_FILENO, message.data(), message.size()) ? 0 : 3;
+    return writeAll(fd, message.data(), message.size()) ? 0 : 3;
 }
 
 } // namespace layerscope

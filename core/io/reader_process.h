@@ -12,6 +12,9 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+
+#include <sys/types.h>
 #include <string>
 
 namespace layerscope {
@@ -27,6 +30,15 @@ std::filesystem::path readerProgram();
 // `maxResultBytes` gives a PipelineFormatError starting with `what`.
 nlohmann::json runReaderProcess(const std::string& request, const std::string& what, int64_t maxResultBytes,
                                 unsigned timeLimitSeconds);
+
+// The two ends of the protocol, for a reader started another way (the fuzz target forks, being
+// single-threaded). collectReaderAnswer reads `answerFd` (and closes it) until the reader `pid`
+// closes it or the time limit kills it, reaps it and decodes the answer as runReaderProcess does;
+// answerReaderRequest writes `work`'s result (or the message of what it threw) to `fd` and returns
+// the exit status the reader should end with.
+nlohmann::json collectReaderAnswer(int answerFd, pid_t pid, const std::string& what, int64_t maxResultBytes,
+                                   unsigned timeLimitSeconds);
+int answerReaderRequest(int fd, const std::function<nlohmann::json()>& work);
 
 // The reader's side (`argc`: main's, which takes no arguments): reads the request from standard
 // input, answers on standard output with `work`'s result (or the message of what it threw) and

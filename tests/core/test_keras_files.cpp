@@ -503,8 +503,18 @@ void TestKerasFiles::theReaderProcessIsIsolatedAndTimed()
         qunsetenv("LAYERSCOPE_HDF5_READER");
     else
         qputenv("LAYERSCOPE_HDF5_READER", saved);
+    // Another isolation can be plugged in (the fuzz target forks); it gets the request.
+    ModelFileOptions hooked;
+    int calls = 0;
+    hooked.hdf5Reader = [&](const Hdf5ReadRequest& request, int64_t) {
+        ++calls;
+        return readHdf5Request(request);
+    };
+    const ModelGraph viaHook = loadModelBytes(bytes, "m.h5", hooked);
+    QCOMPARE(calls, 1);
     // The real reader, found beside this test program, reads the same bytes.
     QVERIFY(!readerProgram().empty());
+    QVERIFY(loadModelBytes(bytes, "m.h5") == viaHook);
     QCOMPARE(loadModelBytes(bytes, "m.h5").nodes.size(), loadModelFile(kModels / "07_tfk2.8_st_mnist_depthwise.h5").nodes.size());
 }
 
