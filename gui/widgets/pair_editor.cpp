@@ -39,8 +39,8 @@ PairEditor::PairEditor(int minimum, int maximum, QWidget* parent) : QWidget(pare
         }
         emit valueChanged(value());
     };
-    connect(m_first, &QSpinBox::valueChanged, this, [=] { edited(m_first, m_second); });
-    connect(m_second, &QSpinBox::valueChanged, this, [=] { edited(m_second, m_first); });
+    connect(m_first, &QSpinBox::valueChanged, this, [this, edited] { edited(m_first, m_second); });
+    connect(m_second, &QSpinBox::valueChanged, this, [this, edited] { edited(m_second, m_first); });
     connect(m_link, &QToolButton::toggled, this, [this](bool on) {
         if (on && m_first->value() != m_second->value()) {
             QSignalBlocker block(m_second);
