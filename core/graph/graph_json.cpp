@@ -619,15 +619,18 @@ ModelGraph parseModelJsonDocument(const json& input)
     return std::move(builder.graph);
 }
 
+json parseJsonText(const std::string& text, const std::string& what)
+{
+    try {
+        return json::parse(text);
+    } catch (const json::exception& e) {
+        throw PipelineFormatError((what.empty() ? std::string() : what + ": ") + "malformed JSON: " + e.what());
+    }
+}
+
 ModelGraph parseModelJson(const std::string& text)
 {
-    json document;
-    try {
-        document = json::parse(text);
-    } catch (const json::exception& e) {
-        throw PipelineFormatError(std::string("malformed JSON: ") + e.what());
-    }
-    return parseModelJsonDocument(document);
+    return parseModelJsonDocument(parseJsonText(text));
 }
 
 json graphToKerasJson(const ModelGraph& edited)

@@ -34,6 +34,9 @@
 
 namespace layerscope {
 
+// JSON text parsed, or PipelineFormatError "<what>: malformed JSON: ..." ("malformed JSON: ..."
+// when `what` is empty).
+nlohmann::json parseJsonText(const std::string& text, const std::string& what = {});
 ModelGraph parseModelJson(const std::string& text);
 ModelGraph parseModelJsonDocument(const nlohmann::json& document);
 nlohmann::json graphToKerasJson(const ModelGraph& graph);

@@ -1,6 +1,7 @@
 #include "hdf5_model_reading.h"
 
 #include "core/errors.h"
+#include "core/graph/graph_json.h"
 #include "core/graph/keras_weights.h"
 #include "core/io/hdf5_weights.h"
 
@@ -10,15 +11,6 @@ using nlohmann::json;
 
 namespace {
 
-json parseConfig(const std::string& text, const std::string& what)
-{
-    try {
-        return json::parse(text);
-    } catch (const json::exception& e) {
-        throw PipelineFormatError(what + ": malformed JSON: " + e.what());
-    }
-}
-
 json readLegacyModel(const Hdf5File& file, const std::string& name)
 {
     if (!file.hasAttribute("", "model_config")) {
@@ -27,7 +19,7 @@ json readLegacyModel(const Hdf5File& file, const std::string& name)
                                                     "with --model and this file with --weights"
                                                   : ": an HDF5 file without a Keras model_config attribute"));
     }
-    json config = parseConfig(file.readStringAttribute("", "model_config"), name + ": model_config");
+    json config = parseJsonText(file.readStringAttribute("", "model_config"), name + ": model_config");
     if (config.is_object() && config.contains("model_config"))
         config = json(config.at("model_config"));
     if (file.isGroup("model_weights"))

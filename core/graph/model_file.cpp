@@ -27,15 +27,6 @@ std::string readWithinBudget(const std::filesystem::path& path, int64_t budget)
     }
 }
 
-json parseJsonText(const std::string& text, const std::string& what)
-{
-    try {
-        return json::parse(text);
-    } catch (const json::exception& e) {
-        throw PipelineFormatError(what + ": malformed JSON: " + e.what());
-    }
-}
-
 ModelGraph buildGraph(const json& document, const std::string& name)
 {
     try {

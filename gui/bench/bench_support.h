@@ -121,11 +121,7 @@ inline void useOffscreenWithoutDisplay()
 // A main window that leaves the user's settings, session and autosave alone.
 inline MainWindowOptions benchmarkWindowOptions()
 {
-    MainWindowOptions options;
-    options.useSettings = false;
-    options.offerRestore = false;
-    options.autosave = false;
-    return options;
+    return MainWindowOptions::quiet();
 }
 
 } // namespace layerscope::gui::bench

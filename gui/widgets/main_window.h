@@ -55,6 +55,15 @@ struct MainWindowOptions {
     RestoreAnswer restoreAnswer = RestoreAnswer::Ask;
     bool autosave = true;
     int autosaveDelayMs = 1500;   // after the last edit
+    // Leaves the user's settings, session and autosave alone (tests, benchmarks).
+    static MainWindowOptions quiet()
+    {
+        MainWindowOptions o;
+        o.useSettings = false;
+        o.offerRestore = false;
+        o.autosave = false;
+        return o;
+    }
 };
 
 class MainWindow : public QMainWindow {

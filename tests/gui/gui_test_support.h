@@ -18,11 +18,7 @@ namespace layerscope::gui::test {
 
 inline MainWindowOptions quietOptions()
 {
-    MainWindowOptions o;
-    o.useSettings = false;
-    o.offerRestore = false;
-    o.autosave = false;
-    return o;
+    return MainWindowOptions::quiet();
 }
 
 inline std::unique_ptr<MainWindow> makeWindow(const InputSpec& input, const std::string& pipelineJson)

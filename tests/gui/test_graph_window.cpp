@@ -93,6 +93,26 @@ GraphWindow* openGraph(MainWindow& window, const QString& path, int timeoutMs = 
     return opened.first().first().value<GraphWindow*>();
 }
 
+// The SE-with-Lambda model (kSeWithLambda) opened in a graph window beside a main window whose
+// input is arange(1, height, width, 3).
+struct OpenedSe {
+    QTemporaryDir dir;
+    QString path;
+    std::unique_ptr<MainWindow> window;
+    GraphWindow* graph = nullptr;
+};
+
+// Fills `opened`; false when the graph window did not open or run in time.
+bool openSe(OpenedSe& opened, int height = 5, int width = 4)
+{
+    opened.path = writeFile(opened.dir, "se.json", kSeWithLambda);
+    opened.window = makeWindow(InputSpec::arange(1, height, width, 3), poolPipeline(2, 2, "valid"));
+    if (!waitIdle(*opened.window))
+        return false;
+    opened.graph = openGraph(*opened.window, opened.path);
+    return opened.graph && opened.graph->waitUntilRun(20000);
+}
+
 int nodeNamed(const ModelGraph& graph, const std::string& name)
 {
     for (size_t n = 0; n < graph.nodes.size(); ++n)
@@ -119,19 +139,16 @@ private slots:
 
     void branchesRunExactlyAsCoreRunsThem()
     {
-        QTemporaryDir dir;
-        const QString path = writeFile(dir, "se.json", kSeWithLambda);
-        auto window = makeWindow(InputSpec::arange(1, 5, 4, 3), poolPipeline(2, 2, "valid"));
-        QVERIFY(waitIdle(*window));
-        GraphWindow* graphWindow = openGraph(*window, path);
-        QVERIFY(graphWindow);
-        QVERIFY(graphWindow->waitUntilRun(20000));
+        OpenedSe se;
+        QVERIFY(openSe(se));
+        auto& window = se.window;
+        GraphWindow* graphWindow = se.graph;
         QCOMPARE(window->graphWindows().size(), qsizetype{1});
         // The stack in the main window is untouched by a graph opening beside it.
         QCOMPARE(window->document()->layerCount(), 1);
 
         const ModelGraph& graph = graphWindow->runner()->graph();
-        const ModelGraph reference = loadModelFile(path.toStdString());
+        const ModelGraph reference = loadModelFile(se.path.toStdString());
         GraphRunRequest request;
         request.graph = &reference;
         request.inputs = {window->document()->input()};
@@ -178,13 +195,10 @@ private slots:
 
     void theImageIsFittedToTheModelsInputAndFollowsIt()
     {
-        QTemporaryDir dir;
-        const QString path = writeFile(dir, "se.json", kSeWithLambda);
-        auto window = makeWindow(InputSpec::arange(1, 10, 8, 3), poolPipeline(2, 2, "valid"));
-        QVERIFY(waitIdle(*window));
-        GraphWindow* graphWindow = openGraph(*window, path);
-        QVERIFY(graphWindow);
-        QVERIFY(graphWindow->waitUntilRun(20000));
+        OpenedSe se;
+        QVERIFY(openSe(se, 10, 8));
+        auto& window = se.window;
+        GraphWindow* graphWindow = se.graph;
         // Resize (the default): 8 wide × 10 high → the declared 4 × 5.
         QVERIFY2(graphWindow->runner()->inputDescription().contains("8×10 → 4×5"),
                  qPrintable(graphWindow->runner()->inputDescription()));
@@ -473,13 +487,10 @@ private slots:
 
     void editsAreUndoStepsAndRecomputeOnlyWhatChanged()
     {
-        QTemporaryDir dir;
-        const QString path = writeFile(dir, "se.json", kSeWithLambda);
-        auto window = makeWindow(InputSpec::arange(1, 5, 4, 3), poolPipeline(2, 2, "valid"));
-        QVERIFY(waitIdle(*window));
-        GraphWindow* graphWindow = openGraph(*window, path);
-        QVERIFY(graphWindow);
-        QVERIFY(graphWindow->waitUntilRun(20000));
+        OpenedSe se;
+        QVERIFY(openSe(se));
+        auto& window = se.window;
+        GraphWindow* graphWindow = se.graph;
         GraphEditController* editor = graphWindow->editor();
         GraphRunner* runner = graphWindow->runner();
         const std::shared_ptr<const ModelGraph> original = graphWindow->graph();
@@ -545,7 +556,7 @@ private slots:
         QVERIFY(graphWindow->graph()->findLayer("re_lu"));
 
         // Saved as Keras JSON, the edited model reads back as the same graph.
-        const QString saved = dir.filePath("edited.json");
+        const QString saved = se.dir.filePath("edited.json");
         QVERIFY2(editor->saveTo(saved), qPrintable(editor->lastError()));
         QVERIFY(!graphWindow->isWindowModified());
         QVERIFY(loadModelFile(saved.toStdString()) == *graphWindow->graph());
@@ -553,13 +564,10 @@ private slots:
 
     void parametersKeepTrainedWeightsWhereTheyFit()
     {
-        QTemporaryDir dir;
-        const QString path = writeFile(dir, "se.json", kSeWithLambda);
-        auto window = makeWindow(InputSpec::arange(1, 5, 4, 3), poolPipeline(2, 2, "valid"));
-        QVERIFY(waitIdle(*window));
-        GraphWindow* graphWindow = openGraph(*window, path);
-        QVERIFY(graphWindow);
-        QVERIFY(graphWindow->waitUntilRun(20000));
+        OpenedSe se;
+        QVERIFY(openSe(se));
+        auto& window = se.window;
+        GraphWindow* graphWindow = se.graph;
         GraphEditController* editor = graphWindow->editor();
         GraphRunner* runner = graphWindow->runner();
         const std::shared_ptr<const ModelGraph> original = graphWindow->graph();
@@ -635,17 +643,14 @@ private slots:
 
     void nodesGraphAndCodeExport()
     {
-        QTemporaryDir dir;
-        const QString path = writeFile(dir, "se.json", kSeWithLambda);
-        auto window = makeWindow(InputSpec::arange(1, 5, 4, 3), poolPipeline(2, 2, "valid"));
-        QVERIFY(waitIdle(*window));
-        GraphWindow* graphWindow = openGraph(*window, path);
-        QVERIFY(graphWindow);
-        QVERIFY(graphWindow->waitUntilRun(20000));
+        OpenedSe se;
+        QVERIFY(openSe(se));
+        auto& window = se.window;
+        GraphWindow* graphWindow = se.graph;
         const ModelGraph& graph = *graphWindow->graph();
         GraphRunner* runner = graphWindow->runner();
         // Every computed node into a folder, numbered as the CLI numbers them.
-        const QString folder = dir.filePath("nodes");
+        const QString folder = se.dir.filePath("nodes");
         QVERIFY(graphWindow->exports()->exportTo(ExportKind::AllLayers, -1, RenderOptions{}, folder));
         graphWindow->exports()->waitForIdle();
         const int scale = nodeNamed(graph, "scale");
@@ -655,17 +660,17 @@ private slots:
         QVERIFY(QFile::exists(QDir(folder).filePath("00_image/image.npy")));
         QVERIFY(!QDir(folder).exists(QStringLiteral("%1_lam").arg(nodeNamed(graph, "lam"), 2, 10, QChar('0')))); // not run
         // One node's contact sheet.
-        const QString sheet = dir.filePath("excite_sheet.png");
+        const QString sheet = se.dir.filePath("excite_sheet.png");
         QVERIFY(graphWindow->exports()->exportTo(ExportKind::ContactSheet, nodeNamed(graph, "excite"), RenderOptions{}, sheet));
         graphWindow->exports()->waitForIdle();
         QVERIFY(!QImage(sheet).isNull());
         // The graph as a picture: as large as the drawn scene, twice over.
-        const QString picture = dir.filePath("graph.png");
+        const QString picture = se.dir.filePath("graph.png");
         QVERIFY(graphWindow->exportGraphPicture(picture));
         const QImage drawn(picture);
         QCOMPARE(drawn.size(), (graphWindow->graphView()->scene()->sceneRect().size() * 2).toSize());
         // The Keras script builds this model.
-        const QString code = dir.filePath("se.py");
+        const QString code = se.dir.filePath("se.py");
         QVERIFY(graphWindow->exportKerasCode(code));
         QFile script(code);
         QVERIFY(script.open(QIODevice::ReadOnly));
