@@ -12,6 +12,7 @@
 #include <cmath>
 #include <limits>
 #include <mutex>
+#include <numeric>
 
 namespace layerscope {
 
@@ -212,42 +213,46 @@ LayerSummary summarizeRanges(const Tensor& tensor, const ExecContext& outer)
     // branch-free inner loop over the channels, so it vectorises (this pass sees every value;
     // core/CMakeLists.txt compiles this file with -fno-trapping-math, without which GCC keeps
     // the NaN comparisons as branches; no result changes).
+    // The accumulators cover `lanes` consecutive values, a multiple of C: for few channels
+    // (3, 4, 5, 6) lcm(C, 8) values, so the inner loop is whole 8-float vectors rather than a
+    // loop of 3 to 6 iterations per pixel (a 1024²×5 map: 3× faster), and a channel's lanes are
+    // folded together when a chunk is flushed. Many channels use one lane each.
+    const int64_t period = std::lcm(C, int64_t{8});
+    const int64_t lanes = period <= 64 ? period : C;
     std::vector<Moments> channels(static_cast<size_t>(g.batch * C));
     parallelChunks(rows, grain, context, [&](int64_t begin, int64_t end) {
-        const size_t n = static_cast<size_t>(C);
+        const size_t n = static_cast<size_t>(lanes);
         std::vector<float> lo(n), hi(n);
         std::vector<double> sum(n), sum2(n);
         std::vector<int64_t> count(n);
         auto flush = [&](int64_t b, int64_t values) {
             const std::lock_guard guard(lock);
-            for (size_t c = 0; c < n; ++c) {
+            for (int64_t c = 0; c < C; ++c) {
                 Moments m;
-                m.count = count[c];
-                m.nonFinite = values - count[c];
-                if (count[c] > 0) {
-                    m.min = lo[c];
-                    m.max = hi[c];
-                    m.sum = sum[c];
-                    m.sum2 = sum2[c];
+                for (int64_t lane = c; lane < lanes; lane += C) {
+                    const size_t j = static_cast<size_t>(lane);
+                    if (count[j] == 0)
+                        continue;
+                    m.count += count[j];
+                    m.min = std::min(m.min, double(lo[j]));
+                    m.max = std::max(m.max, double(hi[j]));
+                    m.sum += sum[j];
+                    m.sum2 += sum2[j];
                 }
-                channels[static_cast<size_t>(b) * n + c].merge(m);
+                m.nonFinite = values - m.count;
+                channels[static_cast<size_t>(b * C + c)].merge(m);
             }
         };
-        for (int64_t r = begin; r < end;) {
-            const int64_t b = r / g.height, itemEnd = std::min(end, (b + 1) * g.height);
-            std::fill(lo.begin(), lo.end(), std::numeric_limits<float>::infinity());
-            std::fill(hi.begin(), hi.end(), -std::numeric_limits<float>::infinity());
-            std::fill(sum.begin(), sum.end(), 0.0);
-            std::fill(sum2.begin(), sum2.end(), 0.0);
-            std::fill(count.begin(), count.end(), 0);
+        // Values [p, stop) in steps of `width` (a multiple of C) into lanes [0, width).
+        auto accumulate = [&](const float* p, const float* stop, int64_t width) {
             float* lop = lo.data();
             float* hip = hi.data();
             double* s1 = sum.data();
             double* s2 = sum2.data();
             int64_t* k = count.data();
-            for (const float* p = data + r * rowValues, *stop = data + itemEnd * rowValues; p < stop; p += C)
+            for (; p < stop; p += width)
 #pragma omp simd
-                for (int64_t c = 0; c < C; ++c) {
+                for (int64_t c = 0; c < width; ++c) {
                     const float v = p[c];
                     const bool f = finite(v);
                     const float z = f ? v : 0.0f;
@@ -260,6 +265,19 @@ LayerSummary summarizeRanges(const Tensor& tensor, const ExecContext& outer)
                     lop[c] = vlo < lop[c] ? vlo : lop[c];
                     hip[c] = vhi > hip[c] ? vhi : hip[c];
                 }
+        };
+        for (int64_t r = begin; r < end;) {
+            const int64_t b = r / g.height, itemEnd = std::min(end, (b + 1) * g.height);
+            std::fill(lo.begin(), lo.end(), std::numeric_limits<float>::infinity());
+            std::fill(hi.begin(), hi.end(), -std::numeric_limits<float>::infinity());
+            std::fill(sum.begin(), sum.end(), 0.0);
+            std::fill(sum2.begin(), sum2.end(), 0.0);
+            std::fill(count.begin(), count.end(), 0);
+            const float* first = data + r * rowValues;
+            const int64_t values = (itemEnd - r) * rowValues;
+            const float* whole = first + values / lanes * lanes;
+            accumulate(first, whole, lanes);
+            accumulate(whole, first + values, C); // the last values, less than `lanes`
             flush(b, (itemEnd - r) * g.width);
             r = itemEnd;
         }

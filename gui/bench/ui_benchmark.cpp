@@ -237,7 +237,7 @@ int run(const Options& options, int argc, char** argv)
             [&] {
                 const auto output = runner->output(0);
                 return answered() && output && runner->info(0).status == LayerStatus::Ok
-                    && runner->computingLayer() != 0 && paints->painted(output.get());
+                    && paints->painted(output.get());
             },
             kTimeoutMs);
         if (!shown) {

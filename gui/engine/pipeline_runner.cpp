@@ -100,6 +100,25 @@ void PipelineRunner::schedule()
     });
 }
 
+void PipelineRunner::startOnChange()
+{
+    m_announceLater = true;
+    run();
+    m_announceLater = false;
+}
+
+void PipelineRunner::announce(quint64 generation, std::function<void()> signal)
+{
+    if (!m_announceLater) {
+        signal();
+        return;
+    }
+    QTimer::singleShot(0, this, [this, generation, signal = std::move(signal)] {
+        if (generation == m_generation)
+            signal();
+    });
+}
+
 void PipelineRunner::cancel()
 {
     if (m_stop)
@@ -193,8 +212,10 @@ void PipelineRunner::run()
             li.status = LayerStatus::Pending;
         }
     }
-    for (int i = 0; i < n; ++i)
-        emit layerStatusChanged(i);
+    announce(generation, [this] {
+        for (int i = 0; i < layerCount(); ++i)
+            emit layerStatusChanged(i);
+    });
 
     const bool anyToRun = first < n && doc.input()
         && m_info[static_cast<size_t>(first)].status == LayerStatus::Pending;
@@ -205,7 +226,7 @@ void PipelineRunner::run()
             incomplete.push_back(i);
     if (!anyToRun && incomplete.empty()) {
         setBusy(false);
-        emit finished(generation);
+        announce(generation, [this, generation] { emit finished(generation); });
         return;
     }
 
@@ -384,7 +405,8 @@ void PipelineRunner::setBusy(bool busy)
     m_busy = busy;
     if (!busy)
         m_computing = -1;
-    emit busyChanged(busy);
+    // Deferred, it tells the state at that time (a quick run may have ended in between).
+    announce(m_generation, [this] { emit busyChanged(m_busy); });
 }
 
 } // namespace layerscope::gui

@@ -20,6 +20,7 @@
 #include <QObject>
 #include <QString>
 
+#include <functional>
 #include <memory>
 #include <stop_token>
 #include <vector>
@@ -51,6 +52,11 @@ public:
     void run();
     // Coalesces: runs once when control returns to the event loop.
     void schedule();
+    // Starts the run at once, from inside the document's change signal, so the worker computes
+    // while the rest of the window updates for the same change (on a 1024² image those updates
+    // took 15–30 ms that the run used to wait for). Its signals (statuses, busy, finished) are
+    // sent from the event loop: no view hears about a layer before it has seen the change.
+    void startOnChange();
     // Stops the current run: its results are dropped and the layers it had not finished go back
     // to Pending with wasCancelled() true until the next run.
     void cancel();
@@ -104,11 +110,15 @@ private:
     void onProgress(quint64 generation, const RunProgress& progress);
     void onFinished(quint64 generation);
     void setBusy(bool busy);
+    // Emits now, or from the event loop while startOnChange() runs (only if no newer run has
+    // started by then; that one announces its own state).
+    void announce(quint64 generation, std::function<void()> signal);
 
     Document* m_document;
     quint64 m_generation = 0;
     bool m_busy = false;
     bool m_scheduled = false;
+    bool m_announceLater = false;
     bool m_cancelled = false;
     int m_computing = -1;
     int m_lastStart = 0;

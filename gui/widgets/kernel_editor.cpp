@@ -105,9 +105,25 @@ KernelEditor::KernelEditor(Document* document, QWidget* parent) : QWidget(parent
     // parameter of another layer costs nothing here.
     connect(document, &Document::contentChanged, this, [this] {
         if (shownLayerJson() != m_shown)
-            refresh();
+            refreshWhenShown();
     });
     refresh();
+}
+
+void KernelEditor::refreshWhenShown()
+{
+    if (!isVisible() && window()->isVisible()) {
+        m_stale = true;
+        return;
+    }
+    refresh();
+}
+
+void KernelEditor::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    if (m_stale)
+        refresh();
 }
 
 void KernelEditor::setLayerIndex(int index)
@@ -119,7 +135,7 @@ void KernelEditor::setLayerIndex(int index)
         const QSignalBlocker block(m_page);
         m_page->setValue(0);
     }
-    refresh();
+    refreshWhenShown();
 }
 
 nlohmann::json KernelEditor::shownLayerJson() const
@@ -178,6 +194,7 @@ void KernelEditor::applyPreset(int preset, int filter)
 
 void KernelEditor::refresh()
 {
+    m_stale = false;
     m_shown = shownLayerJson();
     const bool conv = editsKernel();
     m_controls->setEnabled(conv);

@@ -117,6 +117,8 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     m_document = new Document(this);
     m_runner = new PipelineRunner(m_document, this);
+    // Connected first: the worker starts before the other views update for the same change.
+    connect(m_document, &Document::contentChanged, m_runner, &PipelineRunner::startOnChange);
     m_model = new LayerStackModel(m_document, m_runner, this);
     m_exports = new ExportController(this, pipelineExportSource(m_document, m_runner), m_folders);
     m_autosave = new Autosave(m_document, m_options.autosave, m_options.autosaveDelayMs, this);
@@ -232,7 +234,6 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     });
 
     connect(m_document, &Document::contentChanged, this, [this] {
-        m_runner->schedule();
         if (m_current >= m_document->layerCount())
             selectLayer(m_document->layerCount() - 1);
         updateActions();

@@ -54,7 +54,10 @@ class TestLayerSummary : public QObject {
 private slots:
     void statisticsEqualTheReference()
     {
-        const std::vector<Shape> shapes = {{1, 9, 7, 3}, {2, 5, 1, 7}, {3, 4, 6, 16}, {1, 1, 1, 1}, {4, 15}, {9, 7, 2}, {5}};
+        // Few channels are summed in lanes of lcm(C, 8) values (whole periods, then a tail):
+        // sizes with and without a tail, and large enough to be split into several chunks.
+        const std::vector<Shape> shapes = {{1, 9, 7, 3}, {2, 5, 1, 7}, {3, 4, 6, 16}, {1, 1, 1, 1}, {4, 15}, {9, 7, 2}, {5},
+                                           {1, 300, 333, 5}, {2, 131, 517, 4}, {1, 97, 41, 6}, {1, 64, 64, 1}};
         for (const Shape& shape : shapes) {
             const Tensor t = withSpecials(test::randomTensor(shape, 7, -3.0f, 5.0f));
             ExecContext context;

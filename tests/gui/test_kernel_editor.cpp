@@ -105,6 +105,33 @@ private slots:
         QCOMPARE(editor->findChildren<QTableWidget*>().size(), qsizetype{1}); // only the (empty) bias row
     }
 
+    // A closed Kernel dock does not rebuild its grid on every edit (6–10 ms of each Conv2D edit
+    // on the UI thread); opening it shows the layer as it is now.
+    void aClosedDockCatchesUpWhenOpened()
+    {
+        auto w = makeWindow(InputSpec::arange(1, 5, 6, 3), kConv);
+        w->show();
+        QVERIFY(QTest::qWaitForWindowExposed(w.get()));
+        QVERIFY(waitIdle(*w));
+        KernelEditor* editor = w->kernelEditor();
+        auto* dock = w->findChild<QDockWidget*>("KernelDock");
+        QVERIFY(editor && dock);
+        dock->show();
+        editor->applyPreset(static_cast<int>(KernelPreset::BoxBlur), -1);
+        const auto tables = [editor] {
+            QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+            return editor->findChildren<QTableWidget*>().size();
+        };
+        QCOMPARE(tables(), qsizetype{2 * 3 + 1}); // filters × input channels, and the bias row
+
+        dock->hide();
+        QVERIFY(w->propertiesPanel()->applyConfigValue("filters", 5));
+        QCOMPARE(tables(), qsizetype{2 * 3 + 1}); // not rebuilt while closed
+        dock->show();
+        QCOMPARE(tables(), qsizetype{5 * 3 + 1});
+        QVERIFY(waitIdle(*w));
+    }
+
     void filterCountResizesStoredWeights()
     {
         auto w = makeWindow(InputSpec::arange(1, 5, 6, 3), kConv);

@@ -38,7 +38,11 @@ def _conv2d():
         ("image_values", {"filters": 4, "kernel_size": 3, "padding": "same"}, (1, 9, 8, 3)),
     ]
     for name, kwargs, shape in grid:
-        extra = {"values": "image"} if name == "image_values" else {}
+        # 0..255 inputs: the 27 products of an output reach ~10³, so any two summation orders
+        # (TF's kernel and LayerScope's GEMM; oneDNN's order differs again) round ~10⁻⁴ apart.
+        extra = {"values": "image", "atol": 5e-4,
+                 "why": "0..255 inputs: terms near 10^3 round ~1e-4 apart in another summation order"} \
+            if name == "image_values" else {}
         yield case(cls, name, kwargs, shape=shape, **extra)
     yield case(cls, "err_kernel_larger_than_input", {"filters": 2, "kernel_size": 7}, shape=(1, 5, 5, 3))
     yield case(cls, "err_filters_not_divisible_by_groups", {"filters": 3, "kernel_size": 3, "groups": 2},
