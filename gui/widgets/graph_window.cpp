@@ -9,6 +9,7 @@
 #include "widgets/graph_edit_controller.h"
 #include "widgets/graph_view.h"
 #include "widgets/layer_field_form.h"
+#include "widgets/progress_value.h"
 #include "widgets/step_bar.h"
 #include "widgets/inspector_panel.h"
 #include "widgets/statistics_panel.h"
@@ -114,7 +115,7 @@ GraphWindow::GraphWindow(std::shared_ptr<const ModelGraph> graph, const QString&
     connect(m_runner, &GraphRunner::nodeDone, this, &GraphWindow::onNodeDone);
     connect(m_runner, &GraphRunner::finished, this, &GraphWindow::onFinished);
     connect(m_runner, &GraphRunner::progressChanged, this,
-            [this](double fraction) { m_progress->setValue(static_cast<int>(fraction * 1000)); });
+            [this](double fraction) { setProgressValueLater(m_progress, static_cast<int>(fraction * 1000)); });
     connect(m_runner, &GraphRunner::busyChanged, this, [this](bool busy) { m_progress->setVisible(busy); });
     connect(m_document, &Document::inputChanged, this, &GraphWindow::rerun);
     connect(m_view, &GraphView::layoutReady, this, [this] {

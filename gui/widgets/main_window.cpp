@@ -23,6 +23,7 @@
 #include "widgets/layer_properties_panel.h"
 #include "widgets/layer_stack_delegate.h"
 #include "widgets/overview_strip.h"
+#include "widgets/progress_value.h"
 #include "widgets/recent_files.h"
 #include "widgets/run_busy_bar.h"
 #include "widgets/shape_chain_panel.h"
@@ -249,7 +250,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
             m_busyBar->setProgress(tr("Computing layer %1 (%2) of %3…").arg(index + 1)
                                        .arg(QString::fromStdString(m_document->layer(index).name()))
                                        .arg(m_document->layerCount()), 0);
-            m_progress->setValue(0);
+            setProgressValueLater(m_progress, 0);
             m_progress->setFormat(tr("layer %1/%2: %p%").arg(index + 1).arg(m_document->layerCount()));
         }
         if (index == m_current)
@@ -259,7 +260,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     connect(m_runner, &PipelineRunner::busyChanged, this, [this](bool busy) {
         if (busy) {
             m_runLabel->setText(tr("computing…"));
-            m_progress->setValue(0);
+            setProgressValueLater(m_progress, 0);
             m_progressDelay->start();
         } else {
             m_progressDelay->stop();
@@ -279,7 +280,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
         // (which starts at the first changed layer), the busy bar above the view the layer's own.
         const int index = static_cast<int>(progress.layer);
         const int n = m_document->layerCount();
-        m_progress->setValue(static_cast<int>(100.0 * progress.overall()));
+        setProgressValueLater(m_progress, static_cast<int>(100.0 * progress.overall()));
         m_progress->setFormat(tr("%p% of the run (layer %1 of %2)").arg(index + 1).arg(n));
         const QString name = index < n ? QString::fromStdString(m_document->layer(index).name()) : QString();
         m_busyBar->setProgress(tr("Computing layer %1 (%2) of %3…").arg(index + 1).arg(name).arg(n),

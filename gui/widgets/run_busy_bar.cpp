@@ -1,4 +1,5 @@
 #include "run_busy_bar.h"
+#include "widgets/progress_value.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -32,7 +33,7 @@ RunBusyBar::RunBusyBar(QWidget* parent) : QFrame(parent)
 void RunBusyBar::setProgress(const QString& text, int percent)
 {
     m_label->setText(text);
-    m_progress->setValue(percent);
+    setProgressValueLater(m_progress, percent);
 }
 
 } // namespace layerscope::gui
