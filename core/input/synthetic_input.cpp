@@ -3,9 +3,14 @@
 #include "../errors.h"
 
 #include <algorithm>
+#include <cmath>
 #include <random>
 
 namespace layerscope {
+
+namespace {
+constexpr double kPi = 3.14159265358979323846;
+}
 
 Tensor syntheticTensor(const SyntheticInput& s)
 {
@@ -33,6 +38,16 @@ Tensor syntheticTensor(const SyntheticInput& s)
                         const float fx = s.width > 1 ? float(x) / float(s.width - 1) : 0.0f;
                         const float fy = s.height > 1 ? float(y) / float(s.height - 1) : 0.0f;
                         v = (c % 2 == 0 ? fx : fy) * peak;
+                        break;
+                    }
+                    case SyntheticKind::ZonePlate: {
+                        const double dy = double(y) - double(s.height - 1) / 2.0;
+                        const double dx = double(x) - double(s.width - 1) / 2.0;
+                        // Phase π·r²/D has local frequency r/D cycles per pixel: D = 2·(distance to
+                        // the corner) makes it reach Nyquist exactly in the corners.
+                        const double cy = double(s.height - 1) / 2.0, cx = double(s.width - 1) / 2.0;
+                        const double d = std::max(2.0 * std::sqrt(cy * cy + cx * cx), 1.0);
+                        v = static_cast<float>((0.5 + 0.5 * std::cos(kPi * (dx * dx + dy * dy) / d)) * peak);
                         break;
                     }
                     }

@@ -11,7 +11,7 @@
 
 namespace layerscope {
 
-enum class SyntheticKind { Arange, Zeros, Ones, Random, Checkerboard, Gradient };
+enum class SyntheticKind { Arange, Zeros, Ones, Random, Checkerboard, Gradient, ZonePlate };
 enum class ColorMode { AsLoaded, Rgb, Grayscale, Rgba };
 enum class ValueScale { Range255, Range01 };
 
@@ -19,7 +19,7 @@ struct SyntheticInput {
     SyntheticKind kind = SyntheticKind::Arange;
     int64_t batch = 1, height = 3, width = 3, channels = 1;
     uint32_t seed = 42;                  // Random only
-    ValueScale scale = ValueScale::Range255; // Random, Checkerboard and Gradient peak at 255 or 1
+    ValueScale scale = ValueScale::Range255; // Random, Checkerboard, Gradient and ZonePlate peak at 255 or 1
 };
 
 // Throws InputError when the tensor would exceed 2^28 values.
@@ -28,6 +28,10 @@ struct SyntheticInput {
 //   Random        uniform [0, peak) from std::mt19937(seed), one draw per value in order
 //   Checkerboard  cells of max(1, min(H, W) / 8), peak where (y/cell + x/cell) is odd
 //   Gradient      even channels x / (W − 1), odd channels y / (H − 1), times peak
+//   ZonePlate     concentric rings (0.5 + 0.5·cos(π·r² / D)) × peak, r the distance from the
+//                 centre and D twice the centre-to-corner distance: the local frequency r / D
+//                 cycles per pixel grows from 0 in the middle to Nyquist (0.5) in the corners,
+//                 so any resampling that aliases draws false rings (the test pattern of aliasing)
 Tensor syntheticTensor(const SyntheticInput& input);
 
 // Converts between 1, 3 and 4 channels (other counts and ranks are returned unchanged). Grayscale

@@ -33,6 +33,7 @@ QString syntheticKindName(SyntheticKind kind)
     case SyntheticKind::Random: return QStringLiteral("seeded random");
     case SyntheticKind::Checkerboard: return QStringLiteral("checkerboard");
     case SyntheticKind::Gradient: return QStringLiteral("gradient");
+    case SyntheticKind::ZonePlate: return QStringLiteral("zone plate");
     }
     return {};
 }
@@ -70,7 +71,7 @@ InputSpec InputSpec::fromJson(const QJsonObject& o)
     InputSpec spec;
     spec.kind = o.value("kind").toString() == "file" ? InputSourceKind::File : InputSourceKind::Synthetic;
     spec.path = o.value("path").toString();
-    spec.synthetic = static_cast<SyntheticKind>(qBound(0, o.value("synthetic").toInt(), 5));
+    spec.synthetic = static_cast<SyntheticKind>(qBound(0, o.value("synthetic").toInt(), static_cast<int>(SyntheticKind::ZonePlate)));
     spec.batch = qMax(1, o.value("batch").toInt(1));
     spec.height = qMax(1, o.value("height").toInt(3));
     spec.width = qMax(1, o.value("width").toInt(3));

@@ -72,7 +72,17 @@ void FileController::createRecentMenu(QMenu* menu, bool useSettings)
 
 void FileController::populateExamples(QMenu* menu)
 {
-    QDirIterator it(":/examples", {"*.json"}, QDir::Files);
+    populateFromResources(menu, QStringLiteral(":/examples"));
+}
+
+void FileController::populateLessons(QMenu* menu)
+{
+    populateFromResources(menu, QStringLiteral(":/lessons"));
+}
+
+void FileController::populateFromResources(QMenu* menu, const QString& directory)
+{
+    QDirIterator it(directory, {"*.json"}, QDir::Files);
     QStringList files;
     while (it.hasNext())
         files << it.next();
@@ -278,8 +288,10 @@ bool FileController::loadGraphExample(const QByteArray& bytes, const QJsonObject
             m_document->undoStack()->push(new ChangeInputCommand(m_document, spec));
         const QString title = example.value("title").toString().mid(QStringLiteral("Graph:").size()).trimmed();
         emit modelGraphOpened(graph, title);
-        emit exampleIntro(title, example.value("description").toString(), QString::fromStdString(
-                                                                               example.value("select").toString().toStdString()));
+        // A lesson says what to look at in a paragraph of its own below the summary.
+        const QString lesson = example.value("lesson").toString();
+        const QString text = example.value("description").toString() + (lesson.isEmpty() ? QString() : "\n\n" + lesson);
+        emit exampleIntro(title, text, example.value("select").toString());
         return true;
     } catch (const std::exception& error) {
         warn(tr("Example"), QString::fromStdString(error.what()));

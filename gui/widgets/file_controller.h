@@ -41,6 +41,9 @@ public:
     void createRecentMenu(QMenu* menu, bool useSettings);
     // One entry per built-in example (":/examples/*.json"), titled from the file.
     void populateExamples(QMenu* menu);
+    // File ▸ Lessons: the graphs of resources/lessons (scripts/make_lessons.py), each opening
+    // like an example with its lesson text in the graph window's intro panel.
+    void populateLessons(QMenu* menu);
 
     // Start-up: restore the autosaved session if asked and wanted, else the input (the bundled
     // sample when empty) and the pipeline file (the default pipeline when empty or unreadable).
@@ -79,6 +82,9 @@ signals:
     void statusMessage(const QString& message, int timeoutMs);
 
 private:
+    // One action per example file under `directory` (a resource folder), titled from its
+    // "layerscope_example" key and opening like the Examples menu.
+    void populateFromResources(QMenu* menu, const QString& directory);
     bool restoreAutosave();
     void offerInputFit(const DeclaredImageInput& declared);
     bool loadGraphExample(const QByteArray& bytes, const QJsonObject& example);

@@ -752,7 +752,10 @@ void GraphWindow::showDetails(int node)
 void GraphWindow::setIntro(const QString& title, const QString& description, const QString& selectNode)
 {
     setWindowTitle(tr("%1 — LayerScope").arg(title));
-    m_intro->setText(QStringLiteral("<b>%1</b><br>%2").arg(title.toHtmlEscaped(), description.toHtmlEscaped()));
+    // Paragraphs of the description (a lesson's text follows its summary) stay paragraphs.
+    QString body = description.toHtmlEscaped();
+    body.replace(QStringLiteral("\n\n"), QStringLiteral("<p>"));
+    m_intro->setText(QStringLiteral("<b>%1</b><br>%2").arg(title.toHtmlEscaped(), body));
     m_intro->setVisible(true);
     if (selectNode.isEmpty())
         return;

@@ -40,7 +40,7 @@ InputPanel::InputPanel(Document* document, QWidget* parent) : QWidget(parent), m
     auto* synthForm = new QFormLayout(synthPage);
     synthForm->setContentsMargins(0, 0, 0, 0);
     m_pattern = new QComboBox(synthPage);
-    for (int k = 0; k <= static_cast<int>(SyntheticKind::Gradient); ++k)
+    for (int k = 0; k <= static_cast<int>(SyntheticKind::ZonePlate); ++k)
         m_pattern->addItem(syntheticKindName(static_cast<SyntheticKind>(k)));
     synthForm->addRow(tr("Pattern"), m_pattern);
     auto* shapeRow = new QHBoxLayout;

@@ -470,6 +470,7 @@ void MainWindow::createActions()
     examples->addSeparator();
     examples->addAction(m_explain->action("compareBroadcast"));
     examples->addAction(m_explain->action("compareInterpolations"));
+    m_files->populateLessons(file->addMenu(tr("&Lessons")));
     file->addSeparator();
     file->addAction(action("save"));
     file->addAction(action("saveAs"));

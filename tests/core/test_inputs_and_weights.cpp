@@ -45,7 +45,27 @@ private slots:
         QCOMPARE(board.at(0, 0, 2, 0), 255.0f);
         QCOMPARE(board.at(0, 2, 2, 0), 0.0f);
 
+        // Zone plate on 9×9: bright in the centre, 0.5 + 0.5·cos(π·r²/D) with D = 2·√32 (twice
+        // the centre-to-corner distance), so the corner pixel's phase is π·32/(2·√32) = π·√8/2.
+        s = {};
+        s.kind = SyntheticKind::ZonePlate;
+        s.height = 9;
+        s.width = 9;
+        s.channels = 2;
+        const Tensor plate = syntheticTensor(s);
+        const double d = 2.0 * std::sqrt(32.0);
+        const auto expected = [&](double r2) { return float((0.5 + 0.5 * std::cos(3.14159265358979 * r2 / d)) * 255.0); };
+        QCOMPARE(plate.at(0, 4, 4, 0), 255.0f);
+        QVERIFY(std::abs(plate.at(0, 4, 7, 0) - expected(9)) < 1e-3f);
+        QVERIFY(std::abs(plate.at(0, 0, 0, 1) - expected(32)) < 1e-3f);
+        QVERIFY(std::abs(plate.at(0, 8, 0, 0) - expected(32)) < 1e-3f);
+        QVERIFY(plate.at(0, 4, 5, 0) > plate.at(0, 4, 6, 0)); // darker outwards up to the first ring
+        QCOMPARE(plate.at(0, 2, 5, 0), plate.at(0, 2, 5, 1));
+
+        s = {};
         s.kind = SyntheticKind::Random;
+        s.height = 16;
+        s.width = 16;
         s.seed = 7;
         const Tensor a = syntheticTensor(s), b = syntheticTensor(s);
         QVERIFY(a == b);

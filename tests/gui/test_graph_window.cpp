@@ -31,6 +31,7 @@
 #include <QGraphicsScene>
 #include <QImage>
 #include <QFile>
+#include <QMenu>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QUndoStack>
@@ -385,6 +386,36 @@ private slots:
                 QVERIFY(!graphWindow->explanationText().isEmpty());
             }
         }
+    }
+
+    // File ▸ Lessons lists the six lessons; each opens as its graph, computed on the input it
+    // names (synthetic ones included), with its lesson text under the summary.
+    void lessonsOpenFromTheFileMenu()
+    {
+        auto window = makeWindow(InputSpec::arange(1, 4, 4, 3), poolPipeline(2, 2, "valid"));
+        QVERIFY(waitIdle(*window));
+        QMenu* lessons = nullptr;
+        for (QMenu* menu : window->findChildren<QMenu*>())
+            if (menu->title() == tr("&Lessons"))
+                lessons = menu;
+        QVERIFY(lessons);
+        const QList<QAction*> entries = lessons->actions();
+        QCOMPARE(entries.size(), qsizetype{6});
+        QVERIFY(entries.at(2)->text().contains("checkerboard"));
+        QSignalSpy opened(window.get(), &MainWindow::graphWindowOpened);
+        entries.at(2)->trigger();
+        QVERIFY(!opened.isEmpty());
+        GraphWindow* graphWindow = opened.first().first().value<GraphWindow*>();
+        QVERIFY(graphWindow->waitUntilRun(30000));
+        QVERIFY(graphWindow->introText().contains("Distill, 2016"));
+        QVERIFY(window->document()->inputSpec().kind == InputSourceKind::Synthetic);
+        QVERIFY(window->document()->inputSpec().synthetic == SyntheticKind::Ones);
+        const ModelGraph& graph = graphWindow->runner()->graph();
+        QCOMPARE(graphWindow->runner()->computedCount(), static_cast<int>(graph.nodes.size()));
+        QCOMPARE(graphWindow->graphView()->selectedNode(), nodeNamed(graph, "transposed"));
+        const auto out = graphWindow->runner()->output(static_cast<size_t>(nodeNamed(graph, "transposed")));
+        QCOMPARE(out->at(0, 2, 2, 0), 4.0f);
+        QCOMPARE(out->at(0, 3, 3, 0), 1.0f);
     }
 
     void receptiveFieldsTraceEveryBranch()
