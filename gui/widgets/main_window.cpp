@@ -23,6 +23,7 @@
 #include "widgets/layer_properties_panel.h"
 #include "widgets/layer_stack_delegate.h"
 #include "widgets/overview_strip.h"
+#include "widgets/presentation_mode.h"
 #include "widgets/progress_value.h"
 #include "widgets/recent_files.h"
 #include "widgets/run_busy_bar.h"
@@ -567,6 +568,16 @@ void MainWindow::createActions()
     connect(numbers, &QAction::toggled, m_view, &FeatureMapView::setShowNumbers);
     for (const char* n : {"zoomIn", "zoomOut", "zoomFit", "allChannels", "showNumbers"})
         view->addAction(action(n));
+    auto* presentation = new PresentationMode(this, {QStringLiteral("LayersDock"), QStringLiteral("PropertiesDock")});
+    QAction* present = make("presentation", tr("&Presentation"), QKeySequence(tr("F11")));
+    present->setCheckable(true);
+    present->setToolTip(tr("Large fonts, full screen, only the layer list and the parameters (F11 again to leave)"));
+    connect(present, &QAction::toggled, this, [this, presentation](bool on) {
+        presentation->setActive(on);
+        // The maps fill the room the hidden docks leave (after the layout has settled).
+        QTimer::singleShot(0, m_view, &FeatureMapView::zoomToFit);
+    });
+    view->addAction(present);
     view->addSeparator();
     for (QDockWidget* dock : findChildren<QDockWidget*>())
         view->addAction(dock->toggleViewAction());

@@ -145,6 +145,35 @@ private slots:
         QCOMPARE(saveAs.count(), 1);
     }
 
+    // View ▸ Presentation (F11): 1.6× fonts, only the layer list and the parameters; leaving
+    // restores the font and every dock.
+    void presentationModeEnlargesAndRestores()
+    {
+        auto w = makeWindow(InputSpec::arange(1, 4, 4, 1), poolPipeline(2, 2, "valid"));
+        w->show();
+        QVERIFY(QTest::qWaitForWindowExposed(w.get()));
+        QVERIFY(waitIdle(*w));
+        const QFont before = QApplication::font();
+        auto* statistics = w->findChild<QDockWidget*>("StatisticsDock");
+        auto* layers = w->findChild<QDockWidget*>("LayersDock");
+        auto* properties = w->findChild<QDockWidget*>("PropertiesDock");
+        QVERIFY(statistics && layers && properties);
+        QVERIFY(statistics->isVisible());
+        QAction* presentation = w->action("presentation");
+        QCOMPARE(presentation->shortcut(), QKeySequence(tr("F11")));
+
+        presentation->trigger();
+        QVERIFY(presentation->isChecked());
+        QCOMPARE(QApplication::font().pointSizeF(), before.pointSizeF() * 1.6);
+        QVERIFY(!statistics->isVisible());
+        QVERIFY(layers->isVisible());
+        QVERIFY(!properties->isHidden());
+
+        presentation->trigger();
+        QCOMPARE(QApplication::font(), before);
+        QVERIFY(statistics->isVisible());
+    }
+
     void newImageStartsAtKerasScale()
     {
         QTemporaryDir dir;
