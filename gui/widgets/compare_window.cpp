@@ -5,6 +5,7 @@
 #include "widgets/feature_map_view.h"
 
 #include "cli/cli.h"
+#include "core/input/shifted_input.h"
 #include "core/pipeline_run.h"
 
 #include <QComboBox>
@@ -58,12 +59,15 @@ CompareResult runComparison(quint64 generation, std::shared_ptr<const Tensor> in
     for (size_t i = 0; i < n; ++i) {
         try {
             // Only the last output is kept: the runner frees each intermediate one as it goes.
-            std::shared_ptr<const Tensor> last = input;
+            std::shared_ptr<const Tensor> start = input;
+            if (variants[i].shiftY != 0 || variants[i].shiftX != 0)
+                start = std::make_shared<const Tensor>(shiftedInput(*input, variants[i].shiftY, variants[i].shiftX));
+            std::shared_ptr<const Tensor> last = start;
             RunCallbacks callbacks;
             callbacks.layerDone = [&](size_t, const std::shared_ptr<const Tensor>& output, double) { last = output; };
             RunRequest run;
             run.pipeline = &variants[i].pipeline;
-            run.start = input;
+            run.start = start;
             run.keepsOutputs = false;
             const RunResult result = runLayers(run, context, callbacks);
             if (result.cancelled)

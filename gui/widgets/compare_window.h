@@ -36,6 +36,9 @@ class FeatureMapView;
 struct CompareVariant {
     QString label;
     Pipeline pipeline; // its last layer's output is compared
+    // The variant runs on the input moved by (shiftY, shiftX) pixels (shiftedInput): how far
+    // the layers are from shift equivariance.
+    int shiftY = 0, shiftX = 0;
 };
 
 struct CompareResult {

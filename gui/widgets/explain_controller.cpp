@@ -38,7 +38,16 @@ struct VariantChoice {
     QString label;
     std::vector<std::pair<std::string, nlohmann::json>> values; // one variant per entry: config key = value
     std::vector<std::pair<QString, nlohmann::json>> replacements; // or: whole layer objects, labelled
+    std::vector<std::pair<int, int>> inputShifts; // or: the layer as is on the input moved by (dy, dx)
 };
+
+// The layer as it is, on the input moved by one or two pixels: Zhang (2019)'s test of shift
+// equivariance (a stride-2 max pooling changes under a one-pixel shift, a blurred one less).
+std::vector<VariantChoice> shiftChoices()
+{
+    return {{QObject::tr("shift the input by one pixel (down, right, both)"), {}, {}, {{1, 0}, {0, 1}, {1, 1}}},
+            {QObject::tr("shift the input by two pixels (down, right, both)"), {}, {}, {{2, 0}, {0, 2}, {2, 2}}}};
+}
 
 // The layer replaced by each other registered type (defaults), keeping the output size where the
 // type's arguments can say it (height/width, an integer size factor, tile multiples): Resizing
@@ -372,6 +381,8 @@ void ExplainController::compareVariant()
     for (VariantChoice& c : replacementChoices(m_document->layer(m_current), chain.inputOf(m_current),
                                                chain.layers.at(static_cast<size_t>(m_current)).output))
         choices.push_back(std::move(c));
+    for (VariantChoice& c : shiftChoices())
+        choices.push_back(std::move(c));
     if (choices.empty()) {
         m_window->statusBar()->showMessage(tr("No parameter of this layer to vary"), 4000);
         return;
@@ -412,6 +423,12 @@ void ExplainController::compareVariant()
         } catch (const std::exception& error) {
             errors << QString::fromStdString(error.what());
         }
+    }
+    for (const auto& [dy, dx] : choice.inputShifts) {
+        CompareVariant shifted{tr("input moved by (%1, %2)").arg(dy).arg(dx), prefix(&layer)};
+        shifted.shiftY = dy;
+        shifted.shiftX = dx;
+        variants.push_back(std::move(shifted));
     }
     if (variants.size() < 2) {
         m_window->statusBar()->showMessage(errors.join("; "), 6000);

@@ -3,6 +3,7 @@
 // preset agree), weight reshaping and the presets. Expected values are written out by hand.
 
 #include "core/errors.h"
+#include "core/input/shifted_input.h"
 #include "core/input/synthetic_input.h"
 #include "core/layers/conv2d.h"
 #include "core/weights/conv_weights.h"
@@ -76,6 +77,30 @@ private slots:
 
         s.height = s.width = 1 << 15;
         QVERIFY_THROWS_EXCEPTION(InputError, syntheticTensor(s));
+    }
+
+    // Compare's shift variants: the content moves down/right by (dy, dx); uncovered rows and
+    // columns repeat the edge.
+    void shiftedInputMovesTheContent()
+    {
+        SyntheticInput s;
+        s.height = 3;
+        s.width = 4;
+        s.channels = 2;
+        const Tensor image = syntheticTensor(s); // value (y·4 + x)·2 + c + 1
+        const Tensor moved = shiftedInput(image, 1, 2);
+        QCOMPARE(moved.shape(), image.shape());
+        for (int64_t y = 0; y < 3; ++y)
+            for (int64_t x = 0; x < 4; ++x)
+                for (int64_t c = 0; c < 2; ++c) {
+                    const int64_t sy = std::max<int64_t>(0, y - 1), sx = std::max<int64_t>(0, x - 2);
+                    QCOMPARE(moved.at(0, y, x, c), image.at(0, sy, sx, c));
+                }
+        const Tensor back = shiftedInput(image, 0, -1);
+        QCOMPARE(back.at(0, 2, 0, 1), image.at(0, 2, 1, 1));
+        QCOMPARE(back.at(0, 2, 3, 1), image.at(0, 2, 3, 1)); // the right edge repeats
+        QVERIFY(shiftedInput(image, 0, 0) == image);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, shiftedInput(Tensor({2, 3}), 1, 1));
     }
 
     void colourModeAndScale()

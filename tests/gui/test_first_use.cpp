@@ -20,6 +20,8 @@
 #include "widgets/shape_math_panel.h"
 
 #include "core/default_pipeline.h"
+#include "core/input/shifted_input.h"
+#include "core/pipeline_run.h"
 #include "core/io/atomic_file.h"
 #include "core/layers/conv2d.h"
 
@@ -554,6 +556,43 @@ private slots:
                 ++same; // Resizing 4×4 (nearest) and Tile [1, 4, 4, 1] equal UpSampling2D ×4 here
         }
         QVERIFY2(same >= 2, qPrintable(compare->resultText()));
+        compare->close();
+    }
+
+    // "Shift the input": the layer as it is on the input moved by (1, 0), (0, 1), (1, 1). Each
+    // variant equals the engine run on the moved input, and a stride-2 max pooling's output
+    // differs from the unshifted one (it is not shift-invariant).
+    void compareShiftsTheInput()
+    {
+        auto w = makeWindow(InputSpec::arange(1, 6, 6, 1),
+                            R"([{"class_name": "MaxPooling2D", "config": {"name": "max", "pool_size": [2, 2], "strides": [2, 2]}}])");
+        QVERIFY(waitIdle(*w));
+        w->selectLayer(0);
+        QTimer::singleShot(100, [] {
+            auto* dialog = qobject_cast<QInputDialog*>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            dialog->setTextValue("shift the input by one pixel (down, right, both)");
+            dialog->accept();
+        });
+        w->explain()->action("compareVariant")->trigger();
+        CompareWindow* compare = w->explain()->compareWindow();
+        QVERIFY(compare->waitForResult());
+        QCOMPARE(compare->variantCount(), 4);
+        const CompareResult& result = *compare->result();
+        const Tensor& input = *w->document()->input();
+        const std::pair<int, int> shifts[] = {{1, 0}, {0, 1}, {1, 1}};
+        for (int i = 1; i <= 3; ++i) {
+            const auto [dy, dx] = shifts[i - 1];
+            ExecContext context;
+            const auto expected = runWholePipeline(w->document()->pipeline(),
+                                                   std::make_shared<const Tensor>(shiftedInput(input, dy, dx)), context);
+            QVERIFY(result.outputs[static_cast<size_t>(i)]);
+            QVERIFY(*result.outputs[static_cast<size_t>(i)] == *expected.back());
+            QVERIFY(result.differences[0][static_cast<size_t>(i)]);
+            QVERIFY(!result.differences[0][static_cast<size_t>(i)]->identical());
+        }
+        // arange 1..36 on 6×6 moved down by one: every 2×2 maximum loses one row, 6 less.
+        QCOMPARE(result.differences[0][1]->maxAbs, 6.0);
         compare->close();
     }
 
