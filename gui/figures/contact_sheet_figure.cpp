@@ -97,9 +97,10 @@ Figure contactSheetFigure(const std::string& layerName, const std::string& layer
                 p.setPen(QColor(120, 120, 120));
                 p.drawRect(QRect(barLeft, barTop, barWidth, 14).adjusted(0, 0, -1, -1));
                 p.setPen(Qt::black);
-                const QRect ticks(barLeft - 60, barTop + 16, barWidth + 120, 16);
-                p.drawText(ticks, Qt::AlignLeft | Qt::AlignVCenter, QStringLiteral("       %1").arg(number(shown.min)));
-                p.drawText(ticks, Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("%1       ").arg(number(shown.max)));
+                // The range's ends under the bar's ends, its middle under the middle.
+                const QRect ticks(barLeft, barTop + 16, barWidth, 16);
+                p.drawText(ticks, Qt::AlignLeft | Qt::AlignVCenter, number(shown.min));
+                p.drawText(ticks, Qt::AlignRight | Qt::AlignVCenter, number(shown.max));
                 p.drawText(ticks, Qt::AlignHCenter | Qt::AlignVCenter, number((shown.min + shown.max) / 2));
                 p.drawText(QRect(barLeft, barTop + 32, barWidth, 16), Qt::AlignHCenter | Qt::AlignVCenter,
                            QStringLiteral("%1 colour map, one range for the whole layer")

@@ -309,8 +309,18 @@ void StepFrame::paint(QPainter& p, const CellExplanation& e, const QString& capt
                QFontMetrics(bold).elidedText(where, Qt::ElideRight, captionRect.width()));
     p.setFont(base);
     p.setPen(QColor(40, 40, 40));
-    p.drawText(captionRect.adjusted(0, 20, 0, 0), Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap,
-               QString::fromStdString(e.summary));
+    // The arithmetic, then as many of its detail lines (per-channel sums, source coordinates) as
+    // fit whole: a line cut in half would read as a different number.
+    const QRect body = captionRect.adjusted(0, 20, 0, 0);
+    const QFontMetrics metrics(base);
+    QString arithmetic = QString::fromStdString(e.summary);
+    for (const std::string& detail : e.details) {
+        const QString longer = arithmetic + "\n" + QString::fromStdString(detail);
+        if (metrics.boundingRect(body, Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, longer).height() > body.height())
+            break;
+        arithmetic = longer;
+    }
+    p.drawText(body, Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, arithmetic);
     p.restore();
 }
 
