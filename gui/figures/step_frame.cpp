@@ -21,6 +21,7 @@ constexpr int kGap = 44;
 constexpr int kMaxCell = 56;
 constexpr int kMinCell = 3;
 constexpr int kTextCell = 26; // below this a cell is too small for its number
+constexpr int kGridCell = 8;  // below this grid lines would outweigh the cells (and moiré)
 
 const QColor kPadding(150, 150, 150);
 const QColor kWeight(30, 90, 200);
@@ -54,6 +55,20 @@ void frameRect(QPainter& p, const QRect& r, const QColor& color, int width)
     p.fillRect(QRect(r.left(), r.bottom() - width + 1, r.width(), width), color);
     p.fillRect(QRect(r.left(), r.top(), width, r.height()), color);
     p.fillRect(QRect(r.right() - width + 1, r.top(), width, r.height()), color);
+}
+
+// A number in a cell: in the cell's font when it fits, else in the largest smaller size (down to
+// 7 px) that does, elided only below that. `fonts` are the candidate sizes, largest first.
+void drawFitted(QPainter& p, const QRect& r, const QString& text, const std::vector<QFont>& fonts)
+{
+    for (const QFont& font : fonts) {
+        const QFontMetrics metrics(font);
+        if (metrics.horizontalAdvance(text) <= r.width() - 3 || &font == &fonts.back()) {
+            p.setFont(font);
+            p.drawText(r, Qt::AlignCenter, metrics.elidedText(text, Qt::ElideRight, r.width() - 2));
+            return;
+        }
+    }
 }
 
 bool slidingWindow(ExplanationKind kind)
@@ -192,6 +207,11 @@ void StepFrame::paint(QPainter& p, const CellExplanation& e, const QString& capt
     valueFont.setPixelSize(std::clamp(m_cell / 4, 7, 13));
     QFont weightFont = valueFont;
     weightFont.setPixelSize(std::max(6, valueFont.pixelSize() - 2));
+    std::vector<QFont> valueFonts;
+    for (int size = valueFont.pixelSize(); size >= 7; --size) {
+        valueFonts.push_back(valueFont);
+        valueFonts.back().setPixelSize(size);
+    }
 
     p.setFont(base);
     p.setPen(QColor(60, 60, 60));
@@ -200,7 +220,7 @@ void StepFrame::paint(QPainter& p, const CellExplanation& e, const QString& capt
                                       : QStringLiteral("input");
     p.drawText(QRect(m_inputOrigin.x(), labelY, static_cast<int>(m_areaCols.size()) * m_cell + kGap / 2, kLabel - 2),
                Qt::AlignLeft | Qt::AlignBottom, inputLabel);
-    p.drawText(QRect(m_outputOrigin.x(), m_outputOrigin.y() - kLabel, static_cast<int>(m_region.cols.size()) * m_cell + kGap, kLabel - 2),
+    p.drawText(QRect(m_outputOrigin.x(), m_outputOrigin.y() - kLabel, m_size.width() - kMargin - m_outputOrigin.x(), kLabel - 2),
                Qt::AlignLeft | Qt::AlignBottom, QStringLiteral("output · channel %1").arg(m_channel));
 
     for (int64_t y = m_areaRows.first; y <= m_areaRows.last; ++y) {
@@ -233,17 +253,15 @@ void StepFrame::paint(QPainter& p, const CellExplanation& e, const QString& capt
                 p.fillRect(r, Qt::white);
                 p.fillRect(r, QBrush(QColor(200, 200, 200), Qt::BDiagPattern));
             }
-            if (!(cell && !cell->padding && !cell->dilationGap)) {
+            if (!(cell && !cell->padding && !cell->dilationGap) && m_cell >= kGridCell) {
                 p.setPen(QPen(kGrid, 1));
                 p.drawRect(r.adjusted(0, 0, -1, -1));
             }
             if (!text || valueText.isEmpty())
                 continue;
             const bool weighted = cell && !cell->padding && !cell->dilationGap && cell->weight != 1.0f;
-            p.setFont(valueFont);
             p.setPen(textColor);
-            p.drawText(weighted ? r.adjusted(0, 0, 0, -r.height() / 3) : r, Qt::AlignCenter,
-                       QFontMetrics(valueFont).elidedText(valueText, Qt::ElideRight, r.width() - 2));
+            drawFitted(p, weighted ? r.adjusted(0, 0, 0, -r.height() / 3) : r, valueText, valueFonts);
             if (weighted) {
                 p.setFont(weightFont);
                 p.setPen(kWeight);
@@ -287,17 +305,31 @@ void StepFrame::paint(QPainter& p, const CellExplanation& e, const QString& capt
             const bool filled = fillAll || position <= current;
             const float value = outputAt(y, x);
             p.fillRect(r, filled ? shade(value, outLo, outHi) : QColor(Qt::white));
-            p.setPen(QPen(kGrid, 1));
-            p.drawRect(r.adjusted(0, 0, -1, -1));
-            if (position == current)
+            if (m_cell >= kGridCell) {
+                p.setPen(QPen(kGrid, 1));
+                p.drawRect(r.adjusted(0, 0, -1, -1));
+            }
+            if (position == current) {
                 frameRect(p, r, highlight, std::max(1, std::min(3, m_cell / 6)));
+                // A small cell gets a ring around it as well, to be found at a glance.
+                if (m_cell < kGridCell)
+                    frameRect(p, r.adjusted(-4, -4, 4, 4), highlight, 2);
+            }
             if (filled && text) {
-                p.setFont(valueFont);
                 p.setPen(Qt::black);
-                p.drawText(r, Qt::AlignCenter, QFontMetrics(valueFont).elidedText(shortValue(value), Qt::ElideRight, r.width() - 2));
+                drawFitted(p, r, shortValue(value), valueFonts);
             }
         }
     }
+
+    // Both grids' outlines: the part of the output not filled in yet is white on white.
+    p.setPen(QPen(QColor(170, 170, 170), 1));
+    p.setBrush(Qt::NoBrush);
+    // One pixel outside the cells (a QRect outline covers right() + 1), never over a highlight.
+    p.drawRect(QRect(outputCellRect(m_region.rows.first, m_region.cols.first).topLeft() - QPoint(1, 1),
+                     outputCellRect(m_region.rows.last, m_region.cols.last).bottomRight()));
+    p.drawRect(QRect(inputCellRect(m_areaRows.first, m_areaCols.first).topLeft() - QPoint(1, 1),
+                     inputCellRect(m_areaRows.last, m_areaCols.last).bottomRight()));
 
     // Caption: which cell, then its arithmetic with the real numbers.
     const QRect captionRect(kMargin, m_size.height() - kMargin - kCaption, m_size.width() - 2 * kMargin, kCaption);
