@@ -49,7 +49,7 @@ Figure numbersFigure(std::shared_ptr<const Layer> layer, std::shared_ptr<const T
     const CellExplanation explanation = steps->explain(*input, steps->indexOf(cell.y, cell.x));
     const std::string title = layer->name() + " — numbers, output channel " + std::to_string(channel);
     return {size, title, [frame, explanation](QPainter& painter) {
-                frame->paint(painter, explanation, QStringLiteral("highlighted"), /*fillAll=*/true);
+                frame->paint(painter, explanation, QStringLiteral("highlighted cell"), /*fillAll=*/true);
             }};
 }
 

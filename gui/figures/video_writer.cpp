@@ -16,7 +16,11 @@ void writeMp4(const std::filesystem::path& path, const FrameSource& frames, doub
     const QImage first = frames.frame(0);
     const int width = (first.width() + 1) / 2 * 2, height = (first.height() + 1) / 2 * 2;
     // The FFmpeg backend picks the container from the file name, so the temporary keeps ".mp4".
-    const fs::path temporary = path.parent_path() / ("." + path.stem().string() + ".partial.mp4");
+    // Appended rather than "." + stem: GCC 12 warns falsely (-Wrestrict) on that operator+.
+    std::string name = ".";
+    name += path.stem().string();
+    name += ".partial.mp4";
+    const fs::path temporary = path.parent_path() / name;
     {
         cv::VideoWriter writer;
         if (!writer.open(temporary.string(), cv::CAP_FFMPEG, cv::VideoWriter::fourcc('m', 'p', '4', 'v'), fps,
