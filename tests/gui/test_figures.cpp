@@ -17,7 +17,9 @@
 #include "../core/cli_process.h"
 
 #include <QElapsedTimer>
+#include <QAction>
 #include <QFile>
+#include <QMenu>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
@@ -320,6 +322,36 @@ private slots:
         QVERIFY(!QFile::exists(m_dir.filePath("bad.gif")));
     }
 
+    void exportMenuHasTheEntries()
+    {
+        auto w = layerscope::gui::test::makeWindow(InputSpec::arange(1, 5, 5, 1),
+                                                   layerscope::gui::test::poolPipeline(3, 1, "same"));
+        QVERIFY(layerscope::gui::test::waitIdle(*w));
+        // File ▸ Export holds the animation and the Figure submenu with its four kinds, enabled for
+        // a computed layer.
+        QAction* animation = w->action("exportAnimation");
+        QVERIFY(animation);
+        QCOMPARE(animation->text(), QStringLiteral("Step-through &Animation…"));
+        QVERIFY(animation->isEnabled());
+        QMenu* exportMenu = nullptr;
+        for (QMenu* menu : w->findChildren<QMenu*>())
+            if (menu->actions().contains(animation))
+                exportMenu = menu;
+        QVERIFY(exportMenu);
+        QVERIFY(exportMenu->title().contains("Export"));
+        QMenu* figures = nullptr;
+        for (QAction* a : exportMenu->actions())
+            if (a->menu() && a->text().contains("Figure"))
+                figures = a->menu();
+        QVERIFY(figures);
+        QStringList kinds;
+        for (QAction* a : figures->actions()) {
+            QVERIFY(a->isEnabled());
+            kinds << a->text().remove('&');
+        }
+        QCOMPARE(kinds, (QStringList{"Numbers Grid…", "Padding Split…", "Contact Sheet…", "Graph…"}));
+    }
+
     void exportMenuWritesAnimationAndFigure()
     {
         auto w = layerscope::gui::test::makeWindow(InputSpec::arange(1, 5, 5, 1),
@@ -340,6 +372,18 @@ private slots:
         QFile file(svg);
         QVERIFY(file.open(QIODevice::ReadOnly));
         QVERIFY(QString::fromUtf8(file.readAll()).contains("1 padding before, 1 after"));
+        // The other kinds of the selected layer; the graph is the stack as a linear model.
+        const std::pair<FigureKind, QString> others[] = {{FigureKind::Numbers, "pool (AveragePooling2D"},
+                                                         {FigureKind::Contact, "c0"},
+                                                         {FigureKind::Graph, "input_layer"}};
+        for (const auto& [kind, expected] : others) {
+            const QString out = path("menu_" + figureKindName(kind) + ".svg");
+            QVERIFY(figures->exportFigureTo(kind, out));
+            QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.front().front().toString()));
+            QFile f(out);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            QVERIFY2(QString::fromUtf8(f.readAll()).contains(expected), qPrintable(figureKindName(kind)));
+        }
     }
 };
 
