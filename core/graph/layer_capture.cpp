@@ -46,8 +46,13 @@ LayerCapture captureLayer(const ModelGraph& graph, const std::vector<std::shared
     if (result.cancelled)
         throw CancelledError();
     const size_t source = graph.nodes[*node].inputs.front();
-    if (!result.outputs[*node])
+    if (!result.outputs[*node]) {
+        // "not computed: X failed" names the node to blame; its own error says what went wrong.
+        for (size_t n = 0; n <= *node; ++n)
+            if (!result.errors[n].empty() && result.errors[n].rfind("not computed", 0) != 0)
+                throw Error("layer '" + name + "' was not computed: " + graph.nodeName(n) + ": " + result.errors[n]);
         throw Error("layer '" + name + "' was not computed: " + result.errors[*node]);
+    }
     return {*node, graph.nodeName(*node), l.layer, result.outputs[source], result.outputs[*node]};
 }
 
