@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include "batch_run.h"
+#include "cli_options.h"
 
 #include "core/codegen/graph_code.h"
 #include "core/codegen/keras_code.h"
@@ -38,9 +39,14 @@ using nlohmann::json;
 
 namespace {
 
-struct UsageError : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
+using cli::loadInputs;
+using cli::loadModel;
+using cli::modelPath;
+using cli::Options;
+using cli::parseBytes;
+using cli::parseCount;
+using cli::parseOptions;
+using cli::UsageError;
 
 const char* kMainHelp = R"(LayerScope: see what every Keras image layer does.
 
@@ -55,6 +61,10 @@ Usage:
   layerscope demo    [--image IMG] [--output-dir DIR]
   layerscope export-keras --model M.json [--input IN | --input-shape 1,32,32,3] [--json] [--output SCRIPT.py]
   layerscope save-keras --model IN --output OUT.keras
+  layerscope animate --model M --input IN --layer NAME [--channel C] [--region Y0,X0,Y1,X1] [--fps F]
+                     [--size WxH] --output OUT.gif|.mp4        (with the app; see animate --help)
+  layerscope figure  --model M --input IN --layer NAME --kind numbers|padding|contact|graph
+                     --output OUT.svg|.pdf|.png                (with the app; see figure --help)
 A model is a .keras file (Keras 3, or tf.keras 2.13+), a legacy .h5/.hdf5 model (tf.keras 2, Keras 2,
 Keras 3's legacy writer), Keras JSON (model.to_json(), a .keras file's config.json: Sequential or
 Functional, Keras 3 or tf.keras 2; --weights FILE.weights.h5 or a save_weights .h5 adds its weights)
@@ -125,60 +135,6 @@ Renders the default pipeline on IMG (default: the bundled sample) into DIR (defa
 )"},
 };
 
-struct Options {
-    std::string command;
-    std::map<std::string, std::string> values;
-    std::map<std::string, std::vector<std::string>> repeated; // every value of an option given several times
-    std::vector<std::string> flags;
-    bool has(const std::string& key) const { return values.count(key) || std::count(flags.begin(), flags.end(), key); }
-    std::string get(const std::string& key) const
-    {
-        auto it = values.find(key);
-        if (it == values.end())
-            throw UsageError("missing required option --" + key);
-        return it->second;
-    }
-};
-
-Options parseOptions(int argc, char** argv, const std::vector<std::string>& valued,
-                     const std::vector<std::string>& boolean)
-{
-    Options options;
-    options.command = argv[1];
-    for (int i = 2; i < argc; ++i) {
-        std::string arg = argv[i];
-        if (arg.rfind("--", 0) != 0) {
-            // One positional argument where a command takes it (inspect MODEL).
-            if (std::count(valued.begin(), valued.end(), "") && !options.values.count("")) {
-                options.values[""] = arg;
-                continue;
-            }
-            throw UsageError("unexpected argument '" + arg + "'");
-        }
-        std::string key = arg.substr(2), value;
-        const auto eq = key.find('=');
-        const bool inlineValue = eq != std::string::npos;
-        if (inlineValue) {
-            value = key.substr(eq + 1);
-            key = key.substr(0, eq);
-        }
-        if (std::count(boolean.begin(), boolean.end(), key)) {
-            options.flags.push_back(key);
-        } else if (std::count(valued.begin(), valued.end(), key)) {
-            if (!inlineValue) {
-                if (i + 1 >= argc)
-                    throw UsageError("option --" + key + " needs a value");
-                value = argv[++i];
-            }
-            options.values[key] = value;
-            options.repeated[key].push_back(value);
-        } else {
-            throw UsageError("unknown option --" + key + " for '" + options.command + "'");
-        }
-    }
-    return options;
-}
-
 Shape parseShape(const std::string& text)
 {
     Shape shape;
@@ -198,40 +154,6 @@ Shape parseShape(const std::string& text)
     if (shape.empty() || shape.size() > 4)
         throw UsageError("--input-shape needs 1 to 4 dimensions, e.g. 1,32,32,3; got '" + text + "'");
     return shape;
-}
-
-int64_t parseBytes(const std::string& text)
-{
-    try {
-        size_t used = 0;
-        const double number = std::stod(text, &used);
-        std::string unit = text.substr(used);
-        std::transform(unit.begin(), unit.end(), unit.begin(), ::toupper);
-        double factor = 1;
-        if (unit == "K" || unit == "KB" || unit == "KIB") factor = 1024.0;
-        else if (unit == "M" || unit == "MB" || unit == "MIB") factor = 1024.0 * 1024;
-        else if (unit == "G" || unit == "GB" || unit == "GIB") factor = 1024.0 * 1024 * 1024;
-        else if (!unit.empty() && unit != "B") throw std::invalid_argument(unit);
-        if (number <= 0)
-            throw std::invalid_argument(text);
-        return static_cast<int64_t>(number * factor);
-    } catch (const std::exception&) {
-        throw UsageError("--max-memory must be a size such as 4G, 512M or 1000000; got '" + text + "'");
-    }
-}
-
-int parseCount(const Options& options, const std::string& key, int fallback, int minimum)
-{
-    if (!options.values.count(key))
-        return fallback;
-    try {
-        size_t used = 0;
-        const int v = std::stoi(options.values.at(key), &used);
-        if (used == options.values.at(key).size() && v >= minimum)
-            return v;
-    } catch (const std::exception&) {
-    }
-    throw UsageError("--" + key + " must be an integer >= " + std::to_string(minimum));
 }
 
 // "1e10", "250000000": a positive whole number of multiply-adds.
@@ -294,27 +216,6 @@ std::string shapeTable(const Pipeline& pipeline, const ChainShapes& chain)
     return out.str();
 }
 
-// --model, or its old name --pipeline.
-std::string modelPath(const Options& options)
-{
-    if (options.values.count("model"))
-        return options.get("model");
-    if (options.values.count("pipeline"))
-        return options.get("pipeline");
-    throw UsageError("missing required option --model");
-}
-
-// The model of --model (with --weights for a JSON model), read within --max-memory.
-ModelGraph loadModel(const Options& options, const std::string& path)
-{
-    ModelFileOptions file;
-    if (options.values.count("max-memory"))
-        file.memoryBudgetBytes = parseBytes(options.values.at("max-memory"));
-    if (options.values.count("weights"))
-        file.weightsPath = options.get("weights");
-    return loadModelFile(path, file);
-}
-
 // The unsupported layer a node waits for (itself or the first one upstream), if any.
 std::optional<size_t> unsupportedBlocker(const GraphShapes& shapes, size_t node)
 {
@@ -333,21 +234,6 @@ std::vector<Shape> inputShapesFrom(const Options& options)
         for (const std::string& text : options.repeated.at("input-shape"))
             shapes.push_back(parseShape(text));
     return shapes;
-}
-
-std::vector<TensorPtr> loadInputs(const Options& options, const ModelGraph& graph)
-{
-    std::vector<TensorPtr> inputs;
-    for (const std::string& path : options.repeated.at("input"))
-        inputs.push_back(std::make_shared<const Tensor>(loadInputFile(path)));
-    if (inputs.size() != graph.inputs.size()) {
-        std::string names;
-        for (size_t n : graph.inputs)
-            names += (names.empty() ? "" : ", ") + graph.layerOf(n).name;
-        throw Error("the model has " + std::to_string(graph.inputs.size()) + " input(s) (" + names + "); give --input "
-                    + "once for each, in this order (" + std::to_string(inputs.size()) + " given)");
-    }
-    return inputs;
 }
 
 // "conv2d", "conv2d#1" → a file-name-safe stem part.

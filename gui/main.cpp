@@ -3,6 +3,7 @@
 // MODEL.keras/.h5/.hdf5 [IMAGE_OR_NPY]).
 
 #include "bench/ui_benchmark.h"
+#include "figures/figure_commands.h"
 #include "engine/pipeline_runner.h"
 #include "widgets/app_setup.h"
 #include "widgets/main_window.h"
@@ -20,6 +21,8 @@ int main(int argc, char** argv)
 {
     if (layerscope::gui::isUiBenchmarkInvocation(argc, argv))
         return layerscope::gui::runUiBenchmark(argc, argv);
+    if (layerscope::gui::isFigureCommand(argc, argv))
+        return layerscope::gui::runFigureCommand(argc, argv);
     if (layerscope::isCliInvocation(argc, argv))
         return layerscope::runCli(argc, argv);
     const bool noDisplay = !std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY")

@@ -16,6 +16,7 @@
 #include "widgets/graph_window.h"
 #include "widgets/export_controller.h"
 #include "widgets/feature_map_view.h"
+#include "widgets/figure_export_controller.h"
 #include "widgets/file_controller.h"
 #include "widgets/help_dialogs.h"
 #include "widgets/input_panel.h"
@@ -33,6 +34,7 @@
 
 #include "cli/cli.h"
 #include "core/default_pipeline.h"
+#include "core/graph/graph.h"
 #include "core/io/image_io.h"
 #include "core/layer_registry.h"
 
@@ -147,6 +149,15 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
         statusBar()->showMessage(message, 6000);
     });
     connect(m_exports, &ExportController::failed, this, [this](const QString& message) {
+        auto* box = new QMessageBox(QMessageBox::Warning, tr("Export"), message, QMessageBox::Ok, this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+    });
+    m_figures = new FigureExportController(this, [this] { return figureSnapshot(); }, m_folders);
+    connect(m_figures, &FigureExportController::exported, this, [this](const QString& message) {
+        statusBar()->showMessage(message, 10000);
+    });
+    connect(m_figures, &FigureExportController::failed, this, [this](const QString& message) {
         auto* box = new QMessageBox(QMessageBox::Warning, tr("Export"), message, QMessageBox::Ok, this);
         box->setAttribute(Qt::WA_DeleteOnClose);
         box->open();
@@ -491,6 +502,20 @@ void MainWindow::createActions()
         exportMenu->addAction(action(n));
     exportMenu->addAction(m_explain->action("exportKeras"));
     exportMenu->addSeparator();
+    connect(make("exportAnimation", tr("Step-through &Animation…")), &QAction::triggered, m_figures,
+            &FigureExportController::exportAnimationWithDialog);
+    exportMenu->addAction(action("exportAnimation"));
+    QMenu* figureMenu = exportMenu->addMenu(tr("&Figure (SVG, PDF, PNG)"));
+    const std::pair<const char*, QString> figures[] = {{"exportFigureNumbers", tr("&Numbers Grid…")},
+                                                       {"exportFigurePadding", tr("&Padding Split…")},
+                                                       {"exportFigureContact", tr("&Contact Sheet…")},
+                                                       {"exportFigureGraph", tr("&Graph…")}};
+    for (int k = 0; k < 4; ++k) {
+        connect(make(figures[k].first, figures[k].second), &QAction::triggered, m_figures,
+                [this, k] { m_figures->exportFigureWithDialog(static_cast<FigureKind>(k)); });
+        figureMenu->addAction(action(figures[k].first));
+    }
+    exportMenu->addSeparator();
     exportMenu->addAction(action("copyView"));
     file->addSeparator();
     QAction* quit = make("quit", tr("&Quit"), QKeySequence::Quit);
@@ -654,8 +679,29 @@ void MainWindow::updateActions()
     for (const char* n : {"exportChannels", "exportSheet", "exportNpy", "copyView"})
         action(n)->setEnabled(output);
     action("exportComposite")->setEnabled(output && m_view->canComposite());
+    for (const char* n : {"exportAnimation", "exportFigureNumbers", "exportFigurePadding", "exportFigureContact", "exportFigureGraph"})
+        action(n)->setEnabled(layer && output);
     action("cancel")->setEnabled(m_runner->isBusy());
     m_viewBar->setCompositeAvailable(m_view->canComposite());
+}
+
+std::optional<FigureSnapshot> MainWindow::figureSnapshot() const
+{
+    if (m_current < 0 || m_current >= m_document->layerCount())
+        return std::nullopt;
+    FigureSnapshot s;
+    s.input = m_runner->output(m_current - 1);
+    s.output = m_runner->output(m_current);
+    const auto source = m_runner->output(-1);
+    if (!s.input || !s.output || !source)
+        return std::nullopt;
+    s.layer = m_document->layer(m_current).clone();
+    s.channel = std::max(0, m_view->soloChannel() >= 0 ? m_view->soloChannel() : m_selectedChannel);
+    // The stack as a linear graph: node 0 is the input, node i + 1 the layer i.
+    s.graph = std::make_shared<const ModelGraph>(graphFromPipeline(m_document->pipeline()));
+    s.graphInputs = {source->shape()};
+    s.node = static_cast<size_t>(m_current) + 1;
+    return s;
 }
 
 void MainWindow::updateTitle()

@@ -5,6 +5,7 @@
 // Owns the Document and the PipelineRunner; file I/O is FileController's, exports
 // ExportController's, explanations ExplainController's; window settings live here.
 
+#include "figure_export_controller.h"
 #include "remembered_folders.h"
 
 #include "core/render/render.h"
@@ -93,6 +94,7 @@ public:
     QListView* layerView() const { return m_layerView; }
     ExplainController* explain() const { return m_explain; }
     ExportController* exports() const { return m_exports; }
+    FigureExportController* figureExports() const { return m_figures; }
     int currentLayer() const { return m_current; }
     void selectLayer(int index); // -1: input
     RenderOptions renderOptions() const;
@@ -122,6 +124,8 @@ private:
     void createDocks();
     void updateActions();
     void updateTitle();
+    // The selected layer for File ▸ Export ▸ Step-through Animation and Figure (nullopt: no output yet).
+    std::optional<FigureSnapshot> figureSnapshot() const;
     void updateView();
     void updateColorBar();
     void updateStatistics();
@@ -154,6 +158,7 @@ private:
     ShapeChainPanel* m_chain = nullptr;
     ExplainController* m_explain = nullptr;
     ExportController* m_exports = nullptr;
+    FigureExportController* m_figures = nullptr;
     QTabWidget* m_centerTabs = nullptr;
     ViewBar* m_viewBar = nullptr;
     QLabel* m_hoverLabel = nullptr;

@@ -1,5 +1,7 @@
 #include "shape_math_panel.h"
 
+#include "figures/padding_split_painter.h"
+
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -10,11 +12,6 @@
 #include <QVBoxLayout>
 
 namespace layerscope::gui {
-
-namespace {
-constexpr int kCell = 22;
-constexpr int kMaxDrawnCells = 48;
-}
 
 PaddingDiagram::PaddingDiagram(QWidget* parent) : QWidget(parent)
 {
@@ -32,65 +29,15 @@ void PaddingDiagram::setShapeWhatIf(std::optional<ShapeWhatIf> math)
 
 QSize PaddingDiagram::sizeHint() const
 {
-    const int windows = m_math ? static_cast<int>(m_math->windows.size()) : 0;
-    return QSize(400, 20 + kCell + 8 + std::min(windows, 16) * 9 + 16);
+    return QSize(400, m_math ? paddingSplitHeight(*m_math) : 20 + 22 + 8 + 16);
 }
 
 void PaddingDiagram::paintEvent(QPaintEvent*)
 {
     QPainter p(this);
     p.fillRect(rect(), palette().color(QPalette::Base));
-    if (!m_math || m_math->config.input <= 0)
-        return;
-    const ShapeWhatIf& m = *m_math;
-    const int64_t padBefore = m.current.padBefore, padAfter = m.current.padAfter;
-    const int64_t n = m.config.input;
-    const int64_t total = padBefore + n + padAfter;
-    const int64_t drawn = std::min<int64_t>(total, kMaxDrawnCells);
-    const int cell = std::clamp(static_cast<int>((width() - 16) / std::max<int64_t>(1, drawn)), 6, kCell);
-    const int left = 8, top = 18;
-    QFont small = font();
-    small.setPixelSize(std::clamp(cell / 2, 7, 11));
-    p.setFont(small);
-    p.setPen(palette().color(QPalette::Text));
-    p.drawText(QRect(left, 0, width() - 2 * left, top - 2), Qt::AlignLeft | Qt::AlignVCenter,
-               tr("%1: %2 input cells, %3 padding before, %4 after")
-                   .arg(QString::fromStdString(m.axis)).arg(n).arg(padBefore).arg(padAfter));
-    auto xOf = [&](int64_t index) { return left + static_cast<int>((index + padBefore) * cell); };
-    for (int64_t i = -padBefore; i < n + padAfter && i + padBefore < drawn; ++i) {
-        const QRect r(xOf(i), top, cell, cell);
-        const bool padding = i < 0 || i >= n;
-        if (padding) {
-            p.fillRect(r, QBrush(QColor(150, 150, 150), Qt::BDiagPattern));
-        } else {
-            p.fillRect(r, Qt::white);
-        }
-        p.setPen(QColor(120, 120, 120));
-        p.drawRect(r.adjusted(0, 0, -1, -1));
-        if (cell >= 14) {
-            p.setPen(padding ? QColor(120, 120, 120) : Qt::black);
-            p.drawText(r, Qt::AlignCenter, padding ? QStringLiteral("p") : QString::number(i));
-        }
-    }
-    // Windows, one line per output index (the first 16).
-    const QColor colors[] = {QColor(230, 126, 34), QColor(52, 152, 219), QColor(39, 174, 96), QColor(155, 89, 182)};
-    int y = top + cell + 6;
-    for (size_t o = 0; o < m.windows.size() && o < 16; ++o) {
-        const auto& w = m.windows[o];
-        const int x0 = xOf(w.first), x1 = xOf(w.last + 1);
-        if (x0 > width())
-            break;
-        const QColor c = colors[o % 4];
-        p.setPen(QPen(c, 3));
-        p.drawLine(x0 + 2, y, x1 - 2, y);
-        p.setPen(c);
-        p.drawText(QRect(x1 + 2, y - 6, 40, 12), Qt::AlignLeft | Qt::AlignVCenter, QStringLiteral("→ %1").arg(o));
-        y += 9;
-    }
-    if (m.windows.size() > 16) {
-        p.setPen(palette().color(QPalette::Text));
-        p.drawText(QRect(left, y, width(), 14), Qt::AlignLeft, tr("… %1 windows in all").arg(m.current.output));
-    }
+    if (m_math)
+        paintPaddingSplit(p, rect(), *m_math, font(), palette().color(QPalette::Text));
 }
 
 ShapeMathPanel::ShapeMathPanel(QWidget* parent) : QWidget(parent)
