@@ -244,8 +244,7 @@ private slots:
         QVERIFY(file.open(QIODevice::ReadOnly));
         QCOMPARE(file.read(5), QByteArray("%PDF-"));
         const QString pdftotext = QStandardPaths::findExecutable("pdftotext");
-        if (pdftotext.isEmpty())
-            QSKIP("pdftotext (poppler-utils, scripts/install-deps.sh) is not installed");
+        QVERIFY2(!pdftotext.isEmpty(), "pdftotext (poppler-utils) is missing: run scripts/install-deps.sh");
         QProcess process;
         process.start(pdftotext, {pdf, "-"});
         QVERIFY(process.waitForFinished(30000));
