@@ -812,17 +812,7 @@ bool isCliInvocation(int argc, char** argv)
 
 int runCli(int argc, char** argv)
 {
-    try {
-        return dispatch(argc, argv);
-    } catch (const UsageError& e) {
-        std::cerr << "error: " << e.what() << "\n(run 'layerscope " << (argc > 1 ? argv[1] : "") << " --help')\n";
-        return 2;
-    } catch (const std::exception& e) {
-        std::string message = e.what();
-        std::replace(message.begin(), message.end(), '\n', ' ');
-        std::cerr << "error: " << message << "\n";
-        return 1;
-    }
+    return cli::runGuarded(argc > 1 ? argv[1] : "", [&] { return dispatch(argc, argv); });
 }
 
 const char* versionNumber()

@@ -55,7 +55,7 @@ std::vector<VariantChoice> shiftChoices()
 std::vector<VariantChoice> replacementChoices(const Layer& layer, const Shape& in, const Shape& out)
 {
     std::vector<VariantChoice> choices;
-    VariantChoice all{QObject::tr("replace by every other layer type"), {}, {}};
+    VariantChoice all{QObject::tr("replace by every other layer type"), {}, {}, {}};
     const bool sized = in.size() == 4 && out.size() == 4 && in[1] > 0 && in[2] > 0;
     const bool integral = sized && out[1] % in[1] == 0 && out[2] % in[2] == 0;
     for (const LayerFactory& factory : layerFactories()) {
@@ -73,7 +73,7 @@ std::vector<VariantChoice> replacementChoices(const Layer& layer, const Shape& i
             config["multiples"] = {1, out[1] / in[1], out[2] / in[2], 1};
         const QString label = QObject::tr("replace by %1").arg(QString::fromStdString(factory.className));
         all.replacements.push_back({label, object});
-        choices.push_back({label, {}, {{label, object}}});
+        choices.push_back({label, {}, {{label, object}}, {}});
     }
     if (!all.replacements.empty())
         choices.insert(choices.begin(), all);
@@ -85,11 +85,11 @@ std::vector<VariantChoice> variantChoices(const nlohmann::json& config)
 {
     std::vector<VariantChoice> choices;
     auto one = [&](const std::string& key, const nlohmann::json& value) {
-        choices.push_back({QString::fromStdString(key + " = " + value.dump()), {{key, value}}, {}});
+        choices.push_back({QString::fromStdString(key + " = " + value.dump()), {{key, value}}, {}, {}});
     };
     if (config.contains("interpolation") && config["interpolation"].is_string()) {
         const QString current = QString::fromStdString(config["interpolation"].get<std::string>());
-        VariantChoice all{QObject::tr("every other interpolation"), {}, {}};
+        VariantChoice all{QObject::tr("every other interpolation"), {}, {}, {}};
         for (const QString& i : kInterpolations)
             if (i != current)
                 all.values.push_back({"interpolation", i.toStdString()});

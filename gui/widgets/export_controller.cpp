@@ -44,21 +44,10 @@ ExportSource pipelineExportSource(const Document* document, const PipelineRunner
 }
 
 ExportController::ExportController(QWidget* dialogParent, ExportSource source, RememberedFolders folders)
-    : QObject(dialogParent), m_dialogParent(dialogParent), m_source(std::move(source)), m_folders(folders)
+    : QObject(dialogParent), m_dialogParent(dialogParent), m_source(std::move(source)), m_folders(folders), m_writer(new BackgroundExport(this))
 {
-    connect(&m_watcher, &QFutureWatcher<QString>::finished, this, [this] {
-        const QString result = m_watcher.result();
-        if (result.startsWith("error: "))
-            emit failed(result.mid(7));
-        else
-            emit exported(result);
-    });
-}
-
-ExportController::~ExportController()
-{
-    // The worker owns its snapshot; finishing the write keeps the file whole.
-    m_watcher.waitForFinished();
+    connect(m_writer, &BackgroundExport::exported, this, &ExportController::exported);
+    connect(m_writer, &BackgroundExport::failed, this, &ExportController::failed);
 }
 
 void ExportController::exportWithDialog(ExportKind kind, int layer, const RenderOptions& options)
@@ -88,7 +77,7 @@ bool ExportController::exportTo(ExportKind kind, int layer, const RenderOptions&
     if (outputs.empty())
         return false;
     m_folders.remember("export", info(kind).folder ? destination : QFileInfo(destination).absolutePath());
-    m_watcher.setFuture(QtConcurrent::run([kind, outputs = std::move(outputs), options, destination]() -> QString {
+    m_writer->start(QtConcurrent::run([kind, outputs = std::move(outputs), options, destination]() -> QString {
         try {
             const NamedOutput& first = outputs.front();
             switch (kind) {

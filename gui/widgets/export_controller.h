@@ -5,11 +5,11 @@
 // export never stalls the window. The result is reported through signals (the window shows them
 // in the status bar, a failure in a message box).
 
+#include "background_export.h"
 #include "remembered_folders.h"
 
 #include "core/render/render.h"
 
-#include <QFutureWatcher>
 
 #include <functional>
 #include <memory>
@@ -41,7 +41,6 @@ class ExportController : public QObject {
 public:
     // `dialogParent` parents the file dialogs and owns the controller.
     ExportController(QWidget* dialogParent, ExportSource source, RememberedFolders folders);
-    ~ExportController() override;
 
     // Asks for the destination, then exports the output of `layer` (−1: the input; AllLayers
     // exports every output).
@@ -49,8 +48,8 @@ public:
     // Exports to `destination` (a file; a folder for ChannelPngs and AllLayers) on a worker
     // thread. False, without starting, when there is nothing to export or one is running.
     bool exportTo(ExportKind kind, int layer, const RenderOptions& options, const QString& destination);
-    bool isBusy() const { return m_watcher.isRunning(); }
-    void waitForIdle() { m_watcher.waitForFinished(); }
+    bool isBusy() const { return m_writer->isBusy(); }
+    void waitForIdle() { m_writer->waitForIdle(); }
 
 signals:
     void exported(const QString& message);
@@ -60,7 +59,7 @@ private:
     QWidget* m_dialogParent;
     ExportSource m_source;
     RememberedFolders m_folders;
-    QFutureWatcher<QString> m_watcher; // the result: the status text, or "error: …"
+    BackgroundExport* m_writer;
 };
 
 } // namespace layerscope::gui

@@ -28,21 +28,10 @@ QString figureKindName(FigureKind kind)
 FigureExportController::FigureExportController(QWidget* dialogParent,
                                                std::function<std::optional<FigureSnapshot>()> snapshot,
                                                RememberedFolders folders)
-    : QObject(dialogParent), m_dialogParent(dialogParent), m_snapshot(std::move(snapshot)), m_folders(folders)
+    : QObject(dialogParent), m_dialogParent(dialogParent), m_snapshot(std::move(snapshot)), m_folders(folders), m_writer(new BackgroundExport(this))
 {
-    connect(&m_watcher, &QFutureWatcher<QString>::finished, this, [this] {
-        const QString result = m_watcher.result();
-        if (result.startsWith("error: "))
-            emit failed(result.mid(7));
-        else
-            emit exported(result);
-    });
-}
-
-FigureExportController::~FigureExportController()
-{
-    // The worker owns its snapshot; finishing the write keeps the file whole.
-    m_watcher.waitForFinished();
+    connect(m_writer, &BackgroundExport::exported, this, &FigureExportController::exported);
+    connect(m_writer, &BackgroundExport::failed, this, &FigureExportController::failed);
 }
 
 void FigureExportController::exportAnimationWithDialog()
@@ -76,7 +65,7 @@ bool FigureExportController::exportAnimationTo(const QString& path)
     if (isBusy() || !s)
         return false;
     m_folders.remember("export", QFileInfo(path).absolutePath());
-    m_watcher.setFuture(QtConcurrent::run([s = std::move(*s), path]() -> QString {
+    m_writer->start(QtConcurrent::run([s = std::move(*s), path]() -> QString {
         try {
             StepAnimationRequest request;
             request.layer = s.layer;

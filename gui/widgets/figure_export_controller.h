@@ -6,11 +6,11 @@
 // a figure at once (it is one picture, and the graph figure lays out a scene, which needs the UI
 // thread). Results are reported as ExportController's are.
 
+#include "background_export.h"
 #include "remembered_folders.h"
 
 #include "core/graph/graph.h"
 
-#include <QFutureWatcher>
 #include <QObject>
 #include <QString>
 
@@ -40,7 +40,6 @@ public:
     // `snapshot` gives the selected layer's snapshot, nullopt when it has no output yet.
     FigureExportController(QWidget* dialogParent, std::function<std::optional<FigureSnapshot>()> snapshot,
                            RememberedFolders folders);
-    ~FigureExportController() override;
 
     void exportAnimationWithDialog();
     void exportFigureWithDialog(FigureKind kind);
@@ -48,8 +47,8 @@ public:
     // animation is being written.
     bool exportAnimationTo(const QString& path);
     bool exportFigureTo(FigureKind kind, const QString& path);
-    bool isBusy() const { return m_watcher.isRunning(); }
-    void waitForIdle() { m_watcher.waitForFinished(); }
+    bool isBusy() const { return m_writer->isBusy(); }
+    void waitForIdle() { m_writer->waitForIdle(); }
 
 signals:
     void exported(const QString& message);
@@ -59,7 +58,7 @@ private:
     QWidget* m_dialogParent;
     std::function<std::optional<FigureSnapshot>()> m_snapshot;
     RememberedFolders m_folders;
-    QFutureWatcher<QString> m_watcher; // the status text, or "error: …"
+    BackgroundExport* m_writer;
 };
 
 QString figureKindName(FigureKind kind);
