@@ -1,10 +1,16 @@
-// Times each workload of issue #2's speed table through the real engine (the layer's forward,
-// as `layerscope bench` does) and its OpenCV equivalent in the same process, on the same number
-// of threads, and prints medians and the ratio against the target.
-//   layerscope_bench [--threads 2] [--repeat 15] [--only NAME] [--markdown]
+// Times each workload of bench/workloads.json through the real engine (the layer's forward, as
+// `layerscope bench` does), its OpenCV equivalent in the same process where one exists, and the
+// machine's limits measured here (the FMA peak, and reading every input float once and writing
+// every output float once); with --peers PYTHON also PyTorch and ONNX Runtime (bench/peers.py, in
+// that Python), on the same number of threads and inputs of the same shapes, and prints medians,
+// the fastest peer, the ratio to it and the share of the limit LayerScope reaches.
+//   layerscope_bench [--threads 2] [--repeat 15] [--only NAME,...] [--markdown] [--peers PYTHON]
 
+#include "core/io/atomic_file.h"
 #include "core/layer_registry.h"
 #include "core/pipeline.h"
+
+#include <nlohmann/json.hpp>
 
 #include <opencv2/core.hpp>
 #include <opencv2/dnn.hpp>
@@ -17,6 +23,8 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <immintrin.h>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -84,23 +92,6 @@ void readOnceWriteOnce(const float* in, int64_t inCount, float* out, int64_t out
     }
 }
 
-struct Row {
-    std::string name, what, reference;
-    double ours = 0, theirs = 0, target = 0;
-};
-
-std::vector<Row> g_rows;
-
-void report(Row row)
-{
-    const double ratio = row.ours / row.theirs;
-    std::printf("%-9s %-52s ours %9.2f ms | %-28s %9.2f ms | ratio %5.2f (target ≤ %.1f) %s\n", row.name.c_str(),
-                row.what.c_str(), row.ours, row.reference.c_str(), row.theirs, ratio, row.target,
-                ratio <= row.target ? "ok" : "MISSED");
-    std::fflush(stdout);
-    g_rows.push_back(std::move(row));
-}
-
 ExecContext context()
 {
     ExecContext c;
@@ -108,15 +99,9 @@ ExecContext context()
     return c;
 }
 
-void benchConv(const std::string& name, int h, int w, int cin, int filters, int k, double target)
+// cv::dnn's convolution of a 1×H×W×Cin input, `filters` k×k, same padding, stride 1.
+double opencvConvMs(int h, int w, int cin, int filters, int k)
 {
-    const std::string json = R"({"class_name": "Conv2D", "config": {"name": "conv", "filters": )" + std::to_string(filters)
-                           + R"(, "kernel_size": [)" + std::to_string(k) + "," + std::to_string(k)
-                           + R"(], "padding": "same", "use_bias": true}})";
-    const auto layer = layerFromJson(json);
-    const Tensor input = noise({1, h, w, cin});
-    const double ours = medianMs([&] { layer->forward(input, context()); }, g_repeat);
-
     cv::dnn::LayerParams params;
     params.type = "Convolution";
     params.name = "conv";
@@ -138,25 +123,10 @@ void benchConv(const std::string& name, int h, int w, int cin, int filters, int 
     net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
     cv::Mat blob({1, cin, h, w}, CV_32F);
     cv::randu(blob, 0, 255);
-    const double theirs = medianMs([&] {
+    return medianMs([&] {
         net.setInput(blob);
         cv::Mat out = net.forward();
     }, g_repeat);
-    char what[96];
-    std::snprintf(what, sizeof what, "Conv2D 1×%d×%d×%d → %d %d×%d same", h, w, cin, filters, k, k);
-    report({name, what, "cv::dnn convolution", ours, theirs, target});
-}
-
-void benchMemoryBound(const std::string& name, const std::string& what, const std::string& json, const Shape& shape,
-                      double target)
-{
-    const auto layer = layerFromJson(json);
-    const Tensor input = noise(shape);
-    const Shape outShape = layer->inferShape(shape).output;
-    const double ours = medianMs([&] { layer->forward(input, context()); }, g_repeat);
-    Tensor out = Tensor::uninitialized(outShape);
-    const double theirs = medianMs([&] { readOnceWriteOnce(input.data(), input.size(), out.data(), out.size()); }, g_repeat);
-    report({name, what, "read-once/write-once loop", ours, theirs, target});
 }
 
 cv::Mat asMat(const Tensor& t)
@@ -165,45 +135,172 @@ cv::Mat asMat(const Tensor& t)
                    const_cast<float*>(t.data()));
 }
 
-void benchBlur(double target)
+// OpenCV's equivalent of a workload, where it has one: cv::dnn for the convolutions, cv::blur for
+// the 3×3 average, cv::resize for Resizing. Negative: none.
+double opencvMs(const std::string& className, const nlohmann::json& config, const Tensor& input)
 {
-    const std::string json = R"({"class_name": "AveragePooling2D", "config": {"name": "p", "pool_size": 3, "strides": 1, "padding": "same"}})";
-    const auto layer = layerFromJson(json);
-    const Tensor input = noise({1, 512, 512, 64});
-    const double ours = medianMs([&] { layer->forward(input, context()); }, g_repeat);
-    const cv::Mat src = asMat(input);
-    const double theirs = medianMs([&] {
-        cv::Mat dst;
-        cv::blur(src, dst, cv::Size(3, 3));
-    }, g_repeat);
-    report({"pool_b", "AveragePooling2D 3×3/1 same on 1×512×512×64", "cv::blur 3×3", ours, theirs, target});
+    const int h = static_cast<int>(input.dim(1)), w = static_cast<int>(input.dim(2)), c = static_cast<int>(input.dim(3));
+    if (className == "Conv2D")
+        return opencvConvMs(h, w, c, config.at("filters").get<int>(), config.at("kernel_size").at(0).get<int>());
+    if (className == "AveragePooling2D" && config.value("padding", "valid") == "same"
+        && config.at("strides").at(0).get<int>() == 1) {
+        const int k = config.at("pool_size").at(0).get<int>();
+        const cv::Mat src = asMat(input);
+        return medianMs([&] {
+            cv::Mat dst;
+            cv::blur(src, dst, cv::Size(k, k));
+        }, g_repeat);
+    }
+    if (className == "Resizing") {
+        const std::string interpolation = config.value("interpolation", "bilinear");
+        if (interpolation != "bilinear" && interpolation != "bicubic")
+            return -1;
+        const cv::Mat src = asMat(input);
+        const cv::Size size(config.at("width").get<int>(), config.at("height").get<int>());
+        const int mode = interpolation == "bicubic" ? cv::INTER_CUBIC : cv::INTER_LINEAR;
+        return medianMs([&] {
+            cv::Mat dst;
+            cv::resize(src, dst, size, 0, 0, mode);
+        }, g_repeat);
+    }
+    return -1;
 }
 
-void benchResize(const std::string& name, const Shape& shape, int oh, int ow, const std::string& interpolation,
-                 int cvInterpolation, double target)
+// The FMA peak of this machine on g_threads threads, in GFLOP/s: 12 independent 8-float FMA
+// chains per thread (enough to cover the FMA latency on two ports), timed over ~0.2 s.
+double fmaPeakGflops()
 {
-    const std::string json = R"({"class_name": "Resizing", "config": {"name": "r", "height": )" + std::to_string(oh)
-                           + R"(, "width": )" + std::to_string(ow) + R"(, "interpolation": ")" + interpolation + R"("}})";
-    const auto layer = layerFromJson(json);
-    const Tensor input = noise(shape);
-    const double ours = medianMs([&] { layer->forward(input, context()); }, g_repeat);
-    const cv::Mat src = asMat(input);
-    const double theirs = medianMs([&] {
-        cv::Mat dst;
-        cv::resize(src, dst, cv::Size(ow, oh), 0, 0, cvInterpolation);
-    }, g_repeat);
-    char what[96];
-    std::snprintf(what, sizeof what, "Resizing 1×%lld×%lld×%lld → %d×%d %s", static_cast<long long>(shape[1]),
-                  static_cast<long long>(shape[2]), static_cast<long long>(shape[3]), oh, ow, interpolation.c_str());
-    report({name, what, cvInterpolation == cv::INTER_CUBIC ? "cv::resize INTER_CUBIC" : "cv::resize INTER_LINEAR", ours,
-            theirs, target});
+    constexpr int64_t kIterations = 20'000'000;
+    double seconds = 1e9;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        const auto start = std::chrono::steady_clock::now();
+        float sink = 0;
+#pragma omp parallel num_threads(g_threads) reduction(+ : sink)
+        {
+            __m256 acc[12];
+            for (int i = 0; i < 12; ++i)
+                acc[i] = _mm256_set1_ps(0.001f * static_cast<float>(i + omp_get_thread_num()));
+            const __m256 a = _mm256_set1_ps(0.999999f), b = _mm256_set1_ps(1e-7f);
+            for (int64_t n = 0; n < kIterations; ++n)
+                for (int i = 0; i < 12; ++i)
+                    acc[i] = _mm256_fmadd_ps(acc[i], a, b);
+            __m256 total = acc[0];
+            for (int i = 1; i < 12; ++i)
+                total = _mm256_add_ps(total, acc[i]);
+            float lanes[8];
+            _mm256_storeu_ps(lanes, total);
+            for (float v : lanes)
+                sink += v;
+        }
+        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        seconds = std::min(seconds, s);
+        if (sink == 12345.0f)
+            std::printf(" "); // keeps the loop alive
+    }
+    return 2.0 * 8 * 12 * static_cast<double>(kIterations) * g_threads / seconds / 1e9;
+}
+
+// Multiply-adds × 2 of the compute-bound workloads (the work the FMA peak bounds).
+double flopsOf(const std::string& className, const nlohmann::json& config, const std::vector<Shape>& inputs,
+               const Shape& output)
+{
+    const Shape& in = inputs.front();
+    if (className == "Conv2D") {
+        const int64_t k = config.at("kernel_size").at(0).get<int64_t>() * config.at("kernel_size").at(1).get<int64_t>();
+        return 2.0 * static_cast<double>(output[1] * output[2] * output[3]) * static_cast<double>(k * in[3]);
+    }
+    if (className == "Conv2DTranspose") {
+        const int64_t k = config.at("kernel_size").at(0).get<int64_t>() * config.at("kernel_size").at(1).get<int64_t>();
+        return 2.0 * static_cast<double>(in[1] * in[2] * in[3]) * static_cast<double>(k * output[3]);
+    }
+    if (className == "Dense")
+        return 2.0 * static_cast<double>(in[0] * in[1]) * static_cast<double>(output[1]);
+    return 0;
+}
+
+struct Measured {
+    std::string name, className, what;
+    double ours = 0, opencv = -1;
+    double streamMs = 0, computeMs = 0; // the limits: the streaming floor and FLOPs / peak
+    double limitMs() const { return std::max(streamMs, computeMs); }
+};
+
+std::string describe(const std::string& className, const std::vector<Shape>& inputs, const Shape& output)
+{
+    std::string s = className + " ";
+    for (size_t i = 0; i < inputs.size(); ++i)
+        s += (i ? " + " : "") + shapeToString(inputs[i]);
+    return s + " → " + shapeToString(output);
+}
+
+Measured measure(const nlohmann::json& workload, double peakGflops)
+{
+    Measured m;
+    m.name = workload.at("name").get<std::string>();
+    const nlohmann::json& layerJson = workload.at("layer");
+    m.className = layerJson.at("class_name").get<std::string>();
+    const auto layer = layerFromJson(layerJson.dump());
+    std::vector<Shape> shapes;
+    std::vector<Tensor> inputs;
+    for (const auto& s : workload.at("inputs")) {
+        shapes.push_back(s.get<Shape>());
+        inputs.push_back(noise(shapes.back()));
+    }
+    std::vector<const Tensor*> pointers;
+    for (const Tensor& t : inputs)
+        pointers.push_back(&t);
+    const Shape output = layer->inferShapes(shapes).output;
+    m.what = describe(m.className, shapes, output);
+    m.ours = medianMs([&] { layer->forwardInputs(pointers, context()); }, g_repeat);
+    m.opencv = inputs.front().rank() == 4 ? opencvMs(m.className, layerJson.at("config"), inputs.front()) : -1;
+    // The streaming floor: every input float read once (one buffer holding them all), every
+    // output float written once.
+    int64_t inCount = 0;
+    for (const Tensor& t : inputs)
+        inCount += t.size();
+    const Tensor all = noise({inCount});
+    Tensor out = Tensor::uninitialized(output);
+    m.streamMs = medianMs([&] { readOnceWriteOnce(all.data(), all.size(), out.data(), out.size()); }, g_repeat);
+    m.computeMs = flopsOf(m.className, layerJson.at("config"), shapes, output) / (peakGflops * 1e6);
+    return m;
+}
+
+// bench/peers.py's JSON, or null with the reason on stderr.
+nlohmann::json runPeers(const std::string& python, const std::string& only)
+{
+    const std::string command = python + " " LAYERSCOPE_BENCH_DIR "/peers.py --threads " + std::to_string(g_threads)
+                              + " --repeat " + std::to_string(std::max(9, g_repeat)) + (only.empty() ? "" : " --only " + only);
+    std::fprintf(stderr, "peers: %s\n", command.c_str());
+    FILE* pipe = popen(command.c_str(), "r");
+    if (!pipe)
+        return nullptr;
+    std::string text;
+    char buffer[4096];
+    while (size_t n = std::fread(buffer, 1, sizeof buffer, pipe))
+        text.append(buffer, n);
+    const int status = pclose(pipe);
+    try {
+        return status == 0 ? nlohmann::json::parse(text) : nlohmann::json();
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "peers: unreadable output (%s)\n", e.what());
+        return nullptr;
+    }
+}
+
+std::string ms(double v)
+{
+    if (v < 0)
+        return "—";
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2f", v);
+    return text;
 }
 
 } // namespace
 
 int main(int argc, char** argv)
 {
-    std::string only;
+    std::string only, peers, workloadsPath = LAYERSCOPE_BENCH_DIR "/workloads.json";
     bool markdown = false;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
@@ -213,42 +310,77 @@ int main(int argc, char** argv)
             g_repeat = std::atoi(argv[++i]);
         else if (arg == "--only" && i + 1 < argc)
             only = argv[++i];
+        else if (arg == "--peers" && i + 1 < argc)
+            peers = argv[++i];
+        else if (arg == "--workloads" && i + 1 < argc)
+            workloadsPath = argv[++i];
         else if (arg == "--markdown")
             markdown = true;
         else {
-            std::fprintf(stderr, "usage: layerscope_bench [--threads T] [--repeat N] [--only NAME] [--markdown]\n");
+            std::fprintf(stderr, "usage: layerscope_bench [--threads T] [--repeat N] [--only NAME,...] [--markdown] "
+                                 "[--peers PYTHON] [--workloads FILE]\n");
             return 2;
         }
     }
     cv::setNumThreads(g_threads);
     omp_set_num_threads(g_threads);
-    std::printf("threads %d, median of %d runs after a warm-up\n", g_threads, g_repeat);
-    // --only takes one name or a comma-separated list.
-    auto want = [&](const char* name) { return only.empty() || ("," + only + ",").find("," + std::string(name) + ",") != std::string::npos; };
-    if (want("conv_a")) benchConv("conv_a", 1024, 1024, 3, 64, 3, 0.5);
-    if (want("conv_b")) benchConv("conv_b", 256, 256, 64, 64, 3, 0.6);
-    if (want("conv_c")) benchConv("conv_c", 512, 512, 32, 32, 1, 0.6);
-    if (want("pool_a"))
-        benchMemoryBound("pool_a", "AveragePooling2D 2×2/2 valid on 1×1024×1024×64",
-                         R"({"class_name": "AveragePooling2D", "config": {"name": "p", "pool_size": 2}})", {1, 1024, 1024, 64}, 1.5);
-    if (want("pool_b")) benchBlur(1.0);
-    if (want("up_a"))
-        benchMemoryBound("up_a", "UpSampling2D ×2 nearest on 1×512×512×64",
-                         R"({"class_name": "UpSampling2D", "config": {"name": "u", "size": 2, "interpolation": "nearest"}})", {1, 512, 512, 64}, 1.5);
-    if (want("up_b"))
-        benchMemoryBound("up_b", "UpSampling2D ×2 bilinear on 1×512×512×64",
-                         R"({"class_name": "UpSampling2D", "config": {"name": "u", "size": 2, "interpolation": "bilinear"}})", {1, 512, 512, 64}, 2.0);
-    if (want("resize_a")) benchResize("resize_a", {1, 1024, 1024, 3}, 1536, 1536, "bilinear", cv::INTER_LINEAR, 1.0);
-    if (want("resize_b")) benchResize("resize_b", {1, 1024, 1024, 3}, 1536, 1536, "bicubic", cv::INTER_CUBIC, 1.5);
-    if (want("resize_c")) benchResize("resize_c", {1, 512, 512, 64}, 300, 300, "bilinear", cv::INTER_LINEAR, 1.0);
-    if (want("tile_a"))
-        benchMemoryBound("tile_a", "Tile [1,2,2,1] on 1×512×512×16",
-                         R"({"class_name": "Tile", "config": {"name": "t", "multiples": [1, 2, 2, 1]}})", {1, 512, 512, 16}, 1.5);
+    const nlohmann::json workloads = nlohmann::json::parse(readTextFile(workloadsPath)).at("workloads");
+    auto want = [&](const std::string& name) { return only.empty() || ("," + only + ",").find("," + name + ",") != std::string::npos; };
+
+    const double peak = fmaPeakGflops();
+    std::printf("threads %d, median of %d runs after a warm-up; FMA peak measured %.0f GFLOP/s\n", g_threads, g_repeat, peak);
+    std::vector<Measured> rows;
+    for (const auto& w : workloads) {
+        if (!want(w.at("name").get<std::string>()))
+            continue;
+        rows.push_back(measure(w, peak));
+        const Measured& m = rows.back();
+        std::printf("%-9s %-58s ours %8.2f ms | OpenCV %8s ms | limit %8.2f ms (%s) %3.0f%%\n", m.name.c_str(),
+                    m.what.c_str(), m.ours, ms(m.opencv).c_str(), m.limitMs(),
+                    m.computeMs > m.streamMs ? "FMA peak" : "streaming", 100.0 * m.limitMs() / m.ours);
+        std::fflush(stdout);
+    }
+    const nlohmann::json peerResult = peers.empty() ? nlohmann::json() : runPeers(peers, only);
+    if (!peers.empty() && peerResult.is_null())
+        std::fprintf(stderr, "peers: bench/peers.py failed; the table has no peer columns\n");
+    if (peerResult.is_object())
+        std::printf("peers: %s\n", peerResult.at("versions").dump().c_str());
+
     if (markdown) {
-        std::printf("\n| workload | shape and layer | LayerScope ms | reference | reference ms | ratio | target |\n|---|---|---|---|---|---|---|\n");
-        for (const Row& r : g_rows)
-            std::printf("| %s | %s | %.2f | %s | %.2f | %.2f | ≤ %.1f %s |\n", r.name.c_str(), r.what.c_str(), r.ours,
-                        r.reference.c_str(), r.theirs, r.ours / r.theirs, r.target, r.ours / r.theirs <= r.target ? "✓" : "✗");
+        std::printf("\n| workload | layer and shapes | LayerScope ms | OpenCV ms | PyTorch ms (layout) | ONNX Runtime ms "
+                    "| fastest peer | ratio to it | limit ms | LayerScope at %% of limit |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        for (const Measured& m : rows) {
+            std::map<std::string, double> peerMs;
+            std::string torchCell = "—", ortCell = "—";
+            if (m.opencv >= 0)
+                peerMs["OpenCV"] = m.opencv;
+            if (peerResult.is_object() && peerResult.at("workloads").contains(m.name)) {
+                const auto& p = peerResult.at("workloads").at(m.name);
+                if (p.contains("torch_ms")) {
+                    peerMs["PyTorch"] = p.at("torch_ms").get<double>();
+                    torchCell = ms(peerMs["PyTorch"]) + " (" + p.at("torch_layout").get<std::string>() + ")";
+                } else if (p.contains("torch_error")) {
+                    torchCell = "error";
+                }
+                if (p.contains("onnxruntime_ms")) {
+                    peerMs["ONNX Runtime"] = p.at("onnxruntime_ms").get<double>();
+                    ortCell = ms(peerMs["ONNX Runtime"]);
+                } else if (p.contains("onnxruntime_error")) {
+                    ortCell = "error";
+                }
+            }
+            std::string fastest = "—";
+            double fastestMs = -1;
+            for (const auto& [peer, value] : peerMs)
+                if (fastestMs < 0 || value < fastestMs) {
+                    fastest = peer;
+                    fastestMs = value;
+                }
+            const std::string ratio = fastestMs > 0 ? ms(m.ours / fastestMs) + (m.ours <= fastestMs ? " ✓" : " ✗") : "—";
+            std::printf("| %s | %s | %.2f | %s | %s | %s | %s | %s | %.2f (%s) | %.0f%% |\n", m.name.c_str(), m.what.c_str(),
+                        m.ours, ms(m.opencv).c_str(), torchCell.c_str(), ortCell.c_str(), fastest.c_str(), ratio.c_str(),
+                        m.limitMs(), m.computeMs > m.streamMs ? "FMA peak" : "streaming", 100.0 * m.limitMs() / m.ours);
+        }
     }
     return 0;
 }
