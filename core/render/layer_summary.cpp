@@ -215,8 +215,8 @@ LayerSummary summarizeRanges(const Tensor& tensor, const ExecContext& outer)
     // the NaN comparisons as branches; no result changes).
     // The accumulators cover `lanes` consecutive values, a multiple of C: for few channels
     // (3, 4, 5, 6) lcm(C, 8) values, so the inner loop is whole 8-float vectors rather than a
-    // loop of 3 to 6 iterations per pixel (a 1024²×5 map: 3× faster), and a channel's lanes are
-    // folded together when a chunk is flushed. Many channels use one lane each.
+    // loop of 3 to 6 iterations per pixel (a 1024²×5 map: 7–13 ms → 1.5 ms), and a channel's
+    // lanes are folded together when a chunk is flushed. Many channels use one lane each.
     const int64_t period = std::lcm(C, int64_t{8});
     const int64_t lanes = period <= 64 ? period : C;
     std::vector<Moments> channels(static_cast<size_t>(g.batch * C));
