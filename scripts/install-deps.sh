@@ -5,7 +5,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   qt6-base-dev qt6-base-dev-tools libgl1-mesa-dev
   # Figures and animations: SVG (QSvgGenerator), GIF (giflib); the tests read PDF text with pdftotext
-  libqt6svg6-dev libgif-dev poppler-utils
+  qt6-svg-dev libgif-dev poppler-utils
   libeigen3-dev libopencv-dev nlohmann-json3-dev
   # Model files: HDF5 (.h5, model.weights.h5) and zip (.keras)
   libhdf5-dev libzip-dev
