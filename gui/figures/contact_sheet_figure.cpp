@@ -1,5 +1,6 @@
 #include "contact_sheet_figure.h"
 
+#include "figure_header.h"
 #include "engine/tensor_image.h"
 
 #include <QFontMetrics>
@@ -59,16 +60,8 @@ Figure contactSheetFigure(const std::string& layerName, const std::string& layer
     if (g.channels > channels)
         title += ", first " + std::to_string(channels) + " of " + std::to_string(g.channels) + " channels";
     return {size, title, [=](QPainter& p) {
-                p.fillRect(QRect(QPoint(0, 0), size), Qt::white);
-                QFont base = p.font();
-                base.setPixelSize(12);
-                QFont bold = base;
-                bold.setBold(true);
-                bold.setPixelSize(14);
-                p.setFont(bold);
-                p.setPen(Qt::black);
-                p.drawText(QRect(kMargin, kMargin, size.width() - 2 * kMargin, kTitle), Qt::AlignLeft | Qt::AlignVCenter,
-                           QFontMetrics(bold).elidedText(QString::fromStdString(title), Qt::ElideRight, size.width() - 2 * kMargin));
+                const QFont base = paintFigureHeader(p, size, QRect(kMargin, kMargin, size.width() - 2 * kMargin, kTitle),
+                                                     title, 12, 14).base;
                 p.setFont(base);
                 for (int c = 0; c < channels; ++c) {
                     const int x = kMargin + (c % columns) * (tileWidth + kGap);

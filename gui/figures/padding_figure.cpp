@@ -1,5 +1,6 @@
 #include "padding_figure.h"
 
+#include "figure_header.h"
 #include "padding_split_painter.h"
 
 #include "core/explain/shape_what_if.h"
@@ -28,16 +29,9 @@ Figure paddingFigure(const Layer& layer, const Shape& input)
     const std::string title = layer.name() + " (" + layer.className() + ") — SAME padding split, input "
                               + shapeToString(input);
     return {QSize(kWidth, height), title, [axes, title, height](QPainter& p) {
-                p.fillRect(QRect(0, 0, kWidth, height), Qt::white);
-                QFont base = p.font();
-                base.setPixelSize(13);
-                QFont bold = base;
-                bold.setBold(true);
-                p.setFont(bold);
-                p.setPen(Qt::black);
                 const int width = kWidth - 2 * kMargin;
-                p.drawText(QRect(kMargin, kMargin, width, 24), Qt::AlignLeft | Qt::AlignVCenter,
-                           QFontMetrics(bold).elidedText(QString::fromStdString(title), Qt::ElideRight, width));
+                const auto [base, bold] = paintFigureHeader(p, QSize(kWidth, height), QRect(kMargin, kMargin, width, 24),
+                                                            title, 13);
                 int y = kMargin + 28;
                 for (const ShapeWhatIf& m : axes) {
                     const QStringList lines{

@@ -1,5 +1,7 @@
 #include "step_frame.h"
 
+#include "figure_header.h"
+
 #include <QFontMetrics>
 #include <QHash>
 #include <QPainter>
@@ -167,17 +169,9 @@ float StepFrame::outputAt(int64_t y, int64_t x) const
 void StepFrame::paint(QPainter& p, const CellExplanation& e, const QString& caption, bool fillAll) const
 {
     p.save();
-    p.fillRect(QRect(QPoint(0, 0), m_size), Qt::white);
     const QColor highlight = highlightColor();
-    QFont base = p.font();
-    base.setPixelSize(13);
-    QFont bold = base;
-    bold.setBold(true);
-    p.setFont(bold);
-    p.setPen(Qt::black);
     const QRect titleRect(kMargin, kMargin, m_size.width() - 2 * kMargin, kTitle);
-    p.drawText(titleRect, Qt::AlignLeft | Qt::AlignVCenter,
-               QFontMetrics(bold).elidedText(QString::fromStdString(m_title), Qt::ElideRight, titleRect.width()));
+    const auto [base, bold] = paintFigureHeader(p, m_size, titleRect, m_title, 13);
 
     // The input channel the cell reads: the first one in its window (a pooling reads its own
     // channel, a convolution every input channel; the first is drawn and the caption says so).
