@@ -132,7 +132,7 @@ LayerShape Dense::inferShape(const Shape& input) const
 // ---- kernel ----------------------------------------------------------------------------------
 
 void denseRows(const float* a, int64_t rows, int64_t depth, const float* b, int64_t n, const float* bias, float* c,
-               Activation fused, const ExecContext& context)
+               Activation fused, const ExecContext& context, const float* packed)
 {
     using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
     using ConstMap = Eigen::Map<const RowMatrix>;
@@ -144,6 +144,17 @@ void denseRows(const float* a, int64_t rows, int64_t depth, const float* b, int6
     Eigen::setNbThreads(context.effectiveThreads());
     const ConstMap weights(b, depth, n);
     const bool rowActivation = actsAlongLastAxis(fused);
+    if (denseFewRowsApplies(rows, depth, n)) {
+        denseFewRows(a, rows, depth, b, n, c, context, packed);
+        for (int64_t r = 0; r < rows && bias; ++r)
+            for (int64_t j = 0; j < n; ++j)
+                c[r * n + j] += bias[j];
+        if (rowActivation)
+            applyRowsInPlace(fused, c, rows, n);
+        else
+            applyElementwise(fused, c, rows * n);
+        return;
+    }
     parallelChunks(rows, block, context, [&](int64_t begin, int64_t end) {
         for (int64_t r0 = begin; r0 < end; r0 += block) {
             const int64_t r1 = std::min(end, r0 + block), count = r1 - r0;
@@ -185,12 +196,22 @@ Tensor Dense::forward(const Tensor& input, const ExecContext& context) const
           elementCount({C, p.units}) * static_cast<int64_t>(sizeof(float))
               + (fusable ? 0 : activationScratchBytes(activation, pre)),
           "the output (with the kernel)");
-    const std::vector<float> kernel = resolvedKernel(C);
+    // The stored kernel is used in place: a copy of a 4096 × 1000 kernel costs more than the GEMM
+    // of a small batch.
+    std::shared_ptr<const std::vector<float>> drawn;
+    if (!p.kernel.stored())
+        drawn = sharedSeededGlorot(name(), "kernel", {C, p.units}, /*first=*/true);
+    const float* kernel = drawn ? drawn->data() : p.kernel.data.data();
     const std::vector<float> bias = resolvedBias();
     Tensor out = Tensor::uninitialized(pre);
     const int64_t rows = C > 0 ? input.size() / C : elementCount(pre) / p.units;
-    denseRows(input.data(), rows, C, kernel.data(), p.units, p.useBias ? bias.data() : nullptr, out.data(),
-              fusable ? activation : Activation::Linear, context);
+    std::shared_ptr<const std::vector<float>> panels;
+    if (denseFewRowsApplies(rows, C, p.units)) {
+        guard(context, {C, p.units}, 0, "the packed kernel");
+        panels = m_packed.panels(kernel, drawn, C, p.units);
+    }
+    denseRows(input.data(), rows, C, kernel, p.units, p.useBias ? bias.data() : nullptr, out.data(),
+              fusable ? activation : Activation::Linear, context, panels ? panels->data() : nullptr);
     return fusable ? out : finishOutput(std::move(out), false, activation, context);
 }
 

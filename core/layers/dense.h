@@ -27,9 +27,43 @@
 #include "../weights/weight_entry.h"
 #include "activations.h"
 
+#include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 namespace layerscope {
+
+// The product alone for at most kFewDenseRows rows (dense_few_rows.cpp; denseRows uses it when
+// it applies): c = a · b, summed over the depth in order, parallel over column blocks.
+// `packed` (or null): b's full 16-column panels as packDenseKernel lays them out, each panel's
+// depth × 16 values contiguous, so that every thread reads the kernel as one stream.
+constexpr int64_t kFewDenseRows = 16;
+bool denseFewRowsApplies(int64_t rows, int64_t depth, int64_t n);
+void denseFewRows(const float* a, int64_t rows, int64_t depth, const float* b, int64_t n, float* c,
+                  const ExecContext& context, const float* packed = nullptr);
+std::vector<float> packDenseKernel(const float* b, int64_t depth, int64_t n);
+
+// A layer's kernel packed for denseFewRows, made on its first small-batch run and kept while the
+// layer lives (as ONNX Runtime pre-packs constant weights): the packing is one more pass over
+// the kernel, as long as the product itself at batch 8. A copy of the layer packs again; the
+// cache holds the kernel it was made from, so a shared default draw cannot be freed under it.
+class PackedDenseKernel {
+public:
+    PackedDenseKernel() = default;
+    PackedDenseKernel(const PackedDenseKernel&) {}
+    PackedDenseKernel& operator=(const PackedDenseKernel&);
+    // The panels of `kernel` (depth × n, which `owner` keeps alive, or null when the layer does).
+    std::shared_ptr<const std::vector<float>> panels(const float* kernel, std::shared_ptr<const void> owner,
+                                                     int64_t depth, int64_t n) const;
+
+private:
+    mutable std::mutex m_mutex;
+    mutable const float* m_kernel = nullptr;
+    mutable std::shared_ptr<const void> m_owner;
+    mutable int64_t m_depth = 0, m_n = 0;
+    mutable std::shared_ptr<const std::vector<float>> m_panels;
+};
 
 struct DenseParams {
     int64_t units = 1;
@@ -81,6 +115,7 @@ public:
 
 private:
     DenseParams m_params;
+    PackedDenseKernel m_packed;
 };
 
 // The GEMM beside its bias and activation (also SeparableConv2D's pointwise step): `rows` rows of
@@ -88,6 +123,6 @@ private:
 // null), into the `rows` × n row-major `c`; `fused` (elementwise or softmax / log_softmax /
 // sparsemax over each row, not glu) applied per block. Parallel over row blocks, cancellable.
 void denseRows(const float* a, int64_t rows, int64_t depth, const float* b, int64_t n, const float* bias, float* c,
-               Activation fused, const ExecContext& context);
+               Activation fused, const ExecContext& context, const float* packed = nullptr);
 
 } // namespace layerscope

@@ -4,6 +4,8 @@
 #include "../shape_math.h"
 
 #include <cmath>
+#include <deque>
+#include <mutex>
 #include <limits>
 #include <stdexcept>
 
@@ -70,7 +72,47 @@ json weightEntryJson(const Shape& shape, const std::vector<float>& data)
 std::vector<float> seededGlorot(const std::string& layerName, const std::string& variable, const Shape& shape,
                                 bool first)
 {
-    return glorotUniform(shape, fnv1a32(first ? layerName : layerName + "/" + variable));
+    return *sharedSeededGlorot(layerName, variable, shape, first);
+}
+
+std::shared_ptr<const std::vector<float>> sharedSeededGlorot(const std::string& layerName, const std::string& variable,
+                                                             const Shape& shape, bool first)
+{
+    struct Drawn {
+        uint32_t seed;
+        Shape shape;
+        std::shared_ptr<const std::vector<float>> values;
+    };
+    static constexpr size_t kMaxCachedFloats = size_t{16} << 20; // 64 MiB
+    static std::mutex mutex;
+    static std::deque<Drawn> recent; // newest first
+    const uint32_t seed = fnv1a32(first ? layerName : layerName + "/" + variable);
+    {
+        const std::lock_guard lock(mutex);
+        for (auto it = recent.begin(); it != recent.end(); ++it) {
+            if (it->seed == seed && it->shape == shape) {
+                Drawn hit = std::move(*it);
+                recent.erase(it);
+                recent.push_front(hit);
+                return hit.values;
+            }
+        }
+    }
+    // Drawn outside the lock: another thread's draw of another layer need not wait.
+    auto values = std::make_shared<const std::vector<float>>(glorotUniform(shape, seed));
+    if (values->size() > kMaxCachedFloats)
+        return values;
+    const std::lock_guard lock(mutex);
+    recent.push_front({seed, shape, values});
+    size_t total = 0;
+    for (auto it = recent.begin(); it != recent.end(); ++it) {
+        total += it->values->size();
+        if (total > kMaxCachedFloats) {
+            recent.erase(it, recent.end());
+            break;
+        }
+    }
+    return values;
 }
 
 } // namespace layerscope

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,11 @@ nlohmann::json weightEntryJson(const Shape& shape, const std::vector<float>& dat
 // kernel. Shapes of rank 2 (Dense) and 4 (convolutions) as glorot.h.
 std::vector<float> seededGlorot(const std::string& layerName, const std::string& variable, const Shape& shape,
                                 bool first);
+// The same draw, shared: recently drawn weights are kept (at most 64 MiB in all), so a layer run
+// again with its default weights (every edit of a pipeline, every benchmark repetition) does not
+// draw a 4096 × 1000 Dense kernel — 4 M random numbers — again. Thread-safe.
+std::shared_ptr<const std::vector<float>> sharedSeededGlorot(const std::string& layerName, const std::string& variable,
+                                                             const Shape& shape, bool first);
 
 } // namespace layerscope
 

@@ -212,6 +212,53 @@ private slots:
                                                   {"weights", {{"kernel", {{"shape", {3, 2}}, {"data", {1, 2}}}}}}}));
     }
 
+    // Small batches take the packed few-rows kernel (dense_few_rows.cpp): every row count it
+    // covers and one beyond, column counts with and without 16- and 8-wide tails, depths shorter
+    // and longer than a pass, stored and default kernels, on 1 and 2 threads, each layer run twice
+    // (the second run reuses its packed kernel) and once more as a copy.
+    void smallBatchesMatchTheReferenceLoop()
+    {
+        for (int64_t rows : {1, 2, 5, 6, 7, 8, 13, 16, 17}) {
+            for (int64_t C : {1, 5, 130, 1031}) {
+                for (int64_t units : {16, 17, 24, 31, 100}) {
+                    for (bool stored : {true, false}) {
+                        DenseParams p;
+                        p.units = units;
+                        const std::vector<float> bias = test::randomTensor({units}, 52).toVector();
+                        p.bias = {{units}, bias};
+                        if (stored)
+                            p.kernel = {{C, units}, test::randomTensor({C, units}, 51).toVector()};
+                        else
+                            p.bias = {};
+                        const Dense layer("few_rows", p);
+                        const std::vector<float> K = layer.resolvedKernel(C);
+                        const Tensor x = test::randomTensor({rows, C}, 53);
+                        Tensor expected({rows, units});
+                        for (int64_t r = 0; r < rows; ++r)
+                            for (int64_t j = 0; j < units; ++j) {
+                                double sum = stored ? bias[static_cast<size_t>(j)] : 0.0;
+                                for (int64_t i = 0; i < C; ++i)
+                                    sum += static_cast<double>(x[r * C + i]) * K[static_cast<size_t>(i * units + j)];
+                                expected[r * units + j] = static_cast<float>(sum);
+                            }
+                        const Dense copy = layer;
+                        for (int threads : {1, 2}) {
+                            ExecContext ctx;
+                            ctx.threads = threads;
+                            for (const Dense* run : {&layer, &layer, &copy}) {
+                                const std::string diff = test::compareTensors(run->forward(x, ctx), expected, 1e-5, 1e-5);
+                                QVERIFY2(diff.empty(), (std::to_string(rows) + " × " + std::to_string(C) + " → "
+                                                        + std::to_string(units) + (stored ? " stored" : " default")
+                                                        + ", " + std::to_string(threads) + " threads: " + diff)
+                                                           .c_str());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     void memoryGuard()
     {
         DenseParams p;
