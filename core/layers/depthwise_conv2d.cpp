@@ -3,6 +3,7 @@
 #include "../config_parse.h"
 #include "../explain/explain_support.h"
 #include "../parallel.h"
+#include "../streaming_copy.h"
 #include "weighted_layer_support.h"
 
 #include <algorithm>
@@ -98,6 +99,9 @@ void depthwiseNhwc(const Tensor& input, Tensor& output, const float* kernel, con
     float* out = output.data();
     const bool rowActivation = actsAlongLastAxis(fused);
     const int64_t grain = std::max<int64_t>(1, 8192 / std::max<int64_t>(1, OW * Q * kh * kw));
+    const bool inRegisters = depthwiseRowInRegistersApplies(C, M) && kh <= 64;
+    // A large output with nothing applied after it is written past the caches.
+    const bool streaming = inRegisters && fused == Activation::Linear && useStreaming(output);
     parallelChunks(output.dim(0) * OH, grain, context, [&](int64_t begin, int64_t end) {
         // With M > 1 each input row is first widened to C·M values per pixel (x[c] repeated M
         // times), so that every tap is one contiguous multiply-add over C·M, as for M = 1.
@@ -105,6 +109,16 @@ void depthwiseNhwc(const Tensor& input, Tensor& output, const float* kernel, con
         for (int64_t r = begin; r < end; ++r) {
             const int64_t b = r / OH, oy = r % OH;
             float* orow = out + r * OW * Q;
+            if (inRegisters) {
+                depthwiseRowInRegisters(in, H, W, C, b, oy, OW, kernel, bias, g, orow, streaming);
+                if (fused != Activation::Linear) {
+                    if (rowActivation)
+                        applyRowsInPlace(fused, orow, OW, Q);
+                    else
+                        applyElementwise(fused, orow, OW * Q);
+                }
+                continue;
+            }
             for (int64_t ox = 0; ox < OW; ++ox) {
                 if (bias)
                     std::memcpy(orow + ox * Q, bias, static_cast<size_t>(Q) * sizeof(float));
@@ -144,6 +158,8 @@ void depthwiseNhwc(const Tensor& input, Tensor& output, const float* kernel, con
                 applyElementwise(fused, orow, OW * Q);
         }
     });
+    if (streaming)
+        streamingFence();
 }
 
 int64_t depthwiseScratchBytes(const Shape& in, int64_t M, const ExecContext& context)

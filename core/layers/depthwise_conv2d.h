@@ -118,6 +118,13 @@ private:
 void depthwiseNhwc(const Tensor& input, Tensor& output, const float* kernel, const float* bias,
                    const Conv2DGeometry& geometry, int64_t depthMultiplier, Activation fused,
                    const ExecContext& context);
+// depthwiseNhwc's row for depth_multiplier 1 and C a multiple of 8 (depthwise_rows.cpp): output row
+// (b, oy) of OW pixels summed in registers and written once, bias first and then the taps in the
+// general loop's order; non-temporal stores when `streaming`. kh ≤ 64.
+bool depthwiseRowInRegistersApplies(int64_t C, int64_t depthMultiplier);
+void depthwiseRowInRegisters(const float* in, int64_t H, int64_t W, int64_t C, int64_t b, int64_t oy, int64_t OW,
+                             const float* kernel, const float* bias, const Conv2DGeometry& geometry, float* outputRow,
+                             bool streaming);
 // Bytes of scratch depthwiseNhwc allocates (the widened input rows for M > 1, one per thread).
 int64_t depthwiseScratchBytes(const Shape& inputNhwc, int64_t depthMultiplier, const ExecContext& context);
 // Σ_{ky, kx} x·K of one output value (b, oy, ox, q = c·M + m) in double, listing the window's

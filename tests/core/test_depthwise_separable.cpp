@@ -90,6 +90,11 @@ const std::vector<Case>& cases()
         {1, 12, 9, 7, 1, 5, 3, 1, 1, 2, 1, false}, {2, 11, 4, 8, 1, 1, 1, 2, 3, 1, 1, false},
         {1, 4, 13, 15, 2, 3, 5, 3, 2, 1, 2, true}, {1, 9, 9, 16, 1, 3, 3, 2, 2, 1, 1, true},
         {1, 3, 3, 2, 4, 3, 3, 1, 1, 1, 1, true},  {1, 12, 10, 16, 2, 7, 7, 2, 2, 1, 1, true},
+        // depth_multiplier 1 and C a multiple of 8 take the in-register rows (depthwise_rows.cpp):
+        // 32- and 8-channel blocks, dilation, stride, rows wider than the prefetch distance, and an
+        // output of 16 MiB, written with non-temporal stores.
+        {1, 9, 21, 40, 1, 3, 3, 1, 1, 2, 2, true}, {2, 10, 19, 64, 1, 5, 5, 2, 1, 1, 1, false},
+        {1, 256, 256, 64, 1, 3, 3, 1, 1, 1, 1, true},
     };
     return all;
 }
