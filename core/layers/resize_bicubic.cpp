@@ -45,6 +45,39 @@ const std::vector<float>& cubicTable()
     return table;
 }
 
+// Images of 3 or 4 channels: an output pixel's channels are one 4-lane vector, the sum of its
+// four taps' input pixels (4-lane loads at index · C) times the taps' weights. Written with GCC's
+// vector extension in the very expression of the general loop, ((v0·x0 + v1·x1) + v2·x2) + v3·x3,
+// so that the compiler contracts it into the same products and fused multiply-adds (the tests'
+// reference loops are bit-exact against it). The general flat loop gathers every float with its
+// own offset and weight, four loads per multiply-add; this is about 4× fewer instructions on RGB.
+bool horizontalCubicPixelsApply(int64_t C) { return C == 3 || C == 4; }
+
+void horizontalCubicPixels(const float* v, const CubicTap* xs, int64_t OW, int64_t C, float* dst)
+{
+    using Lanes = float __attribute__((vector_size(16)));
+    auto load = [&](int64_t index) {
+        Lanes lanes;
+        std::memcpy(&lanes, v + index * C, sizeof lanes);
+        return lanes;
+    };
+    // With C = 3 the fourth lane spills into the next pixel, which that pixel's store then
+    // overwrites; the last pixel is stored lane by lane so that nothing lands past the row.
+    auto pixel = [&](int64_t x) {
+        const CubicTap& t = xs[x];
+        return ((load(t.index[0]) * t.weight[0] + load(t.index[1]) * t.weight[1]) + load(t.index[2]) * t.weight[2])
+             + load(t.index[3]) * t.weight[3];
+    };
+    for (int64_t x = 0; x + 1 < OW; ++x) {
+        const Lanes sum = pixel(x);
+        std::memcpy(dst + x * C, &sum, sizeof sum);
+    }
+    if (OW > 0) {
+        const Lanes last = pixel(OW - 1);
+        std::memcpy(dst + (OW - 1) * C, &last, static_cast<size_t>(C) * sizeof(float));
+    }
+}
+
 } // namespace
 
 std::vector<CubicTap> resize_detail::cubicTaps(int64_t in, int64_t out)
@@ -88,7 +121,8 @@ void resizeBicubic(const ImageView& input, Tensor& output, const ExecContext& co
     const std::vector<CubicTap> ys = cubicTaps(H, OH);
     const std::vector<CubicTap> xs = cubicTaps(W, OW);
     const int64_t inRow = W * C, rowFloats = OW * C;
-    const bool flat = useFlatRows(C, inRow, rowFloats);
+    const bool pixelVectors = horizontalCubicPixelsApply(C);
+    const bool flat = !pixelVectors && useFlatRows(C, inRow, rowFloats);
     // Flat tables: per output float the four offsets into the vertical row and their weights.
     std::vector<int32_t> offsets;
     std::vector<float> weights;
@@ -106,7 +140,8 @@ void resizeBicubic(const ImageView& input, Tensor& output, const ExecContext& co
     }
     float* out = output.data();
     parallelChunks(input.batch * OH, rowGrain(rowFloats), context, [&](int64_t begin, int64_t end) {
-        std::vector<float> vertical(static_cast<size_t>(inRow));
+        // One float more than a row: a pixel's 4-lane load at the last column reads one past it.
+        std::vector<float> vertical(static_cast<size_t>(inRow + 1), 0.0f);
         for (int64_t row = begin; row < end; ++row) {
             const int64_t b = row / OH;
             const CubicTap& t = ys[static_cast<size_t>(row % OH)];
@@ -120,7 +155,9 @@ void resizeBicubic(const ImageView& input, Tensor& output, const ExecContext& co
             for (int64_t j = 0; j < inRow; ++j)
                 v[j] = ((p0[j] * w0 + p1[j] * w1) + p2[j] * w2) + p3[j] * w3;
             float* __restrict dst = out + row * rowFloats;
-            if (flat) {
+            if (pixelVectors) {
+                horizontalCubicPixels(v, xs.data(), OW, C, dst);
+            } else if (flat) {
                 const size_t n = static_cast<size_t>(rowFloats);
                 const int32_t *o0 = offsets.data(), *o1 = o0 + n, *o2 = o1 + n, *o3 = o2 + n;
                 const float *x0 = weights.data(), *x1 = x0 + n, *x2 = x1 + n, *x3 = x2 + n;
