@@ -305,12 +305,44 @@ std::string ms(double v)
     return text;
 }
 
+// How cost grows (issue 13): conv_b and pool_a at 256² … 2048² on 1 and 2 threads, the time per
+// output element (flat across sizes when nothing but the work grows) and the 2-thread speed-up.
+void printScaling(const nlohmann::json& workloads)
+{
+    std::printf("\n| workload | input | 1 thread ms | ns / output value | 2 threads ms | ns / output value | speed-up |\n"
+                "|---|---|---|---|---|---|---|\n");
+    const int threads = g_threads;
+    for (const auto& w : workloads) {
+        const std::string name = w.at("name").get<std::string>();
+        if (name != "conv_b" && name != "pool_a")
+            continue;
+        const auto layer = layerFromJson(w.at("layer").dump());
+        for (int64_t size : {256, 512, 1024, 2048}) {
+            Shape shape = w.at("inputs").at(0).get<Shape>();
+            shape[1] = shape[2] = size;
+            const Tensor input = noise(shape);
+            const double outputs = static_cast<double>(elementCount(layer->inferShape(shape).output));
+            double msAt[3] = {0, 0, 0};
+            for (int t : {1, 2}) {
+                g_threads = t;
+                omp_set_num_threads(t);
+                msAt[t] = medianMs([&] { layer->forward(input, context()); }, g_repeat);
+            }
+            std::printf("| %s | %s | %.2f | %.3f | %.2f | %.3f | %.2f× |\n", name.c_str(), shapeToString(shape).c_str(),
+                        msAt[1], msAt[1] * 1e6 / outputs, msAt[2], msAt[2] * 1e6 / outputs, msAt[1] / msAt[2]);
+            std::fflush(stdout);
+        }
+    }
+    g_threads = threads;
+    omp_set_num_threads(threads);
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
     std::string only, peers, workloadsPath = LAYERSCOPE_BENCH_DIR "/workloads.json";
-    bool markdown = false;
+    bool markdown = false, scaling = false;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--threads" && i + 1 < argc)
@@ -325,9 +357,11 @@ int main(int argc, char** argv)
             workloadsPath = argv[++i];
         else if (arg == "--markdown")
             markdown = true;
+        else if (arg == "--scaling")
+            scaling = true;
         else {
             std::fprintf(stderr, "usage: layerscope_bench [--threads T] [--repeat N] [--only NAME,...] [--markdown] "
-                                 "[--peers PYTHON] [--workloads FILE]\n");
+                                 "[--peers PYTHON] [--workloads FILE] [--scaling]\n");
             return 2;
         }
     }
@@ -336,6 +370,10 @@ int main(int argc, char** argv)
     const nlohmann::json workloads = nlohmann::json::parse(readTextFile(workloadsPath)).at("workloads");
     auto want = [&](const std::string& name) { return only.empty() || ("," + only + ",").find("," + name + ",") != std::string::npos; };
 
+    if (scaling) {
+        printScaling(workloads);
+        return 0;
+    }
     const double peak = fmaPeakGflops();
     std::printf("threads %d, median of %d runs after a warm-up; FMA peak measured %.0f GFLOP/s\n", g_threads, g_repeat, peak);
     std::vector<Measured> rows;

@@ -4,6 +4,7 @@
 #include "../explain/axis_rule.h"
 #include "../explain/explain_support.h"
 #include "../parallel.h"
+#include "../streaming_copy.h"
 #include "pool_geometry.h"
 #include "window_sums.h"
 
@@ -115,6 +116,58 @@ void averagePoolWindowSums(const Tensor& input, Tensor& output, std::array<int64
     });
 }
 
+#if defined(__AVX__)
+// One output row of the direct sum for C a multiple of 8: each pixel's window summed in registers,
+// 32 channels at a time, in the same row-major order from 0.0f and divided by the same count as
+// the general loop below (bit-identical), then written once. The general loop keeps the sums in
+// a vector in memory, a load and a store per window cell and channel: 3.3× its streaming floor
+// on a 3×3 window over 512×512×64. Intrinsics because GCC keeps such a sum in memory.
+template <int V>
+inline void averageChannels(const float* const* rows, int64_t rowCount, int64_t xBegin, int64_t xEnd, int64_t C,
+                            int64_t q0, __m256 count, float* dst, bool streaming)
+{
+    __m256 acc[V];
+    for (int v = 0; v < V; ++v)
+        acc[v] = _mm256_setzero_ps();
+    for (int64_t r = 0; r < rowCount; ++r)
+        for (int64_t x = xBegin; x < xEnd; ++x) {
+            const float* pixel = rows[r] + x * C + q0;
+            for (int v = 0; v < V; ++v)
+                acc[v] = _mm256_add_ps(acc[v], _mm256_loadu_ps(pixel + 8 * v));
+        }
+    for (int v = 0; v < V; ++v) {
+        const __m256 mean = _mm256_div_ps(acc[v], count);
+        if (streaming)
+            _mm256_stream_ps(dst + q0 + 8 * v, mean);
+        else
+            _mm256_storeu_ps(dst + q0 + 8 * v, mean);
+    }
+}
+
+void averagePoolRowInRegisters(const float* in, int64_t H, int64_t W, int64_t C, int64_t b, int64_t oy, int64_t OW,
+                               std::array<int64_t, 2> pool, std::array<int64_t, 2> strides,
+                               std::array<int64_t, 2> padBefore, float* orow, bool streaming)
+{
+    const int64_t y0 = oy * strides[0] - padBefore[0];
+    const int64_t yBegin = std::max<int64_t>(y0, 0), yEnd = std::min(y0 + pool[0], H);
+    std::vector<const float*> rows;
+    for (int64_t y = yBegin; y < yEnd; ++y)
+        rows.push_back(in + (b * H + y) * W * C);
+    streaming = streaming && (reinterpret_cast<uintptr_t>(orow) & 31) == 0;
+    for (int64_t ox = 0; ox < OW; ++ox) {
+        const int64_t x0 = ox * strides[1] - padBefore[1];
+        const int64_t xBegin = std::max<int64_t>(x0, 0), xEnd = std::min(x0 + pool[1], W);
+        const __m256 count = _mm256_set1_ps(static_cast<float>((yEnd - yBegin) * (xEnd - xBegin)));
+        float* dst = orow + ox * C;
+        int64_t q0 = 0;
+        for (; q0 + 32 <= C; q0 += 32)
+            averageChannels<4>(rows.data(), yEnd - yBegin, xBegin, xEnd, C, q0, count, dst, streaming);
+        for (; q0 < C; q0 += 8)
+            averageChannels<1>(rows.data(), yEnd - yBegin, xBegin, xEnd, C, q0, count, dst, streaming);
+    }
+}
+#endif
+
 } // namespace
 
 void averagePoolNhwc(const Tensor& input, Tensor& output, std::array<int64_t, 2> pool,
@@ -131,6 +184,19 @@ void averagePoolNhwc(const Tensor& input, Tensor& output, std::array<int64_t, 2>
     const int64_t OH = output.dim(1), OW = output.dim(2);
     const float* in = input.data();
     float* out = output.data();
+#if defined(__AVX__)
+    if (C % 8 == 0 && C > 0) {
+        const bool streaming = useStreaming(output);
+        parallelChunks(B * OH, /*grain=*/1, context, [&](int64_t begin, int64_t end) {
+            for (int64_t row = begin; row < end; ++row)
+                averagePoolRowInRegisters(in, H, W, C, row / OH, row % OH, OW, pool, strides, padBefore,
+                                          out + row * OW * C, streaming);
+        });
+        if (streaming)
+            streamingFence();
+        return;
+    }
+#endif
     parallelChunks(B * OH, /*grain=*/1, context, [&](int64_t begin, int64_t end) {
         std::vector<float> sum(static_cast<size_t>(C));
         for (int64_t row = begin; row < end; ++row) {

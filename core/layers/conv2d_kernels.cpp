@@ -399,7 +399,12 @@ void conv2dNhwc(const Tensor& input, Tensor& output, const float* kernel, const 
     const int64_t K = g.kernelSize[0] * g.kernelSize[1] * Cg;
     const int64_t pixels = output.dim(0) * OH * OW;
     const bool pointwise = isPointwise(g);
-    const int64_t block = std::min(pixels, pixelsPerBlock(K, F));
+    int64_t block = std::min(pixels, pixelsPerBlock(K, F));
+    // Few output pixels (the 7×7 maps deep in a ResNet: 49 pixels, one block) would run on one
+    // thread: they are split so that every thread gets a share, in whole 6-row register tiles.
+    const int64_t threads = context.effectiveThreads();
+    if (threads > 1 && pixels < threads * block)
+        block = std::max<int64_t>(6, ((pixels + threads - 1) / threads + 5) / 6 * 6);
     const bool rowActivation = actsAlongLastAxis(fused);
     // Products of depth K ≤ 1024 run on the AVX2 register-tile kernel above, deeper ones on Eigen.
     // Eigen's GEMM parallelises itself only outside an active parallel region, i.e. when the

@@ -11,6 +11,7 @@
 
 #include "../layer.h"
 #include "../parallel.h"
+#include "../streaming_copy.h"
 
 #include <algorithm>
 #include <string>
@@ -144,13 +145,21 @@ void mapBroadcast(const Tensor& input, Tensor& output, const BroadcastArray& a, 
         const std::vector<float> ta = tile(a, aAlong), tb = tile(b, bAlong);
         const int64_t total = input.size();
         const int64_t blocks = (total + block - 1) / block;
+        // A large output goes through a block in L1 and out with non-temporal stores, which skip
+        // reading each destination line first: a third less memory traffic (bn_a: 64 MiB in, 64 out).
+        const bool streaming = useStreaming(output);
         parallelChunks(blocks, std::max<int64_t>(1, 8192 / block), context, [&](int64_t begin, int64_t end) {
+            std::vector<float> staged(streaming ? static_cast<size_t>(block) : 0);
             for (int64_t blk = begin; blk < end; ++blk) {
-                const int64_t first = blk * block;
-                detail::mapRow(in + first, out + first, std::min(block, total - first), ta.data(), aAlong, tb.data(),
-                               bAlong, f);
+                const int64_t first = blk * block, count = std::min(block, total - first);
+                float* y = streaming ? staged.data() : out + first;
+                detail::mapRow(in + first, y, count, ta.data(), aAlong, tb.data(), bAlong, f);
+                if (streaming)
+                    copyFloats(out + first, y, count);
             }
         });
+        if (streaming)
+            streamingFence();
         return;
     }
     const int64_t rows = input.size() / n;

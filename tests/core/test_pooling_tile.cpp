@@ -138,8 +138,10 @@ private slots:
 
 void TestPoolingTile::avgPoolMatchesReference_data()
 {
-    addPoolCases({1, 2, 3, 4, 7, 8, 15, 16}, {{9, 7}, {1, 5}, {5, 1}, {8, 11}},
+    addPoolCases({1, 2, 3, 4, 7, 8, 15, 16, 40, 64}, {{9, 7}, {1, 5}, {5, 1}, {8, 11}},
                  {{2, 2, 2, 2}, {3, 1, 1, 2}, {1, 3, 3, 1}, {3, 3, 1, 1}, {2, 3, 3, 2}});
+    // An output of 17 MB (batch 2): the in-register rows write it with non-temporal stores.
+    addPoolCases({64}, {{520, 260}}, {{2, 2, 2, 2}});
 }
 
 void TestPoolingTile::avgPoolMatchesReference()
