@@ -95,6 +95,9 @@ def _depthwise():
         ("channels_first", {"kernel_size": 3, "depth_multiplier": 2, "data_format": "channels_first"},
          (1, 3, 6, 5)),
         ("mid_size", {"kernel_size": 3, "padding": "same"}, (1, 40, 32, 16)),
+        # 40 channels: the in-register rows' 32- and 8-channel blocks, with dilation and stride
+        ("c40_dilation2_s2x1", {"kernel_size": 3, "dilation_rate": [2, 1], "strides": [2, 1], "padding": "same"},
+         (1, 11, 13, 40)),
     ]
     for name, kwargs, shape in grid:
         yield case(cls, name, kwargs, shape=shape)

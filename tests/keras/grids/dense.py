@@ -10,4 +10,6 @@ def cases():
     yield case("Dense", "rank3", {"units": 3, "activation": "tanh"}, shape=(2, 4, 3))
     yield case("Dense", "one_unit_sigmoid", {"units": 1, "activation": "sigmoid"}, shape=(4, 9))
     yield case("Dense", "wide", {"units": 64}, shape=(2, 128))
+    # a small batch on the packed few-rows kernel: 16- and 8-column blocks and a 3-column tail
+    yield case("Dense", "batch8_tail", {"units": 27, "activation": "relu"}, shape=(8, 130))
     yield case("Dense", "err_zero_units", {"units": 0}, shape=(2, 6))

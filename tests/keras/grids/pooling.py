@@ -25,6 +25,7 @@ def _pool2d(cls):
                shape=(1, 3, 4, 2))
     yield case(cls, "uppercase_padding", {"pool_size": 2, "padding": "SAME"}, shape=(1, 5, 5, 2))
     yield case(cls, "mid_size", {"pool_size": 3, "strides": 2, "padding": "same"}, shape=(1, 64, 48, 16))
+    yield case(cls, "c40_same", {"pool_size": 3, "strides": 1, "padding": "same"}, shape=(2, 9, 11, 40))
     yield case(cls, "image_values", {"pool_size": 2}, shape=(1, 9, 7, 3), values="image")
     # errors
     yield case(cls, "err_pool_larger_than_input", {"pool_size": 3}, shape=(1, 2, 2, 3))
