@@ -39,6 +39,17 @@ inline void copyFloats(float* __restrict dst, const float* __restrict src, int64
         std::memcpy(dst + j, src + j, sizeof(float) * static_cast<size_t>(n - j));
 }
 
+#if defined(__AVX__)
+// Eight floats at dst, with a streaming store when `streaming` (dst then 32-byte aligned).
+inline void storeEight(float* dst, __m256 values, bool streaming)
+{
+    if (streaming)
+        _mm256_stream_ps(dst, values);
+    else
+        _mm256_storeu_ps(dst, values);
+}
+#endif
+
 // Streaming stores are weakly ordered: fence before another thread may read the output.
 inline void streamingFence()
 {

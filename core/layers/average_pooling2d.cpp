@@ -122,26 +122,22 @@ void averagePoolWindowSums(const Tensor& input, Tensor& output, std::array<int64
 // the general loop below (bit-identical), then written once. The general loop keeps the sums in
 // a vector in memory, a load and a store per window cell and channel: 3.3× its streaming floor
 // on a 3×3 window over 512×512×64. Intrinsics because GCC keeps such a sum in memory.
+// `firstRow`: the window's first input row; the next rows follow W·C floats apart.
 template <int V>
-inline void averageChannels(const float* const* rows, int64_t rowCount, int64_t xBegin, int64_t xEnd, int64_t C,
-                            int64_t q0, __m256 count, float* dst, bool streaming)
+inline void averageChannels(const float* firstRow, int64_t rowCount, int64_t xBegin, int64_t xEnd, int64_t W,
+                            int64_t C, int64_t q0, __m256 count, float* dst, bool streaming)
 {
     __m256 acc[V];
     for (int v = 0; v < V; ++v)
         acc[v] = _mm256_setzero_ps();
     for (int64_t r = 0; r < rowCount; ++r)
         for (int64_t x = xBegin; x < xEnd; ++x) {
-            const float* pixel = rows[r] + x * C + q0;
+            const float* pixel = firstRow + (r * W + x) * C + q0;
             for (int v = 0; v < V; ++v)
                 acc[v] = _mm256_add_ps(acc[v], _mm256_loadu_ps(pixel + 8 * v));
         }
-    for (int v = 0; v < V; ++v) {
-        const __m256 mean = _mm256_div_ps(acc[v], count);
-        if (streaming)
-            _mm256_stream_ps(dst + q0 + 8 * v, mean);
-        else
-            _mm256_storeu_ps(dst + q0 + 8 * v, mean);
-    }
+    for (int v = 0; v < V; ++v)
+        storeEight(dst + q0 + 8 * v, _mm256_div_ps(acc[v], count), streaming);
 }
 
 void averagePoolRowInRegisters(const float* in, int64_t H, int64_t W, int64_t C, int64_t b, int64_t oy, int64_t OW,
@@ -150,9 +146,7 @@ void averagePoolRowInRegisters(const float* in, int64_t H, int64_t W, int64_t C,
 {
     const int64_t y0 = oy * strides[0] - padBefore[0];
     const int64_t yBegin = std::max<int64_t>(y0, 0), yEnd = std::min(y0 + pool[0], H);
-    std::vector<const float*> rows;
-    for (int64_t y = yBegin; y < yEnd; ++y)
-        rows.push_back(in + (b * H + y) * W * C);
+    const float* firstRow = in + (b * H + yBegin) * W * C;
     streaming = streaming && (reinterpret_cast<uintptr_t>(orow) & 31) == 0;
     for (int64_t ox = 0; ox < OW; ++ox) {
         const int64_t x0 = ox * strides[1] - padBefore[1];
@@ -161,9 +155,9 @@ void averagePoolRowInRegisters(const float* in, int64_t H, int64_t W, int64_t C,
         float* dst = orow + ox * C;
         int64_t q0 = 0;
         for (; q0 + 32 <= C; q0 += 32)
-            averageChannels<4>(rows.data(), yEnd - yBegin, xBegin, xEnd, C, q0, count, dst, streaming);
+            averageChannels<4>(firstRow, yEnd - yBegin, xBegin, xEnd, W, C, q0, count, dst, streaming);
         for (; q0 < C; q0 += 8)
-            averageChannels<1>(rows.data(), yEnd - yBegin, xBegin, xEnd, C, q0, count, dst, streaming);
+            averageChannels<1>(firstRow, yEnd - yBegin, xBegin, xEnd, W, C, q0, count, dst, streaming);
     }
 }
 #endif

@@ -144,15 +144,24 @@ void denseRows(const float* a, int64_t rows, int64_t depth, const float* b, int6
     Eigen::setNbThreads(context.effectiveThreads());
     const ConstMap weights(b, depth, n);
     const bool rowActivation = actsAlongLastAxis(fused);
+    // The bias and the activation of `count` finished rows at `out`.
+    const auto finishRows = [&](float* out, int64_t count) {
+        if (bias) {
+            for (int64_t r = 0; r < count; ++r) {
+                float* row = out + r * n;
+#pragma omp simd
+                for (int64_t j = 0; j < n; ++j)
+                    row[j] += bias[j];
+            }
+        }
+        if (rowActivation)
+            applyRowsInPlace(fused, out, count, n);
+        else
+            applyElementwise(fused, out, count * n);
+    };
     if (denseFewRowsApplies(rows, depth, n)) {
         denseFewRows(a, rows, depth, b, n, c, context, packed);
-        for (int64_t r = 0; r < rows && bias; ++r)
-            for (int64_t j = 0; j < n; ++j)
-                c[r * n + j] += bias[j];
-        if (rowActivation)
-            applyRowsInPlace(fused, c, rows, n);
-        else
-            applyElementwise(fused, c, rows * n);
+        finishRows(c, rows);
         return;
     }
     parallelChunks(rows, block, context, [&](int64_t begin, int64_t end) {
@@ -164,18 +173,7 @@ void denseRows(const float* a, int64_t rows, int64_t depth, const float* b, int6
                 result.setZero();
             else
                 result.noalias() = ConstMap(a + r0 * depth, count, depth) * weights;
-            if (bias) {
-                for (int64_t r = 0; r < count; ++r) {
-                    float* row = out + r * n;
-#pragma omp simd
-                    for (int64_t j = 0; j < n; ++j)
-                        row[j] += bias[j];
-                }
-            }
-            if (rowActivation)
-                applyRowsInPlace(fused, out, count, n);
-            else
-                applyElementwise(fused, out, count * n);
+            finishRows(out, count);
         }
     });
 }

@@ -35,7 +35,8 @@
 namespace layerscope {
 
 // The product alone for at most kFewDenseRows rows (dense_few_rows.cpp; denseRows uses it when
-// it applies): c = a · b, summed over the depth in order, parallel over column blocks.
+// it applies): c = a · b, each thread summing its share of the depth in order, the shares added
+// at the end.
 // `packed` (or null): b's full 16-column panels as packDenseKernel lays them out, each panel's
 // depth × 16 values contiguous, so that every thread reads the kernel as one stream.
 constexpr int64_t kFewDenseRows = 16;

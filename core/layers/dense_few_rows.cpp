@@ -1,9 +1,10 @@
 // Dense's GEMM for a handful of rows (a classifier head on a small batch: 8 × 4096 times
 // 4096 × 1000). Eigen's GEMM packs the right-hand matrix into panels before multiplying, which
 // for a few rows is one more pass over the largest operand than the product itself needs: at
-// 8 rows the packing costs as much as the arithmetic. Here every thread streams its columns of
-// the kernel once, straight from the caller's row-major storage, with each row's partial sums in
-// registers. Written by hand because no library here has a small-M GEMM without packing.
+// 8 rows the packing costs as much as the arithmetic. Here the layer packs its kernel once
+// (PackedDenseKernel, kept between runs), every thread streams its share of the depth through
+// it, and each row's partial sums stay in registers. Written by hand because no library here has
+// a small-M GEMM that reuses a packed right-hand side across calls.
 #include "dense.h"
 
 #include "../parallel.h"
@@ -44,7 +45,7 @@ void accumulateBlock(const float* a, int64_t stride, const float* columns, int64
         const float* row = columns + k * step;
         // Unpacked, the block 4 to the right in the same kernel row, which the next blocks of this
         // pass read: kernel rows are about a page apart, and the hardware prefetcher loses track
-        // of 64 interleaved rows. Packed, 4 steps ahead in the panel.
+        // of 64 interleaved rows. Packed, kPanelPrefetch floats (64 steps) ahead in the panel.
         _mm_prefetch(reinterpret_cast<const char*>(row + (step == kColumnsPerBlock ? kPanelPrefetch : 4 * kColumnsPerBlock)), _MM_HINT_T0);
         const __m256 b0 = _mm256_loadu_ps(row);
         const __m256 b1 = V == 2 ? _mm256_loadu_ps(row + 8) : b0;

@@ -99,7 +99,7 @@ void depthwiseNhwc(const Tensor& input, Tensor& output, const float* kernel, con
     float* out = output.data();
     const bool rowActivation = actsAlongLastAxis(fused);
     const int64_t grain = std::max<int64_t>(1, 8192 / std::max<int64_t>(1, OW * Q * kh * kw));
-    const bool inRegisters = depthwiseRowInRegistersApplies(C, M) && kh <= 64;
+    const bool inRegisters = depthwiseRowInRegistersApplies(C, M);
     // A large output with nothing applied after it is written past the caches.
     const bool streaming = inRegisters && fused == Activation::Linear && useStreaming(output);
     parallelChunks(output.dim(0) * OH, grain, context, [&](int64_t begin, int64_t end) {

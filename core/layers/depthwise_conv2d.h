@@ -120,7 +120,7 @@ void depthwiseNhwc(const Tensor& input, Tensor& output, const float* kernel, con
                    const ExecContext& context);
 // depthwiseNhwc's row for depth_multiplier 1 and C a multiple of 8 (depthwise_rows.cpp): output row
 // (b, oy) of OW pixels summed in registers and written once, bias first and then the taps in the
-// general loop's order; non-temporal stores when `streaming`. kh ≤ 64.
+// general loop's order; non-temporal stores when `streaming`.
 bool depthwiseRowInRegistersApplies(int64_t C, int64_t depthMultiplier);
 void depthwiseRowInRegisters(const float* in, int64_t H, int64_t W, int64_t C, int64_t b, int64_t oy, int64_t OW,
                              const float* kernel, const float* bias, const Conv2DGeometry& geometry, float* outputRow,

@@ -7,24 +7,34 @@
 // ky, kx order), which a library's depthwise kernel does not promise.
 #include "depthwise_conv2d.h"
 
+#include "../streaming_copy.h"
+
 #include <immintrin.h>
+
+#include <algorithm>
 
 namespace layerscope {
 
 namespace {
 
-// Channels [q0, q0 + 8·V) of output pixel ox.
+// The kernel rows [kyBegin, kyEnd) whose input rows lie inside the image (padding rows add
+// nothing): input row of kernel row ky at first + (ky − kyBegin) · rowStep.
+struct TapRows {
+    const float* first = nullptr;
+    int64_t rowStep = 0, kyBegin = 0, kyEnd = 0;
+};
+
+// Channels [q0, q0 + 8·V) of the output pixel whose first tap column is ix0.
 template <int V>
-inline void pixelChannels(const float* in, int64_t W, int64_t C, const float* const* rows, const int64_t* taps,
-                          int64_t tapRows, const float* kernel, int64_t kw, int64_t dw, int64_t ix0, int64_t q0,
-                          const float* bias, float* o, bool streaming)
+inline void pixelChannels(const TapRows& rows, int64_t W, int64_t C, const float* kernel, int64_t kw, int64_t dw,
+                          int64_t ix0, int64_t q0, const float* bias, float* o, bool streaming)
 {
     __m256 acc[V];
     for (int v = 0; v < V; ++v)
         acc[v] = bias ? _mm256_loadu_ps(bias + q0 + 8 * v) : _mm256_setzero_ps();
-    for (int64_t t = 0; t < tapRows; ++t) {
-        const float* irow = rows[t];
-        const float* krow = kernel + taps[t] * kw * C;
+    const float* irow = rows.first;
+    for (int64_t ky = rows.kyBegin; ky < rows.kyEnd; ++ky, irow += rows.rowStep) {
+        const float* krow = kernel + ky * kw * C;
         for (int64_t kx = 0; kx < kw; ++kx) {
             const int64_t ix = ix0 + kx * dw;
             if (ix < 0 || ix >= W)
@@ -35,13 +45,8 @@ inline void pixelChannels(const float* in, int64_t W, int64_t C, const float* co
                 acc[v] = _mm256_fmadd_ps(_mm256_loadu_ps(x + 8 * v), _mm256_loadu_ps(k + 8 * v), acc[v]);
         }
     }
-    (void)in;
-    for (int v = 0; v < V; ++v) {
-        if (streaming)
-            _mm256_stream_ps(o + q0 + 8 * v, acc[v]);
-        else
-            _mm256_storeu_ps(o + q0 + 8 * v, acc[v]);
-    }
+    for (int v = 0; v < V; ++v)
+        storeEight(o + q0 + 8 * v, acc[v], streaming);
 }
 
 } // namespace
@@ -52,39 +57,37 @@ void depthwiseRowInRegisters(const float* in, int64_t H, int64_t W, int64_t C, i
                              const float* kernel, const float* bias, const Conv2DGeometry& g, float* orow,
                              bool streaming)
 {
-    const int64_t kh = g.kernelSize[0], kw = g.kernelSize[1];
-    // The kernel rows whose input row lies inside the image (padding rows add nothing).
-    constexpr int64_t kMaxTapRows = 64;
-    const float* rows[kMaxTapRows];
-    int64_t taps[kMaxTapRows];
-    int64_t tapRows = 0;
-    for (int64_t ky = 0; ky < kh && tapRows < kMaxTapRows; ++ky) {
-        const int64_t iy = oy * g.strides[0] - g.padBefore[0] + ky * g.dilation[0];
-        if (iy < 0 || iy >= H)
-            continue;
-        rows[tapRows] = in + (b * H + iy) * W * C;
-        taps[tapRows++] = ky;
-    }
+    const int64_t kw = g.kernelSize[1], dh = g.dilation[0];
+    const int64_t iy0 = oy * g.strides[0] - g.padBefore[0]; // input row of kernel row 0
+    TapRows rows;
+    rows.kyBegin = iy0 >= 0 ? 0 : (-iy0 + dh - 1) / dh;                      // first ky with iy ≥ 0
+    rows.kyEnd = iy0 >= H ? 0 : std::min(g.kernelSize[0], (H - 1 - iy0) / dh + 1); // past the last with iy < H
+    rows.rowStep = dh * W * C;
+    if (rows.kyBegin < rows.kyEnd)
+        rows.first = in + (b * H + iy0 + rows.kyBegin * dh) * W * C;
+    else
+        rows.kyEnd = rows.kyBegin; // every kernel row in the padding: the bias alone
     // Aligned rows only for non-temporal stores (C·4 bytes per pixel is a multiple of 32).
     streaming = streaming && (reinterpret_cast<uintptr_t>(orow) & 31) == 0;
+    const float* lowest = rows.kyEnd > rows.kyBegin ? rows.first + (rows.kyEnd - 1 - rows.kyBegin) * rows.rowStep : nullptr;
     for (int64_t ox = 0; ox < OW; ++ox) {
         const int64_t ix0 = ox * g.strides[1] - g.padBefore[1];
         float* o = orow + ox * C;
         // The lowest input row is the one no earlier output row has read (stride 1): fetch it
         // 8 pixels ahead, as its lines are otherwise first asked for by the multiply-adds.
-        if (tapRows > 0) {
+        if (lowest) {
             const int64_t ahead = ix0 + (kw - 1) * g.dilation[1] + 8;
             if (ahead >= 0 && ahead < W) {
-                const char* line = reinterpret_cast<const char*>(rows[tapRows - 1] + ahead * C);
+                const char* line = reinterpret_cast<const char*>(lowest + ahead * C);
                 for (int64_t byte = 0; byte < C * 4; byte += 64)
                     _mm_prefetch(line + byte, _MM_HINT_T0);
             }
         }
         int64_t q0 = 0;
         for (; q0 + 32 <= C; q0 += 32)
-            pixelChannels<4>(in, W, C, rows, taps, tapRows, kernel, kw, g.dilation[1], ix0, q0, bias, o, streaming);
+            pixelChannels<4>(rows, W, C, kernel, kw, g.dilation[1], ix0, q0, bias, o, streaming);
         for (; q0 < C; q0 += 8)
-            pixelChannels<1>(in, W, C, rows, taps, tapRows, kernel, kw, g.dilation[1], ix0, q0, bias, o, streaming);
+            pixelChannels<1>(rows, W, C, kernel, kw, g.dilation[1], ix0, q0, bias, o, streaming);
     }
 }
 
